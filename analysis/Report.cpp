@@ -1,0 +1,108 @@
+#include "analysis/Report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace dcsim::analysis {
+namespace {
+
+FigureCheck figure(double simulated, double published, double tolerance) {
+  const double err = relative_error(simulated, published);
+  return FigureCheck{simulated, published, err, std::fabs(err) <= tolerance};
+}
+
+}  // namespace
+
+nlohmann::ordered_json summary_json(const std::string& scenario_name, const RunInfo& info, const Summary& s,
+                                    const std::vector<JobRow>& jobs) {
+  nlohmann::ordered_json j;
+  j["scenario"] = scenario_name;
+  j["dcsim_version"] = info.dcsim_version;
+  j["start_time"] = info.start_time;
+  j["seed"] = info.seed;
+  for (const SummaryField& f : kSummaryFields) j[std::string(f.name)] = s.*f.member;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const JobRow& r : jobs) {
+    list.push_back({{"name", r.name},
+                    {"start_s", r.start_s},
+                    {"end_s", r.end_s},
+                    {"chips", r.chips},
+                    {"it_energy_kwh", r.it_energy_kwh},
+                    {"facility_energy_kwh", r.facility_energy_kwh},
+                    {"co2e_gross_kg", r.co2e_gross_kg},
+                    {"co2e_net_kg", r.co2e_net_kg},
+                    {"restarts", r.restarts}});
+  }
+  j["jobs"] = std::move(list);
+  return j;
+}
+
+std::string format_report(const std::string& path, const RunFile& run) {
+  const Summary& s = run.summary;
+  std::string out = fmt::format("{}\n  dcsim {} (format {}), seed {}, start {}\n", path, run.info.dcsim_version,
+                                run.info.format_version, run.info.seed, run.info.start_time);
+  out += fmt::format("  IT energy          {:14.3f} MWh\n", s.it_energy_mwh);
+  out += fmt::format("  facility energy    {:14.3f} MWh   (PUE {:.4f})\n", s.facility_energy_mwh, s.pue);
+  out += fmt::format("  gross emissions    {:14.3f} t CO2e\n", s.co2e_gross_t);
+  out += fmt::format("  net emissions      {:14.3f} t CO2e\n", s.co2e_net_t);
+  out += fmt::format("  embodied emissions {:14.3f} t CO2e (not modelled in this run)\n", s.embodied_co2e_t);
+  out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d, {} time-series rows)\n", s.makespan_h,
+                     s.makespan_h / 24.0, run.timeseries_rows);
+  out += fmt::format("  {} job(s)\n", run.jobs.size());
+  if (!run.jobs.empty()) {
+    out += fmt::format("    {:<28} {:>8} {:>11} {:>11} {:>14} {:>13} {:>13}\n", "name", "chips", "start h", "end h",
+                       "facility kWh", "gross kg", "net kg");
+    for (const JobRow& j : run.jobs)
+      out += fmt::format("    {:<28} {:>8} {:>11.2f} {:>11.2f} {:>14.1f} {:>13.1f} {:>13.1f}\n", j.name, j.chips,
+                         j.start_s / 3600.0, j.end_s / 3600.0, j.facility_energy_kwh, j.co2e_gross_kg, j.co2e_net_kg);
+  }
+  return out;
+}
+
+ReproductionCheck check(const Reproduction& r) {
+  const double tol = r.published.tolerance;
+  return ReproductionCheck{figure(r.simulated.facility_energy_mwh, r.published.energy_mwh, tol),
+                           figure(r.simulated.co2e_gross_t, r.published.co2e_gross_t, tol),
+                           figure(r.simulated.co2e_net_t, r.published.co2e_net_t, tol)};
+}
+
+std::string format_reproduction(std::vector<Reproduction> rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const Reproduction& a, const Reproduction& b) {
+    return std::tie(a.published.table, a.published.position) < std::tie(b.published.table, b.published.position);
+  });
+  std::string out;
+  std::string table;
+  std::size_t failed = 0;
+  for (const Reproduction& r : rows) {
+    if (r.published.table != table) {
+      table = r.published.table;
+      // Table 1's runs are small: show kWh and kg rather than MWh and t.
+      const bool small = r.published.energy_mwh < 1.0;
+      out += fmt::format("\n{}\n", table);
+      out += fmt::format("  {:<34} {:>28}   {:>30}   {:>30}\n", "", small ? "energy (kWh)" : "energy (MWh)",
+                         small ? "gross (kg CO2e)" : "gross (t CO2e)", small ? "net (kg CO2e)" : "net (t CO2e)");
+      out += fmt::format("  {:<34} {:>9} {:>9} {:>8}   {:>10} {:>10} {:>8}   {:>10} {:>10} {:>8}\n", "", "dcsim", "paper",
+                         "error", "dcsim", "paper", "error", "dcsim", "paper", "error");
+    }
+    const bool small = r.published.energy_mwh < 1.0;
+    const double e_scale = small ? 1e3 : 1.0, m_scale = small ? 1e3 : 1.0;
+    const ReproductionCheck c = check(r);
+    const auto cell = [](const FigureCheck& f, double scale, int width, int digits) {
+      return fmt::format("{:>{}.{}f} {:>{}.{}f} {:>+7.2f}%{}", f.simulated * scale, width, digits, f.published * scale,
+                         width, digits, 100.0 * f.error, f.ok ? ' ' : '!');
+    };
+    out += fmt::format("  {:<34} {}  {}  {}{}\n", fmt::format("{}. {}", r.published.position, r.published.label),
+                       cell(c.energy, e_scale, 9, 1), cell(c.gross, m_scale, 10, 1), cell(c.net, m_scale, 10, 1),
+                       c.ok() ? "" : "  OUTSIDE TOLERANCE");
+    if (!c.ok()) ++failed;
+  }
+  out += fmt::format("\n{} of {} scenarios within tolerance", rows.size() - failed, rows.size());
+  if (!rows.empty()) out += fmt::format(" (|error| <= {:.1f}%)", 100.0 * rows.front().published.tolerance);
+  out += failed == 0 ? ".\n" : fmt::format("; {} outside ('!').\n", failed);
+  return out;
+}
+
+}  // namespace dcsim::analysis

@@ -1,0 +1,44 @@
+#pragma once
+// What `dcsim report`, `dcsim run --json` and `dcsim reproduce` print.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/OutputFormat.hpp"
+#include "analysis/Published.hpp"
+#include "analysis/ResultFile.hpp"
+
+namespace dcsim::analysis {
+
+/// The summary as one JSON object: the /summary attributes, the run's identity and its jobs.
+nlohmann::ordered_json summary_json(const std::string& scenario_name, const RunInfo& info, const Summary& s,
+                                    const std::vector<JobRow>& jobs);
+
+/// A human-readable summary of a run file.
+std::string format_report(const std::string& path, const RunFile& run);
+
+/// One scenario of a published table, simulated and read back from its output file.
+struct Reproduction {
+  PublishedFigures published;
+  Summary simulated;
+  std::string scenario_file;
+};
+
+struct FigureCheck {
+  double simulated = 0.0;
+  double published = 0.0;
+  double error = 0.0;  ///< relative
+  bool ok = false;
+};
+struct ReproductionCheck {
+  FigureCheck energy, gross, net;
+  bool ok() const { return energy.ok && gross.ok && net.ok; }
+};
+ReproductionCheck check(const Reproduction& r);
+
+/// The comparison table, grouped by publication table, ordered by position.
+std::string format_reproduction(std::vector<Reproduction> rows);
+
+}  // namespace dcsim::analysis

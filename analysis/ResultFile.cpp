@@ -1,0 +1,68 @@
+#include "analysis/ResultFile.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "analysis/hdf5/Hdf5.hpp"
+#include "analysis/hdf5/JobTable.hpp"
+#include "models/InputError.hpp"
+
+namespace dcsim::analysis {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& message) {
+  throw InputError(Location{path, 0, 0}, "", message);
+}
+
+h5::Handle open_run(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) fail(path, "no such file");
+  h5::Handle file;
+  try {
+    file = h5::open_file(path);
+  } catch (const h5::Error&) {
+    fail(path, "is not an HDF5 file (or is truncated)");
+  }
+  if (!h5::has_attribute(file.id(), "format_version") || !h5::exists(file.id(), "summary"))
+    fail(path, "is an HDF5 file but not a dcsim run (no format_version attribute or /summary group)");
+  return file;
+}
+
+}  // namespace
+
+RunFile read_run(const std::string& path) {
+  const h5::Handle file = open_run(path);
+  RunFile out;
+  try {
+    out.info.format_version = h5::read_int_attribute(file.id(), "format_version");
+    if (out.info.format_version > kFormatVersion)
+      fail(path, fmt::format("has format version {}; this dcsim reads up to {}", out.info.format_version, kFormatVersion));
+    out.info.dcsim_version = h5::read_string_attribute(file.id(), "dcsim_version");
+    out.info.scenario_yaml = h5::read_string_attribute(file.id(), "scenario_yaml");
+    out.info.seed = h5::read_int_attribute(file.id(), "seed");
+    out.info.start_time = h5::read_string_attribute(file.id(), "start_time");
+    const h5::Handle summary = h5::open_group(file.id(), "summary");
+    for (const SummaryField& f : kSummaryFields) out.summary.*f.member = h5::read_double_attribute(summary.id(), std::string(f.name));
+    out.jobs = h5::read_job_table(file.id(), "jobs");
+    const h5::Handle ts = h5::open_group(file.id(), "timeseries");
+    out.timeseries_rows = h5::read_double_column(ts.id(), "time_s").size();
+  } catch (const h5::Error& e) {
+    fail(path, fmt::format("is not a complete dcsim run: {}", e.what()));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<double>> read_timeseries(const std::string& path) {
+  const h5::Handle file = open_run(path);
+  std::map<std::string, std::vector<double>> out;
+  try {
+    const h5::Handle ts = h5::open_group(file.id(), "timeseries");
+    for (const TimeseriesColumn& c : kTimeseriesColumns) out[std::string(c.name)] = h5::read_double_column(ts.id(), std::string(c.name));
+  } catch (const h5::Error& e) {
+    fail(path, fmt::format("is not a complete dcsim run: {}", e.what()));
+  }
+  return out;
+}
+
+}  // namespace dcsim::analysis

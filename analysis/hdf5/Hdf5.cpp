@@ -1,0 +1,173 @@
+#include "analysis/hdf5/Hdf5.hpp"
+
+#include <fmt/format.h>
+
+namespace dcsim::h5 {
+namespace {
+
+hid_t check(hid_t id, std::string_view what) {
+  if (id < 0) throw Error(fmt::format("HDF5: cannot {}", what));
+  return id;
+}
+void check_status(herr_t status, std::string_view what) {
+  if (status < 0) throw Error(fmt::format("HDF5: cannot {}", what));
+}
+
+Handle untracked(hid_t plist_class, std::string_view what) {
+  Handle p(check(H5Pcreate(plist_class), what), H5Pclose);
+  check_status(H5Pset_obj_track_times(p.id(), false), what);
+  return p;
+}
+
+Handle scalar_space() { return Handle(check(H5Screate(H5S_SCALAR), "create a dataspace"), H5Sclose); }
+
+Handle open_attribute(hid_t loc, const std::string& name) {
+  if (H5Aexists(loc, name.c_str()) <= 0) throw Error(fmt::format("attribute '{}' is missing", name));
+  return Handle(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+}
+
+void write_scalar_attribute(hid_t loc, const std::string& name, hid_t type, const void* value) {
+  if (H5Aexists(loc, name.c_str()) > 0) check_status(H5Adelete(loc, name.c_str()), "replace attribute " + name);
+  const Handle space = scalar_space();
+  const Handle attr(check(H5Acreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
+                    H5Aclose);
+  check_status(H5Awrite(attr.id(), type, value), "write attribute " + name);
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    reset();
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::reset() {
+  if (id_ >= 0 && close_ != nullptr) close_(id_);
+  id_ = H5I_INVALID_HID;
+}
+
+void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+Handle create_file(const std::string& path) {
+  silence_errors();
+  const Handle fcpl = untracked(H5P_FILE_CREATE, "create file properties");
+  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), H5P_DEFAULT), "create " + path), H5Fclose);
+}
+
+Handle open_file(const std::string& path) {
+  silence_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw Error(fmt::format("'{}' is not an HDF5 file", path));
+  return Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path), H5Fclose);
+}
+
+Handle create_group(hid_t loc, const std::string& name) {
+  const Handle gcpl = untracked(H5P_GROUP_CREATE, "create group properties");
+  return Handle(check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT), "create group " + name),
+                H5Gclose);
+}
+
+Handle open_group(hid_t loc, const std::string& name) {
+  if (!exists(loc, name)) throw Error(fmt::format("group '{}' is missing", name));
+  return Handle(check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), "open group " + name), H5Gclose);
+}
+
+bool exists(hid_t loc, const std::string& name) { return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0; }
+bool has_attribute(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
+
+void write_attribute(hid_t loc, const std::string& name, double value) {
+  write_scalar_attribute(loc, name, H5T_IEEE_F64LE, &value);
+}
+
+void write_attribute(hid_t loc, const std::string& name, std::int64_t value) {
+  write_scalar_attribute(loc, name, H5T_STD_I64LE, &value);
+}
+
+void write_attribute(hid_t loc, const std::string& name, std::string_view value) {
+  const Handle type = utf8_string_type();
+  const std::string text(value);
+  const char* ptr = text.c_str();
+  write_scalar_attribute(loc, name, type.id(), &ptr);
+}
+
+double read_double_attribute(hid_t loc, const std::string& name) {
+  const Handle attr = open_attribute(loc, name);
+  double v = 0.0;
+  check_status(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+  return v;
+}
+
+std::int64_t read_int_attribute(hid_t loc, const std::string& name) {
+  const Handle attr = open_attribute(loc, name);
+  std::int64_t v = 0;
+  check_status(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "read attribute " + name);
+  return v;
+}
+
+std::string read_string_attribute(hid_t loc, const std::string& name) {
+  const Handle attr = open_attribute(loc, name);
+  const Handle file_type(check(H5Aget_type(attr.id()), "inspect attribute " + name), H5Tclose);
+  if (H5Tget_class(file_type.id()) != H5T_STRING || H5Tis_variable_str(file_type.id()) <= 0)
+    throw Error(fmt::format("attribute '{}' is not a variable-length string", name));
+  const Handle type = utf8_string_type();
+  char* ptr = nullptr;
+  check_status(H5Aread(attr.id(), type.id(), &ptr), "read attribute " + name);
+  std::string out = ptr != nullptr ? ptr : "";
+  H5free_memory(ptr);
+  return out;
+}
+
+Handle utf8_string_type() {
+  Handle t(check(H5Tcopy(H5T_C_S1), "copy string type"), H5Tclose);
+  check_status(H5Tset_size(t.id(), H5T_VARIABLE), "make a variable-length string type");
+  check_status(H5Tset_cset(t.id(), H5T_CSET_UTF8), "make a UTF-8 string type");
+  return t;
+}
+
+DoubleColumn::DoubleColumn(hid_t loc, const std::string& name, std::string_view units, std::string_view long_name,
+                           std::size_t chunk_rows)
+    : chunk_rows_(chunk_rows) {
+  const hsize_t dims[1] = {0}, max_dims[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
+  const Handle space(check(H5Screate_simple(1, dims, max_dims), "create a dataspace"), H5Sclose);
+  const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
+  check_status(H5Pset_chunk(dcpl.id(), 1, chunk), "chunk " + name);
+  check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
+  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
+  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                          "create dataset " + name),
+                    H5Dclose);
+  write_attribute(dataset_.id(), "units", units);
+  write_attribute(dataset_.id(), "long_name", long_name);
+  buffer_.reserve(chunk_rows);
+}
+
+void DoubleColumn::flush() {
+  if (buffer_.empty()) return;
+  const hsize_t start[1] = {rows_}, count[1] = {buffer_.size()}, new_size[1] = {rows_ + buffer_.size()};
+  check_status(H5Dset_extent(dataset_.id(), new_size), "extend a dataset");
+  const Handle file_space(check(H5Dget_space(dataset_.id()), "get a dataspace"), H5Sclose);
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
+  const Handle mem_space(check(H5Screate_simple(1, count, nullptr), "create a dataspace"), H5Sclose);
+  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, buffer_.data()),
+               "write rows");
+  rows_ += buffer_.size();
+  buffer_.clear();
+}
+
+std::vector<double> read_double_column(hid_t loc, const std::string& name) {
+  if (!exists(loc, name)) throw Error(fmt::format("dataset '{}' is missing", name));
+  const Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);
+  const Handle space(check(H5Dget_space(ds.id()), "get a dataspace"), H5Sclose);
+  if (H5Sget_simple_extent_ndims(space.id()) != 1) throw Error(fmt::format("dataset '{}' is not 1-D", name));
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+  std::vector<double> out(n);
+  if (n > 0) check_status(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+}  // namespace dcsim::h5

@@ -1,0 +1,32 @@
+#pragma once
+// Running one scenario end to end: simulation, optional HDF5 recording, totals.
+// This is the entry point for embedding dcsim in another program.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "analysis/OutputFormat.hpp"
+#include "sim/scenario/Scenario.hpp"
+
+namespace dcsim::sim {
+
+struct RunOutcome {
+  analysis::RunInfo info;
+  analysis::Summary summary;
+  std::vector<analysis::JobRow> jobs;
+  std::uint64_t events = 0;
+};
+
+/// The identity a run of `scenario` records (version, resolved scenario text, seed, start).
+analysis::RunInfo run_info(const scenario::Scenario& scenario);
+
+/// Simulates `scenario`; with `output`, records it there (complete, or not at all).
+/// Throws dcsim::InputError when the output cannot be written.
+RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output);
+
+/// The version of this build, e.g. "0.1.0".
+const char* version();
+
+}  // namespace dcsim::sim

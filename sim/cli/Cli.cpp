@@ -1,0 +1,195 @@
+#include "sim/cli/Cli.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "analysis/Report.hpp"
+#include "analysis/ResultFile.hpp"
+#include "models/InputError.hpp"
+#include "sim/Run.hpp"
+#include "sim/scenario/SchemaDoc.hpp"
+#include "sim/scenario/Spec.hpp"
+
+namespace dcsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+void print_problems(const InputError& e, std::ostream& err) {
+  for (const Problem& p : e.problems()) err << "error: " << format_problem(p) << '\n';
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec1, ec2;
+  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2);
+}
+
+struct RunOptions {
+  std::string scenario;
+  std::string output;
+  bool json = false;
+  bool verbose = false;
+};
+
+int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+  if (!o.output.empty() && same_file(o.output, o.scenario))
+    throw InputError(Location{o.output, 0, 0}, "", "the output path is the scenario file itself");
+  const auto t0 = std::chrono::steady_clock::now();
+  const scenario::Scenario s = scenario::load_scenario(o.scenario);
+  const sim::RunOutcome r =
+      sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output));
+  const auto t1 = std::chrono::steady_clock::now();
+  if (o.json) {
+    out << analysis::summary_json(s.name, r.info, r.summary, r.jobs).dump() << '\n';
+  } else {
+    analysis::RunFile view{r.info, r.summary, r.jobs, 0};
+    out << analysis::format_report(o.output.empty() ? s.name : o.output, view);
+  }
+  if (o.verbose)
+    fmt::print(err, "{}: {} events in {:.2f} ms\n", o.scenario, r.events,
+               std::chrono::duration<double, std::milli>(t1 - t0).count());
+  return kExitOk;
+}
+
+int cmd_report(const std::string& file, bool json, std::ostream& out) {
+  const analysis::RunFile run = analysis::read_run(file);
+  if (json) {
+    std::string name;
+    out << analysis::summary_json(name, run.info, run.summary, run.jobs).dump() << '\n';
+  } else {
+    out << analysis::format_report(file, run);
+  }
+  return kExitOk;
+}
+
+int cmd_validate(const std::vector<std::string>& files, bool print_resolved, std::ostream& out, std::ostream& err) {
+  int code = kExitOk;
+  for (const std::string& f : files) {
+    try {
+      const scenario::Scenario s = scenario::load_scenario(f);
+      if (print_resolved) out << s.resolved_yaml;
+      else out << f << ": ok (" << s.jobs.size() << " job" << (s.jobs.size() == 1 ? "" : "s") << ")\n";
+    } catch (const InputError& e) {
+      print_problems(e, err);
+      code = kExitInputError;
+    }
+  }
+  return code;
+}
+
+std::vector<fs::path> scenario_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(Location{dir.string(), 0, 0}, "", "is not a directory of scenarios");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+  const std::vector<fs::path> files = scenario_files(scenarios);
+  fs::path dir = out_dir;
+  const bool keep = !out_dir.empty();
+  if (!keep) {
+    dir = fs::temp_directory_path() / fmt::format("dcsim-reproduce-{}", ::getpid());
+  }
+  fs::create_directories(dir);
+  std::vector<analysis::Reproduction> rows;
+  for (const fs::path& f : files) {
+    const scenario::Scenario s = scenario::load_scenario(f);
+    if (!s.expected) continue;
+    const fs::path h5 = dir / (f.stem().string() + ".h5");
+    sim::run_scenario(s, h5);
+    // Compare what the file says, not what the run returned: the output path is what users read.
+    const analysis::RunFile run = analysis::read_run(h5.string());
+    rows.push_back(analysis::Reproduction{*s.expected, run.summary, f.string()});
+  }
+  if (!keep) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  if (rows.empty()) {
+    err << "error: " << scenarios << ": no scenario with an `expected:` block\n";
+    return kExitInputError;
+  }
+  out << "Patterson et al. 2021, \"Carbon Emissions and Large Neural Network Training\": each figure simulated,\n"
+         "written to HDF5 and read back (error = dcsim / paper - 1).\n";
+  out << analysis::format_reproduction(rows);
+  const bool ok = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return analysis::check(r).ok(); });
+  return ok ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"dcsim: discrete-event simulation of the energy and carbon of ML training in datacentres", "dcsim"};
+  app.set_version_flag("--version", std::string("dcsim ") + sim::version());
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  RunOptions run_opts;
+  CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario; optionally write its HDF5 output");
+  run_cmd->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required();
+  run_cmd->add_option("-o,--output", run_opts.output, "Write the run to this HDF5 file");
+  run_cmd->add_flag("--json", run_opts.json, "Print the summary as one JSON object");
+  run_cmd->add_flag("-v,--verbose", run_opts.verbose, "Print event count and wall time to stderr");
+
+  std::string report_file;
+  bool report_json = false;
+  CLI::App* report_cmd = app.add_subcommand("report", "Print the summary of a run file");
+  report_cmd->add_option("file", report_file, "HDF5 file written by dcsim run")->required();
+  report_cmd->add_flag("--json", report_json, "Print the summary as one JSON object");
+
+  std::vector<std::string> validate_files;
+  bool print_resolved = false;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them");
+  validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
+  validate_cmd->add_flag("--resolved", print_resolved, "Print each scenario fully resolved (extends and defaults applied)");
+
+  std::string scenarios_dir = std::string(DCSIM_SCENARIO_DIR) + "/paper";
+  std::string out_dir;
+  CLI::App* reproduce_cmd =
+      app.add_subcommand("reproduce", "Simulate the paper's Tables 1 and 4 and compare with the published figures");
+  reproduce_cmd->add_option("--scenarios", scenarios_dir, "Directory of scenarios with expected: blocks")
+      ->capture_default_str();
+  reproduce_cmd->add_option("--out-dir", out_dir, "Keep each run's HDF5 file in this directory");
+
+  CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format reference (Markdown)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitInputError;
+  }
+
+  try {
+    if (run_cmd->parsed()) return cmd_run(run_opts, out, err);
+    if (report_cmd->parsed()) return cmd_report(report_file, report_json, out);
+    if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
+    if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, out_dir, out, err);
+    if (schema_cmd->parsed()) {
+      out << scenario::SchemaDoc::markdown<scenario::ScenarioSpec>();
+      return kExitOk;
+    }
+  } catch (const InputError& e) {
+    print_problems(e, err);
+    return kExitInputError;
+  } catch (const std::exception& e) {
+    err << "dcsim: internal error: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+}  // namespace dcsim::cli

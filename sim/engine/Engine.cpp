@@ -1,0 +1,25 @@
+#include "sim/engine/Engine.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace dcsim::engine {
+
+EventHandle Engine::schedule_at(Time t, Callback cb) {
+  if (t < now_) throw std::logic_error("event scheduled in the past");
+  return queue_.push(t, std::move(cb));
+}
+
+void Engine::run_until(Time limit) {
+  stopped_ = false;
+  while (!stopped_) {
+    const auto next = queue_.next_time();
+    if (!next || *next > limit) break;
+    now_ = queue_.pop(current_);
+    ++events_;
+    current_();
+    current_.reset();
+  }
+}
+
+}  // namespace dcsim::engine

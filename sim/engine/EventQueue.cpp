@@ -1,0 +1,104 @@
+#include "sim/engine/EventQueue.hpp"
+
+#include <cassert>
+#include <utility>
+
+namespace dcsim::engine {
+
+EventHandle EventQueue::push(Time t, Callback cb) {
+  std::uint32_t slot;
+  if (free_.empty()) {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+  }
+  const std::uint64_t seq = next_seq_++;
+  slots_[slot].cb = std::move(cb);
+  slots_[slot].seq = seq;
+  heap_.push_back(Entry{t, seq, slot});
+  sift_up(heap_.size() - 1);
+  ++live_;
+  return EventHandle{slot, seq};
+}
+
+bool EventQueue::pending(EventHandle h) const {
+  return h.seq != 0 && h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
+}
+
+bool EventQueue::cancel(EventHandle h) {
+  if (!pending(h)) return false;
+  Slot& s = slots_[h.slot];
+  s.cb.reset();
+  s.seq = 0;
+  free_.push_back(h.slot);
+  --live_;
+  // Stale entries are normally discarded lazily; compact when they dominate so the heap stays
+  // proportional to the live events.
+  if (heap_.size() > 64 && heap_.size() > 4 * live_) {
+    std::vector<Entry> kept;
+    kept.reserve(live_);
+    for (const Entry& e : heap_)
+      if (slots_[e.slot].seq == e.seq) kept.push_back(e);
+    heap_.swap(kept);
+    for (std::size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
+  }
+  return true;
+}
+
+void EventQueue::drop_stale_top() {
+  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) pop_top();
+}
+
+std::optional<Time> EventQueue::next_time() {
+  drop_stale_top();
+  if (heap_.empty()) return std::nullopt;
+  return heap_.front().t;
+}
+
+Time EventQueue::pop(Callback& out) {
+  drop_stale_top();
+  assert(!heap_.empty());
+  const Entry top = heap_.front();
+  pop_top();
+  Slot& s = slots_[top.slot];
+  out = std::move(s.cb);
+  s.seq = 0;
+  free_.push_back(top.slot);
+  --live_;
+  return top.t;
+}
+
+void EventQueue::pop_top() {
+  heap_.front() = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) sift_down(0);
+}
+
+void EventQueue::sift_up(std::size_t i) {
+  const Entry e = heap_[i];
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!e.before(heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = e;
+}
+
+void EventQueue::sift_down(std::size_t i) {
+  const std::size_t n = heap_.size();
+  const Entry e = heap_[i];
+  for (;;) {
+    std::size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
+    if (!heap_[child].before(e)) break;
+    heap_[i] = heap_[child];
+    i = child;
+  }
+  heap_[i] = e;
+}
+
+}  // namespace dcsim::engine

@@ -1,0 +1,63 @@
+#pragma once
+// The future-event set: pending events ordered by (time, sequence), cancellable by handle.
+//
+// A binary min-heap of small entries points into a pool of slots that own the handlers. The
+// sequence number, unique per scheduled event, breaks ties between events at the same instant in
+// scheduling order (so runs are deterministic) and doubles as the slot's generation: cancelling
+// frees the slot at once, and the heap entry left behind is recognised as stale when it surfaces.
+// After warm-up neither the heap nor the pool grows, so scheduling does not allocate.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "sim/engine/Callback.hpp"
+#include "sim/engine/Time.hpp"
+
+namespace dcsim::engine {
+
+/// Names one scheduled event; stays valid (and harmless) after the event ran or was cancelled.
+struct EventHandle {
+  std::uint32_t slot = 0;
+  std::uint64_t seq = 0;  ///< 0 never names an event
+};
+
+class EventQueue {
+ public:
+  EventHandle push(Time t, Callback cb);
+  /// True if the event was pending and is now cancelled.
+  bool cancel(EventHandle h);
+  bool pending(EventHandle h) const;
+
+  bool empty() const { return live_ == 0; }
+  std::size_t size() const { return live_; }
+  /// Time of the earliest pending event; nullopt when none is pending.
+  std::optional<Time> next_time();
+  /// Removes the earliest pending event and hands back its time and handler. Precondition: !empty().
+  Time pop(Callback& out);
+
+ private:
+  struct Entry {
+    Time t;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    bool before(const Entry& o) const { return t < o.t || (t == o.t && seq < o.seq); }
+  };
+  struct Slot {
+    Callback cb;
+    std::uint64_t seq = 0;  ///< sequence of the event it holds; 0 when free
+  };
+
+  void drop_stale_top();
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  void pop_top();
+
+  std::vector<Entry> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_;
+  std::uint64_t next_seq_ = 1;
+  std::size_t live_ = 0;
+};
+
+}  // namespace dcsim::engine

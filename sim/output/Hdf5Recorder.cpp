@@ -1,0 +1,140 @@
+#include "sim/output/Hdf5Recorder.hpp"
+
+#include <cmath>
+#include <limits>
+#include <system_error>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "models/InputError.hpp"
+#include "models/units/Units.hpp"
+
+namespace dcsim::output {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temporary_for(const fs::path& destination) {
+  return destination.parent_path() / fmt::format(".{}.tmp-{}", destination.filename().string(), ::getpid());
+}
+
+}  // namespace
+
+Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms)
+    : destination_(std::move(destination)), temporary_(temporary_for(destination_)), interval_ms_(interval_ms) {
+  const fs::path dir = destination_.parent_path().empty() ? fs::path(".") : destination_.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw InputError(Location{destination_.string(), 0, 0}, "", fmt::format("output directory '{}' does not exist", dir.string()));
+  try {
+    file_ = h5::create_file(temporary_.string());
+  } catch (const h5::Error&) {
+    throw InputError(Location{destination_.string(), 0, 0}, "",
+                     fmt::format("cannot write in output directory '{}'", dir.string()));
+  }
+  const hid_t root = file_.id();
+  h5::write_attribute(root, "format_version", info.format_version);
+  h5::write_attribute(root, "dcsim_version", std::string_view(info.dcsim_version));
+  h5::write_attribute(root, "scenario_yaml", std::string_view(info.scenario_yaml));
+  h5::write_attribute(root, "seed", info.seed);
+  h5::write_attribute(root, "start_time", std::string_view(info.start_time));
+  timeseries_ = h5::create_group(root, "timeseries");
+  h5::write_attribute(timeseries_.id(), "interval_s", static_cast<double>(interval_ms_) / 1000.0);
+  columns_.reserve(analysis::kTimeseriesColumns.size());
+  for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns)
+    columns_.emplace_back(timeseries_.id(), std::string(c.name), c.units, c.long_name);
+  jobs_ = std::make_unique<h5::JobTableWriter>(root, "jobs");
+}
+
+Hdf5Recorder::~Hdf5Recorder() {
+  if (committed_) return;
+  columns_.clear();
+  jobs_.reset();
+  timeseries_.reset();
+  file_.reset();
+  std::error_code ec;
+  fs::remove(temporary_, ec);
+}
+
+void Hdf5Recorder::attach(sim::Simulation& simulation) {
+  simulation.changed.connect([this](engine::Time t, const sim::PowerState& s) { on_change(t, s); });
+  simulation.job_finished.connect([this](const analysis::JobRow& row) { on_job(row); });
+  simulation.finished.connect([this](engine::Time t, const analysis::Summary& s) { on_finish(t, s); });
+}
+
+void Hdf5Recorder::accumulate(engine::Time until) {
+  while (until > cursor_) {
+    const engine::Time bin_end = bin_start_ + engine::Duration::from_ms(interval_ms_);
+    const engine::Time step_end = std::min(until, bin_end);
+    const double dt = (step_end - cursor_).seconds();
+    const models::FacilityPower& p = state_.power;
+    const double facility_w = p.total_w();
+    bin_.it_j += p.it_w * dt;
+    bin_.loss_j += p.delivery_loss_w * dt;
+    bin_.cooling_j += p.cooling_w * dt;
+    bin_.other_j += p.other_w * dt;
+    bin_.facility_j += facility_w * dt;
+    bin_.gross_s += state_.gross_kg_per_j * dt;
+    bin_.net_s += state_.net_kg_per_j * dt;
+    bin_.temp_s += state_.outdoor_temp_c * dt;
+    bin_.gross_kg += facility_w * state_.gross_kg_per_j * dt;
+    bin_.net_kg += facility_w * state_.net_kg_per_j * dt;
+    cursor_ = step_end;
+    if (cursor_ == bin_end) close_bin(bin_end);
+  }
+}
+
+void Hdf5Recorder::close_bin(engine::Time end) {
+  const double len = (end - bin_start_).seconds();
+  if (len <= 0.0) return;
+  constexpr double kGPerKWhPerKgPerJ = 1.0 / units::kKgPerJPerGPerKWh;
+  analysis::TimeseriesRow row;
+  row.time_s = bin_start_.seconds();
+  row.it_power_w = bin_.it_j / len;
+  row.delivery_loss_w = bin_.loss_j / len;
+  row.cooling_power_w = bin_.cooling_j / len;
+  row.other_power_w = bin_.other_j / len;
+  row.facility_power_w = bin_.facility_j / len;
+  row.pue = bin_.it_j > 0.0 ? bin_.facility_j / bin_.it_j : std::numeric_limits<double>::quiet_NaN();
+  row.grid_gross_g_per_kwh = bin_.gross_s / len * kGPerKWhPerKgPerJ;
+  row.grid_net_g_per_kwh = bin_.net_s / len * kGPerKWhPerKgPerJ;
+  row.co2e_gross_kg = bin_.gross_kg;
+  row.co2e_net_kg = bin_.net_kg;
+  row.outdoor_temp_c = bin_.temp_s / len;
+  for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
+  bin_ = Bin{};
+  bin_start_ = end;
+}
+
+void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
+  accumulate(t);
+  state_ = state;
+}
+
+void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }
+
+void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary) {
+  accumulate(end);
+  close_bin(end);
+  for (h5::DoubleColumn& c : columns_) c.flush();
+  jobs_->flush();
+  const h5::Handle group = h5::create_group(file_.id(), "summary");
+  for (const analysis::SummaryField& f : analysis::kSummaryFields) {
+    h5::write_attribute(group.id(), std::string(f.name), summary.*f.member);
+  }
+  finished_ = true;
+}
+
+void Hdf5Recorder::commit() {
+  if (!finished_) throw std::logic_error("Hdf5Recorder::commit before the run finished");
+  columns_.clear();
+  jobs_.reset();
+  timeseries_.reset();
+  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw h5::Error("HDF5: cannot flush " + temporary_.string());
+  file_.reset();
+  fs::rename(temporary_, destination_);
+  committed_ = true;
+}
+
+}  // namespace dcsim::output

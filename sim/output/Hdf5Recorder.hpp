@@ -1,0 +1,61 @@
+#pragma once
+// Records a run to HDF5 (layout in analysis/OutputFormat.hpp), fed by the simulation's signals.
+//
+// Time-series rows are interval averages over fixed sample intervals from the start: on every
+// change of state the recorder integrates the previous state up to the change, closing (and
+// writing) each interval it crosses, so no sample events are scheduled and memory stays flat.
+// The file is written under a temporary name in the destination directory and renamed onto the
+// destination only by commit(); destroyed uncommitted, it removes the temporary file, so an
+// output path holds a complete run or nothing.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/OutputFormat.hpp"
+#include "analysis/hdf5/Hdf5.hpp"
+#include "analysis/hdf5/JobTable.hpp"
+#include "sim/datacentre/Simulation.hpp"
+
+namespace dcsim::output {
+
+class Hdf5Recorder {
+ public:
+  /// Creates the temporary file; throws dcsim::InputError if the destination is not writable.
+  Hdf5Recorder(std::filesystem::path destination, const analysis::RunInfo& info, std::int64_t interval_ms);
+  ~Hdf5Recorder();
+  Hdf5Recorder(const Hdf5Recorder&) = delete;
+  Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
+
+  /// Subscribes to the simulation's signals.
+  void attach(sim::Simulation& simulation);
+
+  void on_change(engine::Time t, const sim::PowerState& state);
+  void on_job(const analysis::JobRow& row);
+  void on_finish(engine::Time end, const analysis::Summary& summary);
+
+  /// Closes the file and moves it onto the destination. Precondition: on_finish() was called.
+  void commit();
+
+ private:
+  struct Bin {
+    double it_j = 0, loss_j = 0, cooling_j = 0, other_j = 0, facility_j = 0;
+    double gross_s = 0, net_s = 0, temp_s = 0;  ///< time integrals of intensity (kg/J s) and temperature
+    double gross_kg = 0, net_kg = 0;
+  };
+  void accumulate(engine::Time until);
+  void close_bin(engine::Time end);
+
+  std::filesystem::path destination_, temporary_;
+  std::int64_t interval_ms_;
+  h5::Handle file_, timeseries_;
+  std::vector<h5::DoubleColumn> columns_;
+  std::unique_ptr<h5::JobTableWriter> jobs_;
+  sim::PowerState state_;
+  engine::Time cursor_, bin_start_;
+  Bin bin_;
+  bool finished_ = false, committed_ = false;
+};
+
+}  // namespace dcsim::output

@@ -1,0 +1,208 @@
+// Loading a scenario: files -> YAML layers (`extends`) -> ScenarioSpec -> checks -> models.
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "models/InputError.hpp"
+#include "sim/scenario/Reader.hpp"
+#include "sim/scenario/RequiredCheck.hpp"
+#include "sim/scenario/Scenario.hpp"
+#include "sim/scenario/Spec.hpp"
+#include "sim/scenario/Validate.hpp"
+#include "sim/scenario/Writer.hpp"
+
+namespace dcsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
+constexpr int kMaxExtendsDepth = 16;
+constexpr int kMaxNesting = 64;
+
+struct Layer {
+  std::string file;
+  YAML::Node root;
+};
+
+[[noreturn]] void fail(const std::string& file, int line, std::string message) {
+  throw InputError(Location{file, line, 0}, "", std::move(message));
+}
+
+// yaml-cpp parses recursively; refuse pathological nesting before handing it the text.
+void check_nesting(const std::string& file, const std::string& text) {
+  int depth = 0, line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (const char ch : text) {
+    if (ch == '\n') {
+      ++line;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (ch == quote) quote = 0;
+      continue;
+    }
+    if (ch == '#') comment = true;
+    else if (ch == '"' || ch == '\'') quote = ch;
+    else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxNesting) fail(file, line, fmt::format("nesting deeper than {} levels", kMaxNesting));
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+}
+
+std::string read_text(const std::string& file) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (ec || !fs::exists(st)) fail(file, 0, "no such file");
+  if (fs::is_directory(st)) fail(file, 0, "is a directory, not a scenario file");
+  const std::uintmax_t size = fs::file_size(file, ec);
+  if (!ec && size > kMaxFileBytes) fail(file, 0, fmt::format("file is {} bytes; scenario files are limited to {} bytes", size, kMaxFileBytes));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail(file, 0, "cannot be read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (text.find('\0') != std::string::npos) fail(file, 0, "is not a text file (contains NUL bytes)");
+  return text;
+}
+
+YAML::Node parse(const std::string& file) {
+  const std::string text = read_text(file);
+  check_nesting(file, text);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(Location{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1}, "",
+                     fmt::format("malformed YAML: {}", e.msg));
+  }
+  if (!root.IsDefined() || root.IsNull()) fail(file, 0, "is empty: a scenario is a mapping of keys");
+  if (!root.IsMap()) throw InputError(location_of(file, root), "", fmt::format("a scenario is a mapping of keys, found {}", node_type_name(root)));
+  return root;
+}
+
+// The chain of files from `file` to its base-most ancestor. (Never reorder a container of
+// YAML::Node: yaml-cpp assignment writes through to the node referred to.)
+std::vector<Layer> read_layers(const std::string& file) {
+  std::vector<Layer> chain;
+  std::vector<std::string> seen;
+  std::string current = file;
+  for (;;) {
+    std::error_code ec;
+    const std::string canonical = fs::weakly_canonical(current, ec).string();
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      const YAML::Node& ext = chain.back().root["extends"];
+      throw InputError(location_of(chain.back().file, ext), "extends",
+                       fmt::format("circular extends: '{}' is already in the chain", current));
+    }
+    seen.push_back(canonical);
+    YAML::Node root = parse(current);
+    chain.push_back(Layer{current, root});
+    const YAML::Node ext = root["extends"];
+    if (!ext.IsDefined()) break;
+    if (!ext.IsScalar() || ext.Scalar().empty())
+      throw InputError(location_of(current, ext), "extends", "expected the path of a base scenario file");
+    if (static_cast<int>(chain.size()) > kMaxExtendsDepth)
+      throw InputError(location_of(current, ext), "extends", fmt::format("more than {} levels of extends", kMaxExtendsDepth));
+    const fs::path base = fs::path(current).parent_path() / ext.Scalar();
+    std::error_code exists_ec;
+    if (!fs::exists(base, exists_ec))
+      throw InputError(location_of(current, ext), "extends", fmt::format("base file '{}' does not exist", base.string()));
+    current = base.string();
+  }
+  return chain;
+}
+
+std::int64_t to_ms(double seconds) { return std::llround(seconds * 1000.0); }
+
+Scenario build(const ScenarioSpec& spec, const std::string& file) {
+  Scenario s;
+  s.name = spec.name;
+  s.description = spec.description;
+  s.file = file;
+  s.resolved_yaml = Writer::to_yaml(spec);
+  s.start_ms = spec.start_ms;
+  s.seed = spec.seed;
+  for (const auto& [name, a] : spec.accelerators)
+    s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0), a.system_power_w.value_or(0.0)});
+  s.facility = models::FixedPue(spec.facility.pue);
+
+  std::vector<models::IntensityStep> steps;
+  const double net0 = spec.grid.net_kg_per_j.value_or(spec.grid.gross_kg_per_j);
+  steps.push_back(models::IntensityStep{0.0, spec.grid.gross_kg_per_j, net0});
+  for (const GridChangeSpec& c : spec.grid.changes) {
+    const double from_s = static_cast<double>(c.at_ms - spec.start_ms) / 1000.0;
+    const models::IntensityStep step{from_s, c.gross_kg_per_j, c.net_kg_per_j.value_or(c.gross_kg_per_j)};
+    if (from_s == 0.0) steps.front() = step;
+    else steps.push_back(step);
+  }
+  s.grid = models::GridIntensity(std::move(steps));
+
+  for (const JobSpec& j : spec.jobs) {
+    const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
+    models::TrainingRun run;
+    run.name = j.name;
+    run.accelerator = j.accelerator;
+    run.chips = j.chips;
+    run.system_power_per_chip_w = j.system_power_per_chip_w.value_or(a.system_power_w.value_or(0.0));
+    run.flop_per_s_per_chip = j.flop_per_s_per_chip.value_or(0.0);
+    if (j.total_flop) {
+      run.total_flop = *j.total_flop;
+      run.duration_s = models::duration_from_flops_s(*j.total_flop, j.chips, *j.flop_per_s_per_chip);
+    } else {
+      run.duration_s = *j.duration_s;
+      if (j.flop_per_s_per_chip) run.total_flop = run.duration_s * static_cast<double>(j.chips) * *j.flop_per_s_per_chip;
+    }
+    const std::int64_t start = j.start_ms.value_or(spec.start_ms) - spec.start_ms;
+    s.jobs.push_back(ScheduledJob{std::move(run), start, std::max<std::int64_t>(1, to_ms(run.duration_s))});
+  }
+  s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
+
+  if (spec.expected) {
+    const ExpectedSpec& e = *spec.expected;
+    s.expected = analysis::PublishedFigures{e.table,
+                                            static_cast<int>(e.position),
+                                            e.label,
+                                            e.energy_j / (units::kJPerKWh * 1e3),
+                                            e.co2e_gross_kg / 1e3,
+                                            e.co2e_net_kg / 1e3,
+                                            e.tolerance,
+                                            e.source};
+  }
+  return s;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& path) {
+  const std::vector<Layer> layers = read_layers(path.string());
+  ScenarioSpec spec;
+  SourceMap sources;
+  std::vector<Problem> problems;
+  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
+    Reader reader(layer->file, sources, problems);
+    reader.read_root(layer->root, spec, {"extends"});
+  }
+  RequiredCheck(sources, problems).check_root(spec);
+  validate(spec, sources, problems);
+  if (!problems.empty()) {
+    std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+      return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+    });
+    throw InputError(std::move(problems));
+  }
+  return build(spec, path.string());
+}
+
+}  // namespace dcsim::scenario

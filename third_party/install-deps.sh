@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package dcsim needs to build and test, if missing. Idempotent: a machine
+# that already has them all is left untouched and no package index is fetched.
+set -euo pipefail
+
+packages=(
+  build-essential   # g++ 12 (C++20)
+  cmake             # >= 3.25
+  ninja-build
+  pkg-config
+  libyaml-cpp-dev   # scenario files
+  libhdf5-dev       # run output
+  hdf5-tools        # h5dump, to inspect outputs
+  doctest-dev       # unit tests
+  libcli11-dev      # command line
+  libfmt-dev        # formatting
+  nlohmann-json3-dev  # --json output
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
