@@ -82,9 +82,9 @@ std::string format_reproduction(std::vector<Reproduction> rows) {
       // Table 1's runs are small: show kWh and kg rather than MWh and t.
       const bool small = r.published.energy_mwh < 1.0;
       out += fmt::format("\n{}\n", table);
-      out += fmt::format("  {:<34} {:>28}   {:>30}   {:>30}\n", "", small ? "energy (kWh)" : "energy (MWh)",
+      out += fmt::format("  {:<44} {:>28}   {:>30}   {:>30}\n", "", small ? "energy (kWh)" : "energy (MWh)",
                          small ? "gross (kg CO2e)" : "gross (t CO2e)", small ? "net (kg CO2e)" : "net (t CO2e)");
-      out += fmt::format("  {:<34} {:>9} {:>9} {:>8}   {:>10} {:>10} {:>8}   {:>10} {:>10} {:>8}\n", "", "dcsim", "paper",
+      out += fmt::format("  {:<44} {:>9} {:>9} {:>8}   {:>10} {:>10} {:>8}   {:>10} {:>10} {:>8}\n", "", "dcsim", "paper",
                          "error", "dcsim", "paper", "error", "dcsim", "paper", "error");
     }
     const bool small = r.published.energy_mwh < 1.0;
@@ -92,9 +92,9 @@ std::string format_reproduction(std::vector<Reproduction> rows) {
     const ReproductionCheck c = check(r);
     const auto cell = [](const FigureCheck& f, double scale, int width, int digits) {
       return fmt::format("{:>{}.{}f} {:>{}.{}f} {:>+7.2f}%{}", f.simulated * scale, width, digits, f.published * scale,
-                         width, digits, 100.0 * f.error, f.ok ? ' ' : '!');
+                         width, digits, 100.0 * f.error, f.ok ? "" : "!");
     };
-    out += fmt::format("  {:<34} {}  {}  {}{}\n", fmt::format("{}. {}", r.published.position, r.published.label),
+    out += fmt::format("  {:<44} {}   {}   {}{}\n", fmt::format("{}. {}", r.published.position, r.published.label),
                        cell(c.energy, e_scale, 9, 1), cell(c.gross, m_scale, 10, 1), cell(c.net, m_scale, 10, 1),
                        c.ok() ? "" : "  OUTSIDE TOLERANCE");
     if (!c.ok()) ++failed;
