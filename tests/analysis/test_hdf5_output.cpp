@@ -1,1 +1,162 @@
+// The HDF5 output contract: layout, round trip, interval averages, atomic and byte-identical files.
+
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <thread>
+
+#include <hdf5.h>
+
+#include "analysis/OutputFormat.hpp"
+#include "analysis/ResultFile.hpp"
+#include "analysis/hdf5/Hdf5.hpp"
+#include "models/InputError.hpp"
+#include "sim/Run.hpp"
+#include "sim/output/Hdf5Recorder.hpp"
+#include "sim/scenario/Scenario.hpp"
+#include "tests/support/Scenarios.hpp"
+#include "tests/support/TempDir.hpp"
+
+using dcsim::test::scenario_yaml;
+using dcsim::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// 1 kW IT (1 chip x 1000 W) at PUE 1.25 from 00:00 for 2 h 30 min; gross 200 g/kWh until 00:45,
+// then 400 g/kWh; net 100 then 50.
+std::string two_and_a_half_hours() {
+  return scenario_yaml(1.25,
+                       "  gross: 200 g/kWh\n  net: 100 g/kWh\n  changes:\n"
+                       "    - {at: 2020-01-01T00:45:00Z, gross: 400 g/kWh, net: 50 g/kWh}\n",
+                       "  - {name: j, accelerator: X, chips: 1, duration: 150 min}\n");
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("a run file reads back with the summary, jobs and identity the run produced") {
+  TempDir dir;
+  const auto scenario = dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours()));
+  const auto out = dir / "run.h5";
+  const auto r = dcsim::sim::run_scenario(scenario, out);
+  const auto file = dcsim::analysis::read_run(out.string());
+
+  CHECK(file.info.format_version == 1);
+  CHECK(file.info.dcsim_version == dcsim::sim::version());
+  CHECK(file.info.seed == 1);
+  CHECK(file.info.start_time == "2020-01-01T00:00:00Z");
+  CHECK(file.info.scenario_yaml == scenario.resolved_yaml);
+  for (const auto& f : dcsim::analysis::kSummaryFields) CHECK(file.summary.*f.member == r.summary.*f.member);
+  // 1.25 kW facility for 2.5 h = 3.125 kWh.
+  CHECK(file.summary.facility_energy_mwh == doctest::Approx(3.125e-3).epsilon(1e-12));
+  REQUIRE(file.jobs.size() == 1);
+  CHECK(file.jobs[0].name == "j");
+  CHECK(file.jobs[0].chips == 1);
+  CHECK(file.jobs[0].end_s == 9000.0);
+  CHECK(file.jobs[0].facility_energy_kwh == doctest::Approx(3.125).epsilon(1e-12));
+  CHECK(file.timeseries_rows == 3);
+}
+
+TEST_CASE("time-series rows are energy-exact interval averages; the last interval is shorter") {
+  TempDir dir;
+  const auto out = dir / "run.h5";
+  dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours())), out);
+  const auto ts = dcsim::analysis::read_timeseries(out.string());
+  for (const auto& c : dcsim::analysis::kTimeseriesColumns) REQUIRE(ts.at(std::string(c.name)).size() == 3);
+
+  CHECK(ts.at("time_s") == std::vector<double>{0.0, 3600.0, 7200.0});
+  for (int i = 0; i < 3; ++i) {
+    CHECK(ts.at("it_power_w")[i] == doctest::Approx(1000.0).epsilon(1e-12));  // the last row averages over 30 min
+    CHECK(ts.at("facility_power_w")[i] == doctest::Approx(1250.0).epsilon(1e-12));
+    CHECK(ts.at("other_power_w")[i] == doctest::Approx(250.0).epsilon(1e-12));
+    CHECK(ts.at("delivery_loss_w")[i] == 0.0);
+    CHECK(ts.at("cooling_power_w")[i] == 0.0);
+    CHECK(ts.at("pue")[i] == doctest::Approx(1.25).epsilon(1e-12));
+    CHECK(std::isnan(ts.at("outdoor_temp_c")[i]));
+  }
+  // Hour 0: 45 min at 200 and 15 min at 400 g/kWh -> time average 250 g/kWh;
+  // emissions 1.25 kW x (0.75 h x 0.2 + 0.25 h x 0.4) kg/kWh = 0.3125 kg.
+  CHECK(ts.at("grid_gross_g_per_kwh")[0] == doctest::Approx(250.0).epsilon(1e-12));
+  CHECK(ts.at("grid_net_g_per_kwh")[0] == doctest::Approx(0.75 * 100 + 0.25 * 50).epsilon(1e-12));
+  CHECK(ts.at("co2e_gross_kg")[0] == doctest::Approx(0.3125).epsilon(1e-12));
+  CHECK(ts.at("grid_gross_g_per_kwh")[1] == doctest::Approx(400.0).epsilon(1e-12));
+  CHECK(ts.at("co2e_gross_kg")[1] == doctest::Approx(1.25 * 0.4).epsilon(1e-12));
+  // The last, half-hour interval emits 1.25 kW x 0.5 h x 0.4 kg/kWh.
+  CHECK(ts.at("co2e_gross_kg")[2] == doctest::Approx(1.25 * 0.5 * 0.4).epsilon(1e-12));
+
+  const auto file = dcsim::analysis::read_run(out.string());
+  const auto& g = ts.at("co2e_gross_kg");
+  CHECK(std::accumulate(g.begin(), g.end(), 0.0) == doctest::Approx(file.summary.co2e_gross_t * 1e3).epsilon(1e-12));
+}
+
+TEST_CASE("every dataset carries units and the contract's groups and attributes exist") {
+  TempDir dir;
+  const auto out = dir / "run.h5";
+  dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours())), out);
+  auto f = dcsim::h5::open_file(out.string());
+  for (const char* a : {"format_version", "dcsim_version", "scenario_yaml", "seed", "start_time"})
+    CHECK(dcsim::h5::has_attribute(f.id(), a));
+  auto summary = dcsim::h5::open_group(f.id(), "summary");
+  for (const char* a : {"it_energy_mwh", "facility_energy_mwh", "pue", "co2e_gross_t", "co2e_net_t", "makespan_h",
+                        "embodied_co2e_t"})
+    CHECK(dcsim::h5::has_attribute(summary.id(), a));
+  auto ts = dcsim::h5::open_group(f.id(), "timeseries");
+  for (const auto& c : dcsim::analysis::kTimeseriesColumns) {
+    dcsim::h5::Handle ds(H5Dopen2(ts.id(), std::string(c.name).c_str(), H5P_DEFAULT), H5Dclose);
+    REQUIRE(ds);
+    CHECK(dcsim::h5::read_string_attribute(ds.id(), "units") == c.units);
+  }
+  CHECK(dcsim::h5::exists(f.id(), "jobs"));
+}
+
+TEST_CASE("the same scenario run twice, seconds apart, gives byte-identical files") {
+  TempDir dir;
+  const auto scenario = dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours()));
+  dcsim::sim::run_scenario(scenario, dir / "a.h5");
+  // HDF5 object timestamps have one-second resolution: a gap of two makes any stamp differ.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  dcsim::sim::run_scenario(scenario, dir / "b.h5");
+  const std::string a = slurp(dir / "a.h5"), b = slurp(dir / "b.h5");
+  CHECK(a.size() > 0);
+  CHECK(a == b);
+}
+
+TEST_CASE("a recorder destroyed before commit leaves neither the output nor a temporary file") {
+  TempDir dir;
+  const auto scenario = dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours()));
+  {
+    dcsim::output::Hdf5Recorder recorder(dir / "out.h5", dcsim::sim::run_info(scenario), 3'600'000);
+    CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 2);  // s.yaml + temporary
+  }
+  CHECK_FALSE(fs::exists(dir / "out.h5"));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("an output directory that does not exist is an input error naming it") {
+  TempDir dir;
+  const auto scenario = dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours()));
+  try {
+    dcsim::sim::run_scenario(scenario, dir / "missing" / "out.h5");
+    FAIL("expected an InputError");
+  } catch (const dcsim::InputError& e) {
+    CHECK(std::string(e.what()).find("missing") != std::string::npos);
+  }
+}
+
+TEST_CASE("a truncated run file is rejected as incomplete, not read as zeros") {
+  TempDir dir;
+  const auto out = dir / "run.h5";
+  dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours())), out);
+  const std::string bytes = slurp(out);
+  const auto cut = dir.write("cut.h5", bytes.substr(0, bytes.size() / 2));
+  CHECK_THROWS_AS(dcsim::analysis::read_run(cut.string()), dcsim::InputError);
+}

@@ -1,1 +1,138 @@
 #include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "sim/engine/Engine.hpp"
+#include "sim/engine/Profile.hpp"
+#include "sim/engine/Signal.hpp"
+
+using dcsim::engine::Duration;
+using dcsim::engine::Engine;
+using dcsim::engine::Time;
+
+TEST_CASE("events run in time order, and in scheduling order at the same instant") {
+  Engine e;
+  std::vector<int> order;
+  e.schedule_at(Time::from_ms(30), [&] { order.push_back(3); });
+  e.schedule_at(Time::from_ms(10), [&] { order.push_back(1); });
+  e.schedule_at(Time::from_ms(20), [&] { order.push_back(21); });
+  e.schedule_at(Time::from_ms(20), [&] { order.push_back(22); });
+  e.schedule_at(Time::from_ms(20), [&] { order.push_back(23); });
+  e.run();
+  CHECK(order == std::vector<int>{1, 21, 22, 23, 3});
+  CHECK(e.now() == Time::from_ms(30));
+  CHECK(e.events_processed() == 5);
+}
+
+TEST_CASE("a cancelled event never runs and cancelling twice is harmless") {
+  Engine e;
+  int ran = 0;
+  const auto h = e.schedule_at(Time::from_ms(5), [&] { ++ran; });
+  e.schedule_at(Time::from_ms(6), [&] { ran += 10; });
+  CHECK(e.pending(h));
+  CHECK(e.cancel(h));
+  CHECK_FALSE(e.pending(h));
+  CHECK_FALSE(e.cancel(h));
+  e.run();
+  CHECK(ran == 10);
+  CHECK(e.events_processed() == 1);
+}
+
+TEST_CASE("a handle of an event that already ran cannot cancel a later event in the same slot") {
+  Engine e;
+  int late = 0;
+  const auto first = e.schedule_at(Time::from_ms(1), [] {});
+  e.run();
+  e.schedule_at(Time::from_ms(2), [&] { ++late; });  // reuses the freed slot
+  CHECK_FALSE(e.cancel(first));
+  e.run();
+  CHECK(late == 1);
+}
+
+TEST_CASE("handlers may schedule at the current instant; those run after what was already due") {
+  Engine e;
+  std::vector<int> order;
+  e.schedule_at(Time::from_ms(10), [&] {
+    order.push_back(1);
+    e.schedule_in(Duration::from_ms(0), [&] { order.push_back(3); });
+  });
+  e.schedule_at(Time::from_ms(10), [&] { order.push_back(2); });
+  e.run();
+  CHECK(order == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("run_until stops before later events and a second run continues from there") {
+  Engine e;
+  std::vector<std::int64_t> seen;
+  for (int t : {5, 10, 15, 20}) e.schedule_at(Time::from_ms(t), [&] { seen.push_back(e.now().ms()); });
+  e.run_until(Time::from_ms(12));
+  CHECK(seen == std::vector<std::int64_t>{5, 10});
+  CHECK(e.events_pending() == 2);
+  e.run();
+  CHECK(seen == std::vector<std::int64_t>{5, 10, 15, 20});
+}
+
+TEST_CASE("stop() ends the run after the current handler") {
+  Engine e;
+  int ran = 0;
+  e.schedule_at(Time::from_ms(1), [&] {
+    ++ran;
+    e.stop();
+  });
+  e.schedule_at(Time::from_ms(2), [&] { ++ran; });
+  e.run();
+  CHECK(ran == 1);
+  CHECK(e.events_pending() == 1);
+}
+
+TEST_CASE("many interleaved schedules and cancellations keep exact time order") {
+  Engine e;
+  std::vector<std::int64_t> times;
+  std::vector<dcsim::engine::EventHandle> handles;
+  // A deterministic scramble of 0..999 (multiplication by a unit mod 1000).
+  for (int i = 0; i < 1000; ++i) {
+    const std::int64_t t = (i * 7919) % 1000;
+    handles.push_back(e.schedule_at(Time::from_ms(t), [&times, &e] { times.push_back(e.now().ms()); }));
+  }
+  int cancelled = 0;
+  for (std::size_t i = 0; i < handles.size(); i += 3) cancelled += e.cancel(handles[i]) ? 1 : 0;
+  e.run();
+  CHECK(times.size() == 1000 - static_cast<std::size_t>(cancelled));
+  for (std::size_t i = 1; i < times.size(); ++i) CHECK(times[i - 1] < times[i]);
+}
+
+TEST_CASE("scheduling in the past is a programming error") {
+  Engine e;
+  e.schedule_at(Time::from_ms(10), [] {});
+  e.run();
+  CHECK_THROWS_AS(e.schedule_at(Time::from_ms(5), [] {}), std::logic_error);
+}
+
+TEST_CASE("a profile applies each dated value at its instant, scheduling one change at a time") {
+  Engine e;
+  std::vector<std::pair<std::int64_t, double>> applied;
+  dcsim::engine::ProfilePlayer<double> p(e, {{Time::from_ms(0), 1.0}, {Time::from_ms(100), 2.0}, {Time::from_ms(250), 3.0}},
+                                         [&](const double& v) { applied.emplace_back(e.now().ms(), v); });
+  p.start();
+  CHECK(applied.size() == 1);  // the value at or before now is applied at once
+  CHECK(e.events_pending() == 1);
+  e.run();
+  CHECK(applied == std::vector<std::pair<std::int64_t, double>>{{0, 1.0}, {100, 2.0}, {250, 3.0}});
+}
+
+TEST_CASE("a signal calls every observer in connection order") {
+  dcsim::engine::Signal<int> s;
+  std::vector<int> calls;
+  s.connect([&](int v) { calls.push_back(v); });
+  s.connect([&](int v) { calls.push_back(10 * v); });
+  s.emit(4);
+  CHECK(calls == std::vector<int>{4, 40});
+}
+
+TEST_CASE("durations convert to and from seconds on the millisecond grid") {
+  CHECK(Duration::from_seconds(1.2345).ms() == 1235);
+  CHECK(Duration::hours(2).ms() == 7'200'000);
+  CHECK((Time::from_ms(5000) - Time::from_ms(2000)).seconds() == 3.0);
+  CHECK(Time::from_ms(1000) + Duration::hours(1) == Time::from_ms(3'601'000));
+}
