@@ -49,8 +49,8 @@ std::string format_report(const std::string& path, const RunFile& run) {
   out += fmt::format("  gross emissions    {:14.3f} t CO2e\n", s.co2e_gross_t);
   out += fmt::format("  net emissions      {:14.3f} t CO2e\n", s.co2e_net_t);
   out += fmt::format("  embodied emissions {:14.3f} t CO2e (not modelled in this run)\n", s.embodied_co2e_t);
-  out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d, {} time-series rows)\n", s.makespan_h,
-                     s.makespan_h / 24.0, run.timeseries_rows);
+  out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d", s.makespan_h, s.makespan_h / 24.0);
+  out += run.timeseries_rows > 0 ? fmt::format(", {} time-series rows)\n", run.timeseries_rows) : std::string(")\n");
   out += fmt::format("  {} job(s)\n", run.jobs.size());
   if (!run.jobs.empty()) {
     out += fmt::format("    {:<28} {:>8} {:>11} {:>11} {:>14} {:>13} {:>13}\n", "name", "chips", "start h", "end h",
