@@ -2,7 +2,8 @@
 // The run output contract (DESIGN.md "Output contract"): names, units and record types of what
 // a run writes to HDF5 and what `report`, `reproduce` and users' scripts read back.
 //
-//   /                 attributes format_version, dcsim_version, scenario_yaml, seed, start_time
+//   /                 attributes format_version, dcsim_version, scenario_name, scenario_yaml, seed,
+//                     start_time
 //   /summary          attributes it_energy_mwh ... embodied_co2e_t (Summary below)
 //   /timeseries/<col> one float64 dataset per column, one row per sample interval (kColumns)
 //   /jobs             compound table, one row per job (JobRow)
@@ -46,6 +47,7 @@ inline constexpr std::array<SummaryField, 7> kSummaryFields{{
 struct RunInfo {
   std::int64_t format_version = kFormatVersion;
   std::string dcsim_version;
+  std::string scenario_name;
   std::string scenario_yaml;
   std::int64_t seed = 0;
   std::string start_time;  ///< ISO 8601 UTC

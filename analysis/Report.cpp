@@ -16,10 +16,9 @@ FigureCheck figure(double simulated, double published, double tolerance) {
 
 }  // namespace
 
-nlohmann::ordered_json summary_json(const std::string& scenario_name, const RunInfo& info, const Summary& s,
-                                    const std::vector<JobRow>& jobs) {
+nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const std::vector<JobRow>& jobs) {
   nlohmann::ordered_json j;
-  j["scenario"] = scenario_name;
+  j["scenario"] = info.scenario_name;
   j["dcsim_version"] = info.dcsim_version;
   j["start_time"] = info.start_time;
   j["seed"] = info.seed;
@@ -42,8 +41,9 @@ nlohmann::ordered_json summary_json(const std::string& scenario_name, const RunI
 
 std::string format_report(const std::string& path, const RunFile& run) {
   const Summary& s = run.summary;
-  std::string out = fmt::format("{}\n  dcsim {} (format {}), seed {}, start {}\n", path, run.info.dcsim_version,
-                                run.info.format_version, run.info.seed, run.info.start_time);
+  std::string out = fmt::format("{}: scenario '{}'\n  dcsim {} (format {}), seed {}, start {}\n", path,
+                                run.info.scenario_name, run.info.dcsim_version, run.info.format_version, run.info.seed,
+                                run.info.start_time);
   out += fmt::format("  IT energy          {:14.3f} MWh\n", s.it_energy_mwh);
   out += fmt::format("  facility energy    {:14.3f} MWh   (PUE {:.4f})\n", s.facility_energy_mwh, s.pue);
   out += fmt::format("  gross emissions    {:14.3f} t CO2e\n", s.co2e_gross_t);

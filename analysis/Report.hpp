@@ -13,8 +13,7 @@
 namespace dcsim::analysis {
 
 /// The summary as one JSON object: the /summary attributes, the run's identity and its jobs.
-nlohmann::ordered_json summary_json(const std::string& scenario_name, const RunInfo& info, const Summary& s,
-                                    const std::vector<JobRow>& jobs);
+nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const std::vector<JobRow>& jobs);
 
 /// A human-readable summary of a run file.
 std::string format_report(const std::string& path, const RunFile& run);

@@ -39,6 +39,7 @@ RunFile read_run(const std::string& path) {
     if (out.info.format_version > kFormatVersion)
       fail(path, fmt::format("has format version {}; this dcsim reads up to {}", out.info.format_version, kFormatVersion));
     out.info.dcsim_version = h5::read_string_attribute(file.id(), "dcsim_version");
+    out.info.scenario_name = h5::read_string_attribute(file.id(), "scenario_name");
     out.info.scenario_yaml = h5::read_string_attribute(file.id(), "scenario_yaml");
     out.info.seed = h5::read_int_attribute(file.id(), "seed");
     out.info.start_time = h5::read_string_attribute(file.id(), "start_time");

@@ -13,6 +13,7 @@ const char* version() { return DCSIM_VERSION; }
 analysis::RunInfo run_info(const scenario::Scenario& scenario) {
   analysis::RunInfo info;
   info.dcsim_version = version();
+  info.scenario_name = scenario.name;
   info.scenario_yaml = scenario.resolved_yaml;
   info.seed = scenario.seed;
   info.start_time = units::format_utc(scenario.start_ms);

@@ -49,10 +49,10 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
       sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output));
   const auto t1 = std::chrono::steady_clock::now();
   if (o.json) {
-    out << analysis::summary_json(s.name, r.info, r.summary, r.jobs).dump() << '\n';
+    out << analysis::summary_json(r.info, r.summary, r.jobs).dump() << '\n';
   } else {
     analysis::RunFile view{r.info, r.summary, r.jobs, 0};
-    out << analysis::format_report(o.output.empty() ? s.name : o.output, view);
+    out << analysis::format_report(o.output.empty() ? o.scenario : o.output, view);
   }
   if (o.verbose)
     fmt::print(err, "{}: {} events in {:.2f} ms\n", o.scenario, r.events,
@@ -63,8 +63,7 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 int cmd_report(const std::string& file, bool json, std::ostream& out) {
   const analysis::RunFile run = analysis::read_run(file);
   if (json) {
-    std::string name;
-    out << analysis::summary_json(name, run.info, run.summary, run.jobs).dump() << '\n';
+    out << analysis::summary_json(run.info, run.summary, run.jobs).dump() << '\n';
   } else {
     out << analysis::format_report(file, run);
   }

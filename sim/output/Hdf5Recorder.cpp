@@ -36,6 +36,7 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   const hid_t root = file_.id();
   h5::write_attribute(root, "format_version", info.format_version);
   h5::write_attribute(root, "dcsim_version", std::string_view(info.dcsim_version));
+  h5::write_attribute(root, "scenario_name", std::string_view(info.scenario_name));
   h5::write_attribute(root, "scenario_yaml", std::string_view(info.scenario_yaml));
   h5::write_attribute(root, "seed", info.seed);
   h5::write_attribute(root, "start_time", std::string_view(info.start_time));
