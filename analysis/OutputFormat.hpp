@@ -9,6 +9,7 @@
 //   /jobs             compound table, one row per job (JobRow)
 
 #include <array>
+#include <limits>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,9 +24,16 @@ struct Summary {
   double facility_energy_mwh = 0.0;
   double pue = 0.0;  ///< facility energy / IT energy over the run
   double co2e_gross_t = 0.0;
-  double co2e_net_t = 0.0;
+  double co2e_net_t = 0.0;       ///< under the scenario's net basis (`net_basis`)
   double makespan_h = 0.0;       ///< from the scenario start to the end of the last job
-  double embodied_co2e_t = 0.0;  ///< manufacturing share; 0 until an embodied model is configured
+  double embodied_co2e_t = 0.0;  ///< manufacturing share amortised over the devices' service life
+  double co2e_net_given_t = 0.0; ///< each basis side by side; NaN where the scenario does not configure it
+  double co2e_hourly_t = 0.0;
+  double co2e_annual_t = 0.0;
+  double co2e_marginal_t = 0.0;
+  double cfe_supply_mwh = 0.0;    ///< contracted carbon-free generation over the run
+  double cfe_matched_share = 0.0; ///< share of facility energy matched hour by hour
+  std::string net_basis;          ///< "given", "hourly", "annual" or "gross"
 };
 
 struct SummaryField {
@@ -33,7 +41,7 @@ struct SummaryField {
   std::string_view units;
   double Summary::*member;
 };
-inline constexpr std::array<SummaryField, 7> kSummaryFields{{
+inline constexpr std::array<SummaryField, 13> kSummaryFields{{
     {"it_energy_mwh", "MWh", &Summary::it_energy_mwh},
     {"facility_energy_mwh", "MWh", &Summary::facility_energy_mwh},
     {"pue", "1", &Summary::pue},
@@ -41,6 +49,12 @@ inline constexpr std::array<SummaryField, 7> kSummaryFields{{
     {"co2e_net_t", "t CO2e", &Summary::co2e_net_t},
     {"makespan_h", "h", &Summary::makespan_h},
     {"embodied_co2e_t", "t CO2e", &Summary::embodied_co2e_t},
+    {"co2e_net_given_t", "t CO2e", &Summary::co2e_net_given_t},
+    {"co2e_hourly_t", "t CO2e", &Summary::co2e_hourly_t},
+    {"co2e_annual_t", "t CO2e", &Summary::co2e_annual_t},
+    {"co2e_marginal_t", "t CO2e", &Summary::co2e_marginal_t},
+    {"cfe_supply_mwh", "MWh", &Summary::cfe_supply_mwh},
+    {"cfe_matched_share", "1", &Summary::cfe_matched_share},
 }};
 
 /// The root attributes that identify a run.
@@ -77,8 +91,14 @@ struct TimeseriesRow {
   double pue = 0.0;  ///< interval facility energy / IT energy; NaN when no IT load
   double grid_gross_g_per_kwh = 0.0;
   double grid_net_g_per_kwh = 0.0;
+  double grid_net_given_g_per_kwh = 0.0;
+  double grid_marginal_g_per_kwh = 0.0;
+  double cfe_supply_w = 0.0;
   double co2e_gross_kg = 0.0;
   double co2e_net_kg = 0.0;
+  double co2e_net_given_kg = 0.0;
+  double co2e_hourly_kg = 0.0;
+  double co2e_marginal_kg = 0.0;
   double outdoor_temp_c = 0.0;  ///< NaN when no climate is modelled
 };
 
@@ -88,7 +108,7 @@ struct TimeseriesColumn {
   std::string_view long_name;
   double TimeseriesRow::*member;
 };
-inline constexpr std::array<TimeseriesColumn, 12> kTimeseriesColumns{{
+inline constexpr std::array<TimeseriesColumn, 18> kTimeseriesColumns{{
     {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s},
     {"it_power_w", "W", "IT power (interval average)", &TimeseriesRow::it_power_w},
     {"delivery_loss_w", "W", "power-delivery losses (interval average)", &TimeseriesRow::delivery_loss_w},
@@ -97,9 +117,15 @@ inline constexpr std::array<TimeseriesColumn, 12> kTimeseriesColumns{{
     {"facility_power_w", "W", "facility power (interval average)", &TimeseriesRow::facility_power_w},
     {"pue", "1", "interval facility energy / IT energy", &TimeseriesRow::pue},
     {"grid_gross_g_per_kwh", "g/kWh", "gross grid intensity (interval time average)", &TimeseriesRow::grid_gross_g_per_kwh},
-    {"grid_net_g_per_kwh", "g/kWh", "net grid intensity (interval time average)", &TimeseriesRow::grid_net_g_per_kwh},
-    {"co2e_gross_kg", "kg CO2e", "gross emissions in the interval", &TimeseriesRow::co2e_gross_kg},
-    {"co2e_net_kg", "kg CO2e", "net emissions in the interval", &TimeseriesRow::co2e_net_kg},
+    {"grid_net_g_per_kwh", "g/kWh", "effective intensity under the net basis (interval time average)", &TimeseriesRow::grid_net_g_per_kwh},
+    {"grid_net_given_g_per_kwh", "g/kWh", "published net intensity, NaN when not given", &TimeseriesRow::grid_net_given_g_per_kwh},
+    {"grid_marginal_g_per_kwh", "g/kWh", "marginal emissions signal, NaN when none", &TimeseriesRow::grid_marginal_g_per_kwh},
+    {"cfe_supply_w", "W", "carbon-free supply matched hour by hour (interval average)", &TimeseriesRow::cfe_supply_w},
+    {"co2e_gross_kg", "kg CO2e", "location-based emissions in the interval", &TimeseriesRow::co2e_gross_kg},
+    {"co2e_net_kg", "kg CO2e", "emissions under the net basis in the interval", &TimeseriesRow::co2e_net_kg},
+    {"co2e_net_given_kg", "kg CO2e", "emissions at the published net intensity, NaN when not given", &TimeseriesRow::co2e_net_given_kg},
+    {"co2e_hourly_kg", "kg CO2e", "emissions under 24/7 hourly matching", &TimeseriesRow::co2e_hourly_kg},
+    {"co2e_marginal_kg", "kg CO2e", "emissions at the marginal signal, NaN when none", &TimeseriesRow::co2e_marginal_kg},
     {"outdoor_temp_c", "degC", "outdoor dry-bulb temperature (interval average)", &TimeseriesRow::outdoor_temp_c},
 }};
 

@@ -22,7 +22,8 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
   j["dcsim_version"] = info.dcsim_version;
   j["start_time"] = info.start_time;
   j["seed"] = info.seed;
-  for (const SummaryField& f : kSummaryFields) j[std::string(f.name)] = s.*f.member;
+  for (const SummaryField& f : kSummaryFields) j[std::string(f.name)] = s.*f.member;  // NaN becomes null
+  j["net_basis"] = s.net_basis;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const JobRow& r : jobs) {
     list.push_back({{"name", r.name},
@@ -46,9 +47,20 @@ std::string format_report(const std::string& path, const RunFile& run) {
                                 run.info.start_time);
   out += fmt::format("  IT energy          {:14.3f} MWh\n", s.it_energy_mwh);
   out += fmt::format("  facility energy    {:14.3f} MWh   (PUE {:.4f})\n", s.facility_energy_mwh, s.pue);
-  out += fmt::format("  gross emissions    {:14.3f} t CO2e\n", s.co2e_gross_t);
-  out += fmt::format("  net emissions      {:14.3f} t CO2e\n", s.co2e_net_t);
-  out += fmt::format("  embodied emissions {:14.3f} t CO2e (not modelled in this run)\n", s.embodied_co2e_t);
+  out += fmt::format("  gross emissions    {:14.3f} t CO2e (location-based)\n", s.co2e_gross_t);
+  out += fmt::format("  net emissions      {:14.3f} t CO2e ({} basis)\n", s.co2e_net_t, s.net_basis);
+  const auto basis = [&out](const char* label, double t) {
+    if (!std::isnan(t)) out += fmt::format("    {:<16} {:14.3f} t CO2e\n", label, t);
+  };
+  basis("net given", s.co2e_net_given_t);
+  basis("24/7 hourly", s.co2e_hourly_t);
+  basis("annual matching", s.co2e_annual_t);
+  basis("marginal", s.co2e_marginal_t);
+  if (s.cfe_matched_share > 0.0)
+    out += fmt::format("    carbon-free supply {:.3f} MWh contracted; {:.1f}% of facility energy matched hourly\n",
+                       s.cfe_supply_mwh, 100.0 * s.cfe_matched_share);
+  out += fmt::format("  embodied emissions {:14.3f} t CO2e (manufacturing, amortised; not in the totals above)\n",
+                     s.embodied_co2e_t);
   out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d", s.makespan_h, s.makespan_h / 24.0);
   out += run.timeseries_rows > 0 ? fmt::format(", {} time-series rows)\n", run.timeseries_rows) : std::string(")\n");
   out += fmt::format("  {} job(s)\n", run.jobs.size());

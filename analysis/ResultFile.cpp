@@ -45,6 +45,7 @@ RunFile read_run(const std::string& path) {
     out.info.start_time = h5::read_string_attribute(file.id(), "start_time");
     const h5::Handle summary = h5::open_group(file.id(), "summary");
     for (const SummaryField& f : kSummaryFields) out.summary.*f.member = h5::read_double_attribute(summary.id(), std::string(f.name));
+    out.summary.net_basis = h5::read_string_attribute(summary.id(), "net_basis");
     out.jobs = h5::read_job_table(file.id(), "jobs");
     const h5::Handle ts = h5::open_group(file.id(), "timeseries");
     out.timeseries_rows = h5::read_double_column(ts.id(), "time_s").size();

@@ -32,6 +32,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   simulation.job_finished.connect([&outcome](const analysis::JobRow& row) { outcome.jobs.push_back(row); });
   outcome.summary = simulation.run();
   outcome.events = simulation.events_processed();
+  outcome.warnings = scenario.warnings;
+  outcome.warnings.insert(outcome.warnings.end(), simulation.warnings().begin(), simulation.warnings().end());
   if (recorder) recorder->commit();
   return outcome;
 }

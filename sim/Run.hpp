@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "analysis/OutputFormat.hpp"
@@ -17,6 +18,7 @@ struct RunOutcome {
   analysis::Summary summary;
   std::vector<analysis::JobRow> jobs;
   std::uint64_t events = 0;
+  std::vector<std::string> warnings;  ///< not fatal; the command line prints them to stderr
 };
 
 /// The identity a run of `scenario` records (version, resolved scenario text, seed, start).

@@ -15,6 +15,7 @@ packages=(
   libcli11-dev      # command line
   libfmt-dev        # formatting
   nlohmann-json3-dev  # --json output
+  libeigen3-dev     # generation-mix grid model
 )
 
 missing=()

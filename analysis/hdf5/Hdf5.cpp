@@ -158,6 +158,15 @@ void DoubleColumn::flush() {
   buffer_.clear();
 }
 
+void DoubleColumn::scale(double k) {
+  flush();
+  if (rows_ == 0) return;
+  std::vector<double> values(rows_);
+  check_status(H5Dread(dataset_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read rows back");
+  for (double& v : values) v *= k;
+  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "rewrite rows");
+}
+
 std::vector<double> read_double_column(hid_t loc, const std::string& name) {
   if (!exists(loc, name)) throw Error(fmt::format("dataset '{}' is missing", name));
   const Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);

@@ -70,6 +70,8 @@ class DoubleColumn {
     if (buffer_.size() == chunk_rows_) flush();
   }
   void flush();
+  /// Multiplies every value written so far by `k` (flushes first).
+  void scale(double k);
 
  private:
   Handle dataset_;

@@ -48,6 +48,7 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const sim::RunOutcome r =
       sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output));
   const auto t1 = std::chrono::steady_clock::now();
+  for (const std::string& w : r.warnings) err << "warning: " << o.scenario << ": " << w << '\n';
   if (o.json) {
     out << analysis::summary_json(r.info, r.summary, r.jobs).dump() << '\n';
   } else {

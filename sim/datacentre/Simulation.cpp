@@ -2,97 +2,179 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
+#include <fmt/format.h>
+
+#include "models/grid/Accounting.hpp"
 #include "models/units/Units.hpp"
+#include "sim/datacentre/SeriesPlayer.hpp"
 #include "sim/engine/Profile.hpp"
 
 namespace dcsim::sim {
 
 using engine::Time;
+using scenario::NetBasis;
 
 Simulation::Simulation(const scenario::Scenario& scenario)
-    : scenario_(scenario), active_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()) {}
+    : scenario_(scenario), grid_(scenario.grid), active_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()),
+      contract_w_(scenario.grid.contracts.size(), 0.0) {}
 
-void Simulation::update(Time now) {
+Simulation::~Simulation() = default;
+
+void Simulation::update() {
   // set_rate() integrates each old rate up to now before switching: update before change.
-  state_.power = scenario_.facility.power(it_w_);
-  const double facility_w = state_.power.total_w();
-  const double ratio = it_w_ > 0.0 ? facility_w / it_w_ : 0.0;
-  it_energy_j_.set_rate(now, it_w_);
-  facility_energy_j_.set_rate(now, facility_w);
-  gross_kg_.set_rate(now, facility_w * state_.gross_kg_per_j);
-  net_kg_.set_rate(now, facility_w * state_.net_kg_per_j);
-  ratio_s_.set_rate(now, ratio);
-  ratio_gross_.set_rate(now, ratio * state_.gross_kg_per_j);
-  ratio_net_.set_rate(now, ratio * state_.net_kg_per_j);
+  const Time now = engine_.now();
+  PowerState& s = state_;
+  s.power = scenario_.facility.power(it_w_);
+  const double f = s.power.total_w();
+  s.cfe_supply_w = grid_.cfe_share * f + std::accumulate(contract_w_.begin(), contract_w_.end(), 0.0);
+  s.hourly_rate_kg_per_s = models::hourly_matched_rate(f, s.cfe_supply_w, s.gross_kg_per_j);
+  switch (grid_.net_basis) {
+    case NetBasis::given: s.net_rate_kg_per_s = f * s.net_given_kg_per_j; break;
+    case NetBasis::hourly: s.net_rate_kg_per_s = s.hourly_rate_kg_per_s; break;
+    case NetBasis::annual:
+    case NetBasis::gross: s.net_rate_kg_per_s = f * s.gross_kg_per_j; break;
+  }
+  const double idle_net = grid_.net_basis == NetBasis::given ? s.net_given_kg_per_j : s.gross_kg_per_j;
+  s.net_kg_per_j = f > 0.0 ? s.net_rate_kg_per_s / f : idle_net;
+  it_j_.set_rate(now, it_w_);
+  facility_j_.set_rate(now, f);
+  gross_kg_.set_rate(now, f * s.gross_kg_per_j);
+  given_kg_.set_rate(now, f * s.net_given_kg_per_j);
+  hourly_kg_.set_rate(now, s.hourly_rate_kg_per_s);
+  marginal_kg_.set_rate(now, f * s.marginal_kg_per_j);
+  supply_j_.set_rate(now, s.cfe_supply_w - grid_.cfe_share * f);  // contracted output only
+  matched_j_.set_rate(now, std::min(f, s.cfe_supply_w));
+  const double per_it = it_w_ > 0.0 ? 1.0 / it_w_ : 0.0;
+  per_it_facility_.set_rate(now, f * per_it);
+  per_it_gross_.set_rate(now, f * s.gross_kg_per_j * per_it);
+  per_it_net_.set_rate(now, s.net_rate_kg_per_s * per_it);
   changed.emit(now, state_);
 }
 
-void Simulation::set_grid(double gross_kg_per_j, double net_kg_per_j) {
-  state_.gross_kg_per_j = gross_kg_per_j;
-  state_.net_kg_per_j = net_kg_per_j;
-  update(engine_.now());
-}
-
 void Simulation::start_job(std::size_t index) {
-  const Time now = engine_.now();
   const scenario::ScheduledJob& job = scenario_.jobs[index];
   const double it_w = job.run.it_power_w();
   it_w_ += it_w;
-  update(now);
-  active_[index] = ActiveJob{&job, it_w, ratio_s_.total(), ratio_gross_.total(), ratio_net_.total()};
-  engine_.schedule_at(now + engine::Duration::from_ms(job.duration_ms), [this, index] { end_job(index); });
+  update();
+  active_[index] = ActiveJob{&job, it_w, per_it_facility_.total(), per_it_gross_.total(), per_it_net_.total()};
+  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(job.duration_ms), [this, index] { end_job(index); });
 }
 
 void Simulation::end_job(std::size_t index) {
-  const Time now = engine_.now();
   const ActiveJob& a = active_[index];
   const scenario::ScheduledJob& job = *a.job;
+  // The last job leaves exactly zero IT power behind, not a rounding residue.
+  it_w_ = --jobs_left_ == 0 ? 0.0 : std::max(0.0, it_w_ - a.it_w);
+  update();
   const double start_s = static_cast<double>(job.start_offset_ms) / 1000.0;
   const double duration_s = static_cast<double>(job.duration_ms) / 1000.0;
-  // Subtract rather than recompute, so that a run whose jobs all end returns exactly to zero.
-  it_w_ = --jobs_left_ == 0 ? 0.0 : std::max(0.0, it_w_ - a.it_w);
-  update(now);  // integrates up to now at the old rates first
   analysis::JobRow row;
   row.name = job.run.name;
   row.start_s = start_s;
   row.end_s = start_s + duration_s;
   row.chips = job.run.chips;
   row.it_energy_kwh = a.it_w * duration_s / units::kJPerKWh;
-  row.facility_energy_kwh = a.it_w * (ratio_s_.total() - a.ratio_at_start) / units::kJPerKWh;
-  row.co2e_gross_kg = a.it_w * (ratio_gross_.total() - a.gross_at_start);
-  row.co2e_net_kg = a.it_w * (ratio_net_.total() - a.net_at_start);
-  job_finished.emit(row);
+  row.facility_energy_kwh = a.it_w * (per_it_facility_.total() - a.facility_at_start) / units::kJPerKWh;
+  row.co2e_gross_kg = a.it_w * (per_it_gross_.total() - a.gross_at_start);
+  row.co2e_net_kg = a.it_w * (per_it_net_.total() - a.net_at_start);
+  if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
+  else job_finished.emit(row);
   if (jobs_left_ == 0) engine_.stop();
 }
 
+double Simulation::annual_factor() const {
+  const double e = facility_j_.total();
+  if (e <= 0.0) return 1.0;
+  const double certificates = grid_.certificate_share ? *grid_.certificate_share * e
+                              : grid_.certificates_j  ? *grid_.certificates_j
+                                                      : supply_j_.total();
+  return models::annual_matched_kg(1.0, e, certificates);
+}
+
 analysis::Summary Simulation::run() {
-  std::vector<engine::Dated<models::IntensityStep>> steps;
-  for (const models::IntensityStep& s : scenario_.grid.steps())
-    steps.push_back({Time::from_ms(std::llround(s.from_s * 1000.0)), s});
-  const models::IntensityStep& first = scenario_.grid.steps().front();
+  const models::IntensityStep& first = grid_.steps.steps().front();
   state_.gross_kg_per_j = first.gross_kg_per_j;
-  state_.net_kg_per_j = first.net_kg_per_j;
-  update(Time::zero());
-  engine::ProfilePlayer<models::IntensityStep> grid(
-      engine_, std::vector(steps.begin() + 1, steps.end()),
-      [this](const models::IntensityStep& s) { set_grid(s.gross_kg_per_j, s.net_kg_per_j); });
-  grid.start();
+  state_.net_given_kg_per_j = grid_.has_net_given ? first.net_kg_per_j : kNaN;
+  for (std::size_t i = 0; i < grid_.contracts.size(); ++i)
+    contract_w_[i] = grid_.contracts[i].capacity_w * grid_.contracts[i].capacity_factor;
+
+  // Exogenous series, each scheduling its own next change.
+  std::vector<engine::Dated<models::IntensityStep>> steps;
+  for (std::size_t i = 1; i < grid_.steps.steps().size(); ++i) {
+    const models::IntensityStep& s = grid_.steps.steps()[i];
+    steps.push_back({Time::from_ms(std::llround(s.from_s * 1000.0)), s});
+  }
+  const bool gross_from_steps = !grid_.trace.has_value();
+  engine::ProfilePlayer<models::IntensityStep> step_player(engine_, std::move(steps), [this, gross_from_steps](const models::IntensityStep& s) {
+    if (gross_from_steps) state_.gross_kg_per_j = s.gross_kg_per_j;
+    if (grid_.has_net_given) state_.net_given_kg_per_j = s.net_kg_per_j;
+    update();
+  });
+  const std::int64_t t0 = scenario_.start_ms;
+  if (grid_.trace)
+    players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.trace, t0, grid_.trace_origin, [this](const auto& s) {
+      state_.gross_kg_per_j = s.value;
+      update();
+    }));
+  if (grid_.marginal)
+    players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.marginal, t0, grid_.marginal_origin, [this](const auto& s) {
+      state_.marginal_kg_per_j = s.value;
+      update();
+    }));
+  for (std::size_t i = 0; i < grid_.contracts.size(); ++i)
+    if (grid_.contracts[i].profile)
+      players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.contracts[i].profile, t0,
+                                                        grid_.contracts[i].profile->trace().description,
+                                                        [this, i](const auto& s) {
+                                                          contract_w_[i] = grid_.contracts[i].capacity_w * s.value;
+                                                          update();
+                                                        }));
+
+  update();
+  step_player.start();
+  for (auto& p : players_) p->start();
   for (std::size_t i = 0; i < scenario_.jobs.size(); ++i)
     engine_.schedule_at(Time::from_ms(scenario_.jobs[i].start_offset_ms), [this, i] { start_job(i); });
   engine_.run();
 
   const Time end = engine_.now();
-  for (engine::Integral* i : {&it_energy_j_, &facility_energy_j_, &gross_kg_, &net_kg_}) i->advance(end);
+  for (engine::Integral* i : {&it_j_, &facility_j_, &gross_kg_, &given_kg_, &hourly_kg_, &marginal_kg_, &supply_j_, &matched_j_})
+    i->advance(end);
+  for (const auto& p : players_)
+    if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
+
+  const double factor = grid_.net_basis == NetBasis::annual ? annual_factor() : 1.0;
+  constexpr double kJPerMWh = units::kJPerKWh * 1e3;
   analysis::Summary s;
-  s.it_energy_mwh = it_energy_j_.total() / (units::kJPerKWh * 1e3);
-  s.facility_energy_mwh = facility_energy_j_.total() / (units::kJPerKWh * 1e3);
-  s.pue = it_energy_j_.total() > 0.0 ? facility_energy_j_.total() / it_energy_j_.total() : 0.0;
+  s.it_energy_mwh = it_j_.total() / kJPerMWh;
+  s.facility_energy_mwh = facility_j_.total() / kJPerMWh;
+  s.pue = it_j_.total() > 0.0 ? facility_j_.total() / it_j_.total() : 0.0;
   s.co2e_gross_t = gross_kg_.total() / 1e3;
-  s.co2e_net_t = net_kg_.total() / 1e3;
+  s.co2e_net_given_t = grid_.has_net_given ? given_kg_.total() / 1e3 : kNaN;
+  s.co2e_hourly_t = grid_.has_hourly ? hourly_kg_.total() / 1e3 : kNaN;
+  s.co2e_annual_t = grid_.has_annual ? gross_kg_.total() * annual_factor() / 1e3 : kNaN;
+  s.co2e_marginal_t = grid_.marginal ? marginal_kg_.total() / 1e3 : kNaN;
+  switch (grid_.net_basis) {
+    case NetBasis::given: s.co2e_net_t = s.co2e_net_given_t; break;
+    case NetBasis::hourly: s.co2e_net_t = s.co2e_hourly_t; break;
+    case NetBasis::annual: s.co2e_net_t = s.co2e_annual_t; break;
+    case NetBasis::gross: s.co2e_net_t = s.co2e_gross_t; break;
+  }
+  s.cfe_supply_mwh = supply_j_.total() / kJPerMWh;
+  s.cfe_matched_share = facility_j_.total() > 0.0 ? matched_j_.total() / facility_j_.total() : 0.0;
   s.makespan_h = end.seconds() / 3600.0;
   s.embodied_co2e_t = 0.0;
-  finished.emit(end, s);
+  s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
+                : grid_.net_basis == NetBasis::hourly ? "hourly"
+                : grid_.net_basis == NetBasis::annual ? "annual"
+                                                      : "gross";
+  for (analysis::JobRow& row : held_rows_) {
+    row.co2e_net_kg *= factor;
+    job_finished.emit(row);
+  }
+  finished.emit(end, s, factor);
   return s;
 }
 

@@ -25,6 +25,8 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
     : destination_(std::move(destination)), temporary_(temporary_for(destination_)), interval_ms_(interval_ms) {
   const fs::path dir = destination_.parent_path().empty() ? fs::path(".") : destination_.parent_path();
   std::error_code ec;
+  if (fs::is_directory(destination_, ec))
+    throw InputError(Location{destination_.string(), 0, 0}, "", "the output path is a directory; give a file name");
   if (!fs::is_directory(dir, ec))
     throw InputError(Location{destination_.string(), 0, 0}, "", fmt::format("output directory '{}' does not exist", dir.string()));
   try {
@@ -61,7 +63,7 @@ Hdf5Recorder::~Hdf5Recorder() {
 void Hdf5Recorder::attach(sim::Simulation& simulation) {
   simulation.changed.connect([this](engine::Time t, const sim::PowerState& s) { on_change(t, s); });
   simulation.job_finished.connect([this](const analysis::JobRow& row) { on_job(row); });
-  simulation.finished.connect([this](engine::Time t, const analysis::Summary& s) { on_finish(t, s); });
+  simulation.finished.connect([this](engine::Time t, const analysis::Summary& s, double k) { on_finish(t, s, k); });
 }
 
 void Hdf5Recorder::accumulate(engine::Time until) {
@@ -78,9 +80,15 @@ void Hdf5Recorder::accumulate(engine::Time until) {
     bin_.facility_j += facility_w * dt;
     bin_.gross_s += state_.gross_kg_per_j * dt;
     bin_.net_s += state_.net_kg_per_j * dt;
+    bin_.given_s += state_.net_given_kg_per_j * dt;
+    bin_.marginal_s += state_.marginal_kg_per_j * dt;
     bin_.temp_s += state_.outdoor_temp_c * dt;
+    bin_.supply_j += state_.cfe_supply_w * dt;
     bin_.gross_kg += facility_w * state_.gross_kg_per_j * dt;
-    bin_.net_kg += facility_w * state_.net_kg_per_j * dt;
+    bin_.net_kg += state_.net_rate_kg_per_s * dt;
+    bin_.given_kg += facility_w * state_.net_given_kg_per_j * dt;
+    bin_.hourly_kg += state_.hourly_rate_kg_per_s * dt;
+    bin_.marginal_kg += facility_w * state_.marginal_kg_per_j * dt;
     cursor_ = step_end;
     if (cursor_ == bin_end) close_bin(bin_end);
   }
@@ -100,8 +108,14 @@ void Hdf5Recorder::close_bin(engine::Time end) {
   row.pue = bin_.it_j > 0.0 ? bin_.facility_j / bin_.it_j : std::numeric_limits<double>::quiet_NaN();
   row.grid_gross_g_per_kwh = bin_.gross_s / len * kGPerKWhPerKgPerJ;
   row.grid_net_g_per_kwh = bin_.net_s / len * kGPerKWhPerKgPerJ;
+  row.grid_net_given_g_per_kwh = bin_.given_s / len * kGPerKWhPerKgPerJ;
+  row.grid_marginal_g_per_kwh = bin_.marginal_s / len * kGPerKWhPerKgPerJ;
+  row.cfe_supply_w = bin_.supply_j / len;
   row.co2e_gross_kg = bin_.gross_kg;
   row.co2e_net_kg = bin_.net_kg;
+  row.co2e_net_given_kg = bin_.given_kg;
+  row.co2e_hourly_kg = bin_.hourly_kg;
+  row.co2e_marginal_kg = bin_.marginal_kg;
   row.outdoor_temp_c = bin_.temp_s / len;
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
   bin_ = Bin{};
@@ -115,15 +129,21 @@ void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
 
 void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }
 
-void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary) {
+void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary, double net_scale) {
   accumulate(end);
   close_bin(end);
   for (h5::DoubleColumn& c : columns_) c.flush();
+  if (net_scale != 1.0)
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::string_view name = analysis::kTimeseriesColumns[i].name;
+      if (name == "co2e_net_kg" || name == "grid_net_g_per_kwh") columns_[i].scale(net_scale);
+    }
   jobs_->flush();
   const h5::Handle group = h5::create_group(file_.id(), "summary");
   for (const analysis::SummaryField& f : analysis::kSummaryFields) {
     h5::write_attribute(group.id(), std::string(f.name), summary.*f.member);
   }
+  h5::write_attribute(group.id(), "net_basis", std::string_view(summary.net_basis));
   finished_ = true;
 }
 

@@ -33,7 +33,8 @@ class Hdf5Recorder {
 
   void on_change(engine::Time t, const sim::PowerState& state);
   void on_job(const analysis::JobRow& row);
-  void on_finish(engine::Time end, const analysis::Summary& summary);
+  /// `net_scale` rescales the net columns (annual matching is known only at the end).
+  void on_finish(engine::Time end, const analysis::Summary& summary, double net_scale);
 
   /// Closes the file and moves it onto the destination. Precondition: on_finish() was called.
   void commit();
@@ -41,8 +42,9 @@ class Hdf5Recorder {
  private:
   struct Bin {
     double it_j = 0, loss_j = 0, cooling_j = 0, other_j = 0, facility_j = 0;
-    double gross_s = 0, net_s = 0, temp_s = 0;  ///< time integrals of intensity (kg/J s) and temperature
-    double gross_kg = 0, net_kg = 0;
+    double gross_s = 0, net_s = 0, given_s = 0, marginal_s = 0, temp_s = 0;  ///< time integrals of intensity (kg/J s), temperature
+    double supply_j = 0;
+    double gross_kg = 0, net_kg = 0, given_kg = 0, hourly_kg = 0, marginal_kg = 0;
   };
   void accumulate(engine::Time until);
   void close_bin(engine::Time end);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 
 #include "models/units/Units.hpp"
@@ -44,6 +45,12 @@ struct IntegerKind {
 };
 /// Free text.
 struct TextKind {};
+/// One of a fixed set of names (a registry); anything else is an error with a did-you-mean.
+struct ChoiceKind {
+  std::span<const std::string_view> choices;
+};
+/// true or false.
+struct BoolKind {};
 /// A UTC instant in ISO 8601 ("2020-01-01T00:00:00Z"); stored as ms since the Unix epoch.
 struct InstantKind {};
 /// A nested mapping with its own describe().

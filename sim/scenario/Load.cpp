@@ -10,12 +10,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/InputError.hpp"
+#include "sim/scenario/GridBuild.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/scenario/RequiredCheck.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/scenario/Spec.hpp"
 #include "sim/scenario/Validate.hpp"
 #include "sim/scenario/Writer.hpp"
+#include "sim/scenario/YamlFile.hpp"
 
 namespace dcsim::scenario {
 namespace {
@@ -38,21 +40,27 @@ struct Layer {
 // yaml-cpp parses recursively; refuse pathological nesting before handing it the text.
 void check_nesting(const std::string& file, const std::string& text) {
   int depth = 0, line = 1;
-  char quote = 0;
-  bool comment = false;
+  char quote = 0, previous = '\n';  // previous non-blank character outside quotes
+  bool comment = false, escaped = false;
   for (const char ch : text) {
     if (ch == '\n') {
       ++line;
       comment = false;
+      if (quote == 0) previous = '\n';
       continue;
     }
     if (comment) continue;
     if (quote != 0) {
-      if (ch == quote) quote = 0;
+      if (escaped) escaped = false;
+      else if (quote == '"' && ch == '\\') escaped = true;
+      else if (ch == quote) quote = 0;
       continue;
     }
+    const bool starts_scalar = previous == '\n' || previous == ':' || previous == '[' || previous == '{' ||
+                               previous == ',' || previous == '-';
+    if (ch != ' ' && ch != '\t') previous = ch;
     if (ch == '#') comment = true;
-    else if (ch == '"' || ch == '\'') quote = ch;
+    else if ((ch == '"' || ch == '\'') && starts_scalar) quote = ch;  // an apostrophe inside plain text is not a quote
     else if (ch == '[' || ch == '{') {
       if (++depth > kMaxNesting) fail(file, line, fmt::format("nesting deeper than {} levels", kMaxNesting));
     } else if (ch == ']' || ch == '}') {
@@ -77,7 +85,9 @@ std::string read_text(const std::string& file) {
   return text;
 }
 
-YAML::Node parse(const std::string& file) {
+}  // namespace
+
+YAML::Node parse_yaml_file(const std::string& file) {
   const std::string text = read_text(file);
   check_nesting(file, text);
   YAML::Node root;
@@ -91,6 +101,8 @@ YAML::Node parse(const std::string& file) {
   if (!root.IsMap()) throw InputError(location_of(file, root), "", fmt::format("a scenario is a mapping of keys, found {}", node_type_name(root)));
   return root;
 }
+
+namespace {
 
 // The chain of files from `file` to its base-most ancestor. (Never reorder a container of
 // YAML::Node: yaml-cpp assignment writes through to the node referred to.)
@@ -107,7 +119,7 @@ std::vector<Layer> read_layers(const std::string& file) {
                        fmt::format("circular extends: '{}' is already in the chain", current));
     }
     seen.push_back(canonical);
-    YAML::Node root = parse(current);
+    YAML::Node root = parse_yaml_file(current);
     chain.push_back(Layer{current, root});
     const YAML::Node ext = root["extends"];
     if (!ext.IsDefined()) break;
@@ -138,16 +150,7 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0), a.system_power_w.value_or(0.0)});
   s.facility = models::FixedPue(spec.facility.pue);
 
-  std::vector<models::IntensityStep> steps;
-  const double net0 = spec.grid.net_kg_per_j.value_or(spec.grid.gross_kg_per_j);
-  steps.push_back(models::IntensityStep{0.0, spec.grid.gross_kg_per_j, net0});
-  for (const GridChangeSpec& c : spec.grid.changes) {
-    const double from_s = static_cast<double>(c.at_ms - spec.start_ms) / 1000.0;
-    const models::IntensityStep step{from_s, c.gross_kg_per_j, c.net_kg_per_j.value_or(c.gross_kg_per_j)};
-    if (from_s == 0.0) steps.front() = step;
-    else steps.push_back(step);
-  }
-  s.grid = models::GridIntensity(std::move(steps));
+  s.grid = build_grid(spec, s.warnings);
 
   for (const JobSpec& j : spec.jobs) {
     const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
@@ -202,6 +205,7 @@ Scenario load_scenario(const std::filesystem::path& path) {
     });
     throw InputError(std::move(problems));
   }
+  resolve_paths(spec, sources);
   return build(spec, path.string());
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/units/Calendar.hpp"
 #include "models/units/Units.hpp"
@@ -131,6 +132,34 @@ bool Reader::decode(const YAML::Node& node, const std::string& path, std::int64_
 bool Reader::decode(const YAML::Node& node, const std::string& path, std::string& out, const TextKind&) {
   if (!expect_scalar(node, path, "text")) return false;
   out = node.Scalar();
+  return true;
+}
+
+bool Reader::decode(const YAML::Node& node, const std::string& path, std::string& out, const ChoiceKind& kind) {
+  if (!expect_scalar(node, path, "a name")) return false;
+  const std::string& v = node.Scalar();
+  std::vector<std::string> names(kind.choices.begin(), kind.choices.end());
+  if (std::find(names.begin(), names.end(), v) != names.end()) {
+    out = v;
+    return true;
+  }
+  std::string message = fmt::format("unknown choice '{}'", v);
+  const std::string guess = did_you_mean(v, names);
+  if (!guess.empty()) message += fmt::format(" (did you mean '{}'?)", guess);
+  message += fmt::format("; one of: {}", fmt::join(names, ", "));
+  problem(node, path, std::move(message));
+  return false;
+}
+
+bool Reader::decode(const YAML::Node& node, const std::string& path, bool& out, const BoolKind&) {
+  if (!expect_scalar(node, path, "true or false")) return false;
+  const std::string& v = node.Scalar();
+  if (v == "true") out = true;
+  else if (v == "false") out = false;
+  else {
+    problem(node, path, fmt::format("'{}' is not true or false", v));
+    return false;
+  }
   return true;
 }
 

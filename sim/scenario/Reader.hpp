@@ -73,6 +73,8 @@ class Reader {
   bool decode(const YAML::Node& node, const std::string& path, double& out, const NumberKind& kind);
   bool decode(const YAML::Node& node, const std::string& path, std::int64_t& out, const IntegerKind& kind);
   bool decode(const YAML::Node& node, const std::string& path, std::string& out, const TextKind&);
+  bool decode(const YAML::Node& node, const std::string& path, std::string& out, const ChoiceKind& kind);
+  bool decode(const YAML::Node& node, const std::string& path, bool& out, const BoolKind&);
   bool decode(const YAML::Node& node, const std::string& path, std::int64_t& out, const InstantKind&);
 
   template <class Spec>
@@ -96,7 +98,10 @@ class Reader {
       const YAML::Node element = node[i];
       const std::string epath = element_path(path, i);
       Spec& spec = out.emplace_back();
-      if (!expect_map(element, epath)) continue;
+      if (!expect_map(element, epath)) {
+        sources_.record(epath, location_of(file_, element), false);
+        continue;
+      }
       sources_.record(epath, location_of(file_, element), true);
       read_object(element, epath, spec);
     }
@@ -118,7 +123,10 @@ class Reader {
       }
       const std::string name = kv.first.Scalar();
       const std::string epath = child_path(path, name);
-      if (!expect_map(kv.second, epath)) continue;
+      if (!expect_map(kv.second, epath)) {
+        sources_.record(epath, location_of(file_, kv.second), false);
+        continue;
+      }
       sources_.record(epath, location_of(file_, kv.second), true);
       read_object(kv.second, epath, out[name]);
     }

@@ -43,7 +43,7 @@ class RequiredCheck {
 
   template <class Spec>
   void descend(const std::string& path, Spec& spec, const ObjectKind&) {
-    within(path, spec);
+    if (sources_.valid(path)) within(path, spec);  // a rejected mapping was reported once already
   }
   template <class Spec>
   void descend(const std::string& path, std::vector<Spec>& list, const ListKind&) {

@@ -10,6 +10,7 @@
 #include "analysis/Published.hpp"
 #include "models/facility/FixedPue.hpp"
 #include "models/grid/GridIntensity.hpp"
+#include "models/grid/TraceSeries.hpp"
 #include "models/hardware/Accelerator.hpp"
 #include "models/workload/TrainingRun.hpp"
 
@@ -21,6 +22,35 @@ struct ScheduledJob {
   std::int64_t duration_ms = 0;      ///< the run's duration rounded to the engine's millisecond tick
 };
 
+enum class NetBasis { given, hourly, annual, gross };
+
+/// A contracted carbon-free generator: output = capacity x (profile or constant capacity factor).
+struct SupplyContract {
+  std::string name;
+  double capacity_w = 0.0;
+  double capacity_factor = 0.0;              ///< used when there is no profile
+  std::optional<models::TraceSeries> profile;
+};
+
+/// Everything the simulation needs to know about the electricity a facility draws.
+struct GridSetup {
+  /// Gross and net-given intensity as steps: the constant source (`gross`, `net`, `changes`),
+  /// or, when `trace` is set, only the net-given steps.
+  models::GridIntensity steps{{models::IntensityStep{}}};
+  std::optional<models::TraceSeries> trace;     ///< gross from a trace file or the mix model
+  std::string trace_origin;                     ///< file or model, for messages
+  bool has_net_given = false;
+  std::optional<models::TraceSeries> marginal;
+  std::string marginal_origin;
+  double cfe_share = 0.0;                       ///< fixed share of the load matched hour by hour
+  std::vector<SupplyContract> contracts;
+  bool has_hourly = false;                      ///< cfe configured (share, contracts or a region's CFE)
+  std::optional<double> certificates_j;         ///< annual matching: certificates retired
+  std::optional<double> certificate_share;      ///< annual matching: as a share of the energy
+  bool has_annual = false;
+  NetBasis net_basis = NetBasis::gross;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -30,7 +60,8 @@ struct Scenario {
   std::int64_t seed = 1;
   std::vector<models::Accelerator> accelerators;
   models::FixedPue facility{1.0};
-  models::GridIntensity grid{{models::IntensityStep{}}};
+  GridSetup grid;
+  std::vector<std::string> warnings;  ///< printed by the command line, not fatal
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
   std::optional<analysis::PublishedFigures> expected;

@@ -52,6 +52,12 @@ class SchemaDoc {
   static std::string value_text(const NumberKind&) { return "number"; }
   static std::string value_text(const IntegerKind&) { return "whole number"; }
   static std::string value_text(const TextKind&) { return "text"; }
+  static std::string value_text(const ChoiceKind& k) {
+    std::string s = "one of";
+    for (std::string_view c : k.choices) s += fmt::format(" `{}`", c);
+    return s;
+  }
+  static std::string value_text(const BoolKind&) { return "true or false"; }
   static std::string value_text(const InstantKind&) { return "UTC time (ISO 8601)"; }
   static std::string value_text(const ObjectKind&) { return "mapping"; }
   static std::string value_text(const ListKind&) { return "list of mappings"; }
@@ -61,6 +67,8 @@ class SchemaDoc {
   static std::string default_text(double v, const NumberKind&) { return fmt::format("{}", v); }
   static std::string default_text(std::int64_t v, const IntegerKind&) { return fmt::format("{}", v); }
   static std::string default_text(std::int64_t v, const InstantKind&) { return units::format_utc(v); }
+  static std::string default_text(bool v, const BoolKind&) { return v ? "true" : "false"; }
+  static std::string default_text(const std::string& v, const ChoiceKind&) { return v.empty() ? "" : "`" + v + "`"; }
   template <class T, class Kind>
   static std::string default_text(const T&, const Kind&) {
     return {};

@@ -6,6 +6,7 @@
 // Validate.cpp, model building in Build.cpp. The format reference in scenarios/README.md is
 // printed from these declarations by `dcsim validate --schema`.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -69,20 +70,150 @@ void describe(V& v, GridChangeSpec& s) {
           s.net_kg_per_j, QuantityKind{Dimension::carbon_intensity, kIntensityRange});
 }
 
+/// A time series read from a CSV file (grid intensity, a marginal signal, a supply profile).
+struct TraceSpec {
+  std::string file;
+  std::string format;
+  std::string column = "lca";
+  std::string unit;
+  bool wrap = false;
+  bool fill_missing = false;
+};
+
+inline constexpr std::array<std::string_view, 4> kTraceFormats{"electricity_maps", "plain", "eia930", "watttime"};
+inline constexpr std::array<std::string_view, 2> kTraceColumns{"lca", "direct"};
+
+template <class V>
+void describe(V& v, TraceSpec& s) {
+  v.field("file", Need::required, "CSV file, relative to the YAML file that names it", s.file, TextKind{});
+  v.field("format", Need::required, "the file's layout", s.format, ChoiceKind{kTraceFormats});
+  v.field("column", Need::optional, "electricity_maps: lifecycle (lca) or direct intensity", s.column,
+          ChoiceKind{kTraceColumns});
+  v.field("unit", Need::optional,
+          "unit of the value column (plain: g/kWh, watttime: lb/MWh; capacity-factor profiles: none)", s.unit,
+          TextKind{});
+  v.field("wrap", Need::optional, "replay by whole calendar years when the run is outside the trace", s.wrap,
+          BoolKind{});
+  v.field("fill_missing", Need::optional, "hold the previous value over empty cells and missing steps",
+          s.fill_missing, BoolKind{});
+}
+
+/// The generation-mix model of a catalog region as the intensity source.
+struct MixSpec {
+  std::string region;
+  std::string catalog;
+  std::optional<std::int64_t> seed;
+};
+
+template <class V>
+void describe(V& v, MixSpec& s) {
+  v.field("region", Need::required, "a region of the generation-mix catalog", s.region, TextKind{});
+  v.field("catalog", Need::optional, "catalog file; default: scenarios/catalog/grid-mix.yaml", s.catalog, TextKind{});
+  v.field("seed", Need::optional, "seed of the weather processes; default: the scenario seed", s.seed,
+          IntegerKind{0, std::int64_t{1} << 53});
+}
+
+/// A published annual figure of a region catalog as a constant source (and CFE share).
+struct RegionSpec {
+  std::string name;
+  std::string period;
+  std::string catalog;
+};
+
+template <class V>
+void describe(V& v, RegionSpec& s) {
+  v.field("name", Need::required, "a region of the region catalog, e.g. us-central1", s.name, TextKind{});
+  v.field("period", Need::required, "which published figure, e.g. 2020", s.period, TextKind{});
+  v.field("catalog", Need::optional, "catalog file; default: scenarios/catalog/regions.yaml", s.catalog, TextKind{});
+}
+
+inline constexpr std::array<std::string_view, 6> kSupplyKinds{"wind", "solar", "hydro", "nuclear", "geothermal", "other"};
+
+/// A contracted carbon-free generator whose output is matched hour by hour against the load.
+struct ContractSpec {
+  std::string name;
+  std::string kind;
+  double capacity_w = 0.0;
+  std::optional<double> capacity_factor;
+  std::optional<TraceSpec> profile;
+  bool from_mix = false;
+};
+
+template <class V>
+void describe(V& v, ContractSpec& s) {
+  v.field("name", Need::required, "contract name", s.name, TextKind{});
+  v.field("kind", Need::required, "generation technology", s.kind, ChoiceKind{kSupplyKinds});
+  v.field("capacity", Need::required, "nameplate capacity", s.capacity_w,
+          QuantityKind{Dimension::power, Range::positive(1e12)});
+  v.field("capacity_factor", Need::optional, "constant output / capacity (give this or profile)", s.capacity_factor,
+          NumberKind{Range::between(0.0, 1.0)});
+  v.field("profile", Need::optional, "output / capacity over time, a two-column CSV (watttime layout, values 0..1)",
+          s.profile, ObjectKind{});
+  v.field("from_mix", Need::optional,
+          "output / capacity follows the grid's generation-mix model (same weather) for this kind (wind or solar)",
+          s.from_mix, BoolKind{});
+}
+
+/// Carbon-free energy matched hour by hour (24/7).
+struct CfeSpec {
+  std::optional<double> share;
+  std::vector<ContractSpec> contracts;
+};
+
+template <class V>
+void describe(V& v, CfeSpec& s) {
+  v.field("share", Need::optional, "fixed share of each instant's facility load covered by carbon-free supply",
+          s.share, NumberKind{Range::between(0.0, 1.0)});
+  v.field("contracts", Need::optional, "contracted generators", s.contracts, ListKind{});
+}
+
+/// Certificates netted against the period's total energy (annual matching).
+struct AnnualMatchingSpec {
+  std::optional<double> certificates_j;
+  std::optional<double> share;
+};
+
+template <class V>
+void describe(V& v, AnnualMatchingSpec& s) {
+  v.field("certificates", Need::optional, "energy attribute certificates retired for the run's period",
+          s.certificates_j, QuantityKind{Dimension::energy, Range::between(0.0, 1e22)});
+  v.field("share", Need::optional, "certificates as a share of the facility energy", s.share,
+          NumberKind{Range::between(0.0, 1.0)});
+}
+
+inline constexpr std::array<std::string_view, 4> kNetBases{"given", "hourly", "annual", "gross"};
+
 struct GridSpec {
-  double gross_kg_per_j = 0.0;
+  std::optional<double> gross_kg_per_j;
   std::optional<double> net_kg_per_j;
   std::vector<GridChangeSpec> changes;
+  std::optional<TraceSpec> trace;
+  std::optional<MixSpec> mix;
+  std::optional<RegionSpec> region;
+  std::optional<TraceSpec> marginal;
+  std::optional<CfeSpec> cfe;
+  std::optional<AnnualMatchingSpec> annual_matching;
+  std::string net_basis;
   std::string source;
 };
 
 template <class V>
 void describe(V& v, GridSpec& s) {
-  v.field("gross", Need::required, "location-based grid intensity from the start", s.gross_kg_per_j,
+  v.field("gross", Need::optional, "constant location-based intensity (one of gross, trace, mix, region)",
+          s.gross_kg_per_j, QuantityKind{Dimension::carbon_intensity, kIntensityRange});
+  v.field("net", Need::optional, "published net intensity of the site (the 'given' basis)", s.net_kg_per_j,
           QuantityKind{Dimension::carbon_intensity, kIntensityRange});
-  v.field("net", Need::optional, "intensity net of procured carbon-free energy; default: gross",
-          s.net_kg_per_j, QuantityKind{Dimension::carbon_intensity, kIntensityRange});
-  v.field("changes", Need::optional, "later values, in time order", s.changes, ListKind{});
+  v.field("changes", Need::optional, "later values of gross and net, in time order", s.changes, ListKind{});
+  v.field("trace", Need::optional, "hourly intensity from a CSV file", s.trace, ObjectKind{});
+  v.field("mix", Need::optional, "hourly intensity from the generation-mix model", s.mix, ObjectKind{});
+  v.field("region", Need::optional, "a published annual figure from the region catalog", s.region, ObjectKind{});
+  v.field("marginal", Need::optional, "marginal emissions signal (the marginal basis)", s.marginal, ObjectKind{});
+  v.field("cfe", Need::optional, "24/7 carbon-free supply (the hourly basis)", s.cfe, ObjectKind{});
+  v.field("annual_matching", Need::optional, "certificates (the annual basis)", s.annual_matching, ObjectKind{});
+  v.field("net_basis", Need::optional,
+          "basis reported as net; default: given if net is set, else hourly if cfe, else annual if "
+          "annual_matching, else gross",
+          s.net_basis, ChoiceKind{kNetBases});
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 

@@ -26,6 +26,9 @@ class Checker {
 
 void check_job(const ScenarioSpec& spec, const JobSpec& job, const std::string& p, Checker& c) {
   const AcceleratorSpec* accel = nullptr;
+  // An accelerator entry that was written but rejected has been reported already.
+  const std::string entry = "accelerators." + job.accelerator;
+  if (c.valid(p + ".accelerator") && c.present(entry) && !c.valid(entry)) return;
   if (c.valid(p + ".accelerator")) {
     auto it = spec.accelerators.find(job.accelerator);
     if (it != spec.accelerators.end()) {
@@ -49,13 +52,55 @@ void check_job(const ScenarioSpec& spec, const JobSpec& job, const std::string& 
   if (has_duration && c.present(p + ".flops_per_chip") && !has_flops)
     c.fail(p + ".flops_per_chip", "flops_per_chip is used only with total_flops");
 
-  if (!c.present(p + ".system_power_per_chip") && accel != nullptr && !accel->system_power_w)
+  if (!c.present(p + ".system_power_per_chip") && accel != nullptr &&
+      !c.present("accelerators." + job.accelerator + ".system_power"))
     c.fail(p, fmt::format("needs system_power_per_chip: accelerator '{}' gives no system_power default",
                           job.accelerator));
 
   if (c.valid(p + ".start") && job.start_ms && *job.start_ms < spec.start_ms)
     c.fail(p + ".start", fmt::format("starts at {}, before the scenario start {}", units::format_utc(*job.start_ms),
                                      units::format_utc(spec.start_ms)));
+}
+
+void check_grid(const GridSpec& g, Checker& c) {
+  int sources = 0;
+  for (const char* k : {"grid.gross", "grid.trace", "grid.mix", "grid.region"}) sources += c.present(k) ? 1 : 0;
+  if (sources == 0) c.fail("grid", "needs an intensity source: one of gross, trace, mix or region");
+  if (sources > 1) c.fail("grid", "give only one intensity source: gross, trace, mix or region");
+  if (c.present("grid.changes") && !c.present("grid.gross"))
+    c.fail("grid.changes", "changes step the constant source; give gross (or use a trace)");
+  if (c.valid("grid.net_basis")) {
+    const std::string& b = g.net_basis;
+    if (b == "given" && !c.present("grid.net") && !c.present("grid.region"))
+      c.fail("grid.net_basis", "the given basis needs a published net intensity (grid.net)");
+    if (b == "hourly" && !c.present("grid.cfe") && !c.present("grid.region"))
+      c.fail("grid.net_basis", "the hourly basis needs carbon-free supply (grid.cfe)");
+    if (b == "annual" && !c.present("grid.annual_matching") && !(g.cfe && !g.cfe->contracts.empty()))
+      c.fail("grid.net_basis", "the annual basis needs grid.annual_matching or contracted supply");
+  }
+  if (g.cfe && c.valid("grid.cfe") && !c.present("grid.cfe.share") && !c.present("grid.cfe.contracts"))
+    c.fail("grid.cfe", "needs a share or contracts");
+  if (g.cfe)
+    for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i) {
+      const std::string p = element_path("grid.cfe.contracts", i);
+      if (!c.valid(p)) continue;
+      const bool cf = c.present(p + ".capacity_factor"), profile = c.present(p + ".profile");
+      const bool mix = g.cfe->contracts[i].from_mix;
+      if (int(cf) + int(profile) + int(mix) != 1) c.fail(p, "give exactly one of capacity_factor, profile and from_mix");
+      if (mix && !c.present("grid.mix")) c.fail(p + ".from_mix", "from_mix needs the grid's intensity from the mix model (grid.mix)");
+      if (mix && c.valid(p + ".kind") && g.cfe->contracts[i].kind != "wind" && g.cfe->contracts[i].kind != "solar")
+        c.fail(p + ".from_mix", "from_mix follows the model's wind or solar output; kind must be wind or solar");
+    }
+  if (g.annual_matching && c.valid("grid.annual_matching") &&
+      c.present("grid.annual_matching.certificates") == c.present("grid.annual_matching.share"))
+    c.fail("grid.annual_matching", "give exactly one of certificates and share");
+  for (const char* t : {"grid.trace", "grid.marginal"}) {
+    const std::string k = std::string(t) + ".column";
+    const std::string f = std::string(t) + ".format";
+    const TraceSpec* spec = std::string(t) == "grid.trace" ? (g.trace ? &*g.trace : nullptr) : (g.marginal ? &*g.marginal : nullptr);
+    if (spec && c.present(k) && c.valid(f) && spec->format != "electricity_maps")
+      c.fail(k, "column applies to the electricity_maps format only");
+  }
 }
 
 }  // namespace
@@ -71,6 +116,8 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
     if (c.valid(p + ".name") && !names.insert(spec.jobs[i].name).second)
       c.fail(p + ".name", fmt::format("job name '{}' is used twice", spec.jobs[i].name));
   }
+
+  check_grid(spec.grid, c);
 
   std::int64_t previous = spec.start_ms;
   for (std::size_t i = 0; i < spec.grid.changes.size(); ++i) {

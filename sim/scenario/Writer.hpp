@@ -49,6 +49,10 @@ class Writer {
     if (!v.empty()) scalar(key, v);
   }
   void emit(std::string_view key, std::int64_t v, const InstantKind&) { scalar(key, units::format_utc(v)); }
+  void emit(std::string_view key, const std::string& v, const ChoiceKind&) {
+    if (!v.empty()) scalar(key, v);
+  }
+  void emit(std::string_view key, bool v, const BoolKind&) { scalar(key, v ? "true" : "false"); }
 
   template <class Spec>
   void emit(std::string_view key, Spec& spec, const ObjectKind&) {

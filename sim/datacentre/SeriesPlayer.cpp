@@ -1,0 +1,26 @@
+#include "sim/datacentre/SeriesPlayer.hpp"
+
+#include "models/InputError.hpp"
+
+namespace dcsim::sim {
+
+SeriesPlayer::SeriesPlayer(engine::Engine& engine, const models::TraceSeries& series, std::int64_t start_utc_ms,
+                           std::string origin, OnChange on_change)
+    : engine_(engine), series_(series), start_utc_ms_(start_utc_ms), origin_(std::move(origin)),
+      on_change_(std::move(on_change)) {}
+
+void SeriesPlayer::apply() {
+  models::TraceSeries::Sample s;
+  try {
+    s = series_.at(start_utc_ms_ + engine_.now().ms());
+  } catch (const models::TraceRangeError& e) {
+    throw InputError(Location{origin_, 0, 0}, "", std::string("the run is outside this trace: ") + e.what() +
+                                                      " (set wrap: true to replay it by whole years)");
+  }
+  wrapped_ = wrapped_ || s.wrapped;
+  on_change_(s);
+  if (s.next_change_ms != models::TraceSeries::kNever)
+    pending_ = engine_.schedule_at(engine::Time::from_ms(s.next_change_ms - start_utc_ms_), [this] { apply(); });
+}
+
+}  // namespace dcsim::sim

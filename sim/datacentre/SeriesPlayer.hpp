@@ -1,0 +1,42 @@
+#pragma once
+// Plays a TraceSeries on the engine: applies the value in force now, then schedules itself at
+// the series' next change. One pending event per series, whatever the trace's length.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/grid/TraceSeries.hpp"
+#include "sim/engine/Engine.hpp"
+
+namespace dcsim::sim {
+
+class SeriesPlayer {
+ public:
+  using OnChange = std::function<void(const models::TraceSeries::Sample&)>;
+
+  /// `start_utc_ms` is the UTC instant of engine time zero; `origin` names the series in errors.
+  SeriesPlayer(engine::Engine& engine, const models::TraceSeries& series, std::int64_t start_utc_ms, std::string origin,
+               OnChange on_change);
+  SeriesPlayer(const SeriesPlayer&) = delete;
+  SeriesPlayer& operator=(const SeriesPlayer&) = delete;
+  ~SeriesPlayer() { engine_.cancel(pending_); }
+
+  /// Applies the current value and schedules the next change. Throws dcsim::InputError when
+  /// the run leaves the series' range and it does not wrap.
+  void start() { apply(); }
+  bool wrapped() const { return wrapped_; }
+
+ private:
+  void apply();
+
+  engine::Engine& engine_;
+  const models::TraceSeries& series_;
+  std::int64_t start_utc_ms_;
+  std::string origin_;
+  OnChange on_change_;
+  engine::EventHandle pending_;
+  bool wrapped_ = false;
+};
+
+}  // namespace dcsim::sim

@@ -1,0 +1,787 @@
+// Grid-intensity trace readers: one hand-written CSV scanner (quotes, CRLF, BOM) shared by four
+// column layouts, collecting every problem in the file before giving up.
+
+#include "sim/input/TraceReader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "models/InputError.hpp"
+#include "models/units/Calendar.hpp"
+#include "models/units/Units.hpp"
+
+namespace dcsim::input {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxProblems = 50;
+constexpr std::size_t kMaxSamples = 10'000'000;  // 19 years of 1-minute steps
+constexpr double kGPerKWh = units::kKgPerJPerGPerKWh;
+
+constexpr std::string_view kFormatNames[] = {"electricity_maps", "plain", "eia930", "watttime"};
+
+// ---------------------------------------------------------------------------------------------
+// Problems
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void add(int line, int column, std::string path, std::string message) {
+    if (list_.size() == kMaxProblems) {
+      list_.push_back(Problem{Location{file_, 0, 0}, "",
+                              fmt::format("... more problems (stopped after the first {})", kMaxProblems)});
+      throw InputError(std::move(list_));
+    }
+    list_.push_back(Problem{Location{file_, line, column}, std::move(path), std::move(message)});
+  }
+  [[noreturn]] void fail(int line, int column, std::string path, std::string message) {
+    add(line, column, std::move(path), std::move(message));
+    throw InputError(std::move(list_));
+  }
+  bool any() const { return !list_.empty(); }
+  void throw_if_any() {
+    if (!list_.empty()) throw InputError(std::move(list_));
+  }
+
+ private:
+  std::string file_;
+  std::vector<Problem> list_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The file as text
+
+std::string read_text(const std::string& path, Problems& problems) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) problems.fail(0, 0, "", "no such file");
+  if (fs::is_directory(st)) problems.fail(0, 0, "", "is a directory, not a trace file");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxTraceFileBytes)
+    problems.fail(0, 0, "", fmt::format("file is {} bytes; trace files are limited to {} bytes (512 MiB)", size, kMaxTraceFileBytes));
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+  std::string text;
+  if (!ec) text.reserve(static_cast<std::size_t>(size));
+  char buf[1 << 16];
+  for (;;) {
+    const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+    text.append(buf, n);
+    if (text.size() > kMaxTraceFileBytes)
+      problems.fail(0, 0, "", fmt::format("file is over {} bytes (512 MiB), the limit for trace files", kMaxTraceFileBytes));
+    if (n < sizeof buf) break;
+  }
+  if (std::ferror(f.get())) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    const auto at = static_cast<const char*>(nul) - text.data();
+    const int line = 1 + static_cast<int>(std::count(text.data(), text.data() + at, '\n'));
+    problems.fail(line, 0, "", "is not a text file (contains NUL bytes)");
+  }
+  return text;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (is_blank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV records
+
+struct Field {
+  std::string_view value;  ///< unquoted, unescaped, trimmed
+  const char* raw;         ///< where the field starts in the text
+};
+
+class CsvScanner {
+ public:
+  CsvScanner(std::string_view text, Problems& problems) : text_(text), problems_(problems) {}
+
+  /// The next non-blank record, or false at the end of the text.
+  bool next(std::vector<Field>& fields) {
+    fields.clear();
+    scratch_.clear();
+    // Skip blank lines.
+    for (;;) {
+      if (pos_ >= text_.size()) return false;
+      std::size_t eol = text_.find('\n', pos_);
+      if (eol == std::string_view::npos) eol = text_.size();
+      if (!trim(text_.substr(pos_, eol - pos_)).empty()) break;
+      pos_ = eol + 1;
+      ++line_;
+    }
+    record_line_ = line_;
+    record_begin_ = text_.data() + pos_;
+    const char* const end = text_.data() + text_.size();
+    const char* p = record_begin_;
+    for (;;) {
+      const char* const field_begin = p;
+      while (p < end && is_blank(*p)) ++p;
+      if (p < end && *p == '"') {
+        fields.push_back(Field{quoted(p, end), field_begin});
+      } else {
+        const char* q = p;
+        while (q < end && *q != ',' && *q != '\n') ++q;
+        fields.push_back(Field{trim(std::string_view(p, static_cast<std::size_t>(q - p))), field_begin});
+        p = q;
+      }
+      if (p < end && *p == ',') {
+        ++p;
+        continue;
+      }
+      if (p < end && *p == '\n') {
+        ++p;
+        ++line_;
+      }
+      break;
+    }
+    pos_ = static_cast<std::size_t>(p - text_.data());
+    return true;
+  }
+
+  int record_line() const { return record_line_; }
+  /// 1-based line of a field (a quoted field may have carried the record over several lines).
+  int line_of(const Field& f) const {
+    return record_line_ + static_cast<int>(std::count(record_begin_, f.raw, '\n'));
+  }
+  /// 1-based column of a field in characters (UTF-8 code points) from the start of its line.
+  int column_of(const Field& f) const {
+    const char* line_start = f.raw;
+    while (line_start > record_begin_ && line_start[-1] != '\n') --line_start;
+    int col = 1;
+    for (const char* c = line_start; c < f.raw; ++c)
+      if ((static_cast<unsigned char>(*c) & 0xC0) != 0x80) ++col;
+    return col;
+  }
+
+ private:
+  // p at the opening quote; leaves p after the closing quote and any trailing blanks.
+  std::string_view quoted(const char*& p, const char* end) {
+    const int open_line = line_;
+    ++p;
+    const char* const begin = p;
+    bool escaped = false;
+    for (;;) {
+      if (p >= end) problems_.fail(open_line, 0, "", "a quoted field is never closed");
+      if (*p == '\n') ++line_;
+      if (*p == '"') {
+        if (p + 1 < end && p[1] == '"') {
+          escaped = true;
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      ++p;
+    }
+    std::string_view value(begin, static_cast<std::size_t>(p - begin));
+    ++p;  // closing quote
+    while (p < end && (is_blank(*p) || *p == '\r')) ++p;
+    if (p < end && *p != ',' && *p != '\n')
+      problems_.add(line_, 0, "", "unexpected text after a closing quote (a quote inside a field must be doubled)");
+    while (p < end && *p != ',' && *p != '\n') ++p;
+    if (escaped) {
+      std::string& s = scratch_.emplace_back();
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        s += value[i];
+        if (value[i] == '"') ++i;
+      }
+      value = s;
+    }
+    return value;
+  }
+
+  std::string_view text_;
+  Problems& problems_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  int record_line_ = 1;
+  const char* record_begin_ = nullptr;
+  std::deque<std::string> scratch_;  // unescaped quoted fields of the current record
+};
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+enum class Cell { ok, empty, bad };
+
+Cell parse_number(std::string_view s, double& out) {
+  if (s.empty()) return Cell::empty;
+  if (s.front() == '+') s.remove_prefix(1);
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && ptr == s.data() + s.size() ? Cell::ok : Cell::bad;
+}
+
+// Times: ISO 8601 through units::parse_utc_ms. A space may stand in for the 'T' (the zone rule is
+// untouched: "2023-01-01 00:00:00" still has no zone). Where the format says its times are UTC,
+// a time with no zone at all gets a 'Z'; any written offset is still checked.
+bool parse_time(std::string_view text, bool naive_is_utc, std::int64_t& out, std::string& why) {
+  char buf[64];
+  if (text.size() > 48) {
+    why = "too long for a time";
+    return false;
+  }
+  std::size_t n = text.size();
+  std::memcpy(buf, text.data(), n);
+  if (n > 10 && buf[10] == ' ') buf[10] = 'T';
+  if (naive_is_utc && n > 10) {
+    bool zone = false;
+    for (std::size_t i = 11; i < n; ++i)
+      if (buf[i] == 'Z' || buf[i] == 'z' || buf[i] == '+' || buf[i] == '-') zone = true;
+    if (!zone) buf[n++] = 'Z';
+  }
+  const std::string_view fixed(buf, n);
+  try {
+    out = units::parse_utc_ms(fixed);
+    return true;
+  } catch (const units::TimeFormatError& e) {
+    // "'<text>' is not a UTC time (<why>); write e.g. ..." -> <why>
+    std::string_view msg = e.what();
+    const std::string prefix = fmt::format("'{}' is not a UTC time (", fixed);
+    const std::size_t close = msg.rfind(')');
+    if (msg.substr(0, prefix.size()) == prefix && close != std::string_view::npos && close >= prefix.size())
+      why = std::string(msg.substr(prefix.size(), close - prefix.size()));
+    else
+      why = std::string(msg);
+    return false;
+  }
+}
+
+std::string format_duration(std::int64_t ms) {
+  const char* sign = ms < 0 ? "-" : "";
+  const std::int64_t a = ms < 0 ? -ms : ms;
+  if (a != 0 && a % 86'400'000 == 0) return fmt::format("{}{} d", sign, a / 86'400'000);
+  if (a != 0 && a % 3'600'000 == 0) return fmt::format("{}{} h", sign, a / 3'600'000);
+  if (a != 0 && a % 60'000 == 0) return fmt::format("{}{} min", sign, a / 60'000);
+  if (a % 1000 == 0) return fmt::format("{}{} s", sign, a / 1000);
+  return fmt::format("{}{} ms", sign, a);
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  std::size_t shown = 0;
+  for (const std::string& n : names) {
+    if (shown == 30) {
+      out += fmt::format(", ... ({} more)", names.size() - shown);
+      break;
+    }
+    if (!out.empty()) out += ", ";
+    out += "'" + n + "'";
+    ++shown;
+  }
+  return out.empty() ? "(nothing)" : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header layouts
+
+struct Header {
+  std::vector<std::string> names;
+  int line = 1;
+
+  std::optional<std::size_t> find(std::string_view name) const {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) return i;
+    return std::nullopt;
+  }
+  std::optional<std::size_t> find_any(const std::vector<std::string>& candidates) const {
+    for (const std::string& c : candidates)
+      if (auto i = find(c)) return i;
+    return std::nullopt;
+  }
+  bool has_prefix(std::string_view prefix) const {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
+  }
+};
+
+// What a header looks like, for a hint when the chosen format does not fit.
+std::optional<TraceFormat> guess_format(const Header& h) {
+  if (h.find("Datetime (UTC)") && h.has_prefix("Carbon Intensity")) return TraceFormat::electricity_maps;
+  if (h.find("timestamp") && h.find("NG") && h.find("COL")) return TraceFormat::eia930;
+  if (h.find("time") && h.find("g_per_kwh")) return TraceFormat::plain;
+  return std::nullopt;
+}
+
+// Finds a required column (any of the spellings), or reports what was expected and what is there.
+std::size_t require(const Header& h, const std::vector<std::string>& spellings, TraceFormat format, Problems& problems,
+                    bool& missing) {
+  if (auto i = h.find_any(spellings)) return *i;
+  std::string expected;
+  for (std::size_t k = 0; k < spellings.size(); ++k)
+    expected += (k == 0 ? "'" : (k + 1 == spellings.size() ? "' or '" : "', '")) + spellings[k];
+  expected += "'";
+  std::string message = fmt::format("missing column: expected a column {} for the {} format; the header has: {}", expected,
+                                    trace_format_name(format), quoted_list(h.names));
+  if (auto g = guess_format(h); g && *g != format)
+    message += fmt::format(" (this looks like the {} format)", trace_format_name(*g));
+  problems.add(h.line, 0, spellings.front(), std::move(message));
+  missing = true;
+  return 0;
+}
+
+// One value column read from each row.
+struct ValueColumn {
+  std::size_t index = 0;
+  std::string name;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The row loop, shared by all formats
+
+class TraceBuilder {
+ public:
+  TraceBuilder(const TraceOptions& options, CsvScanner& csv, Problems& problems, std::size_t header_fields)
+      : options_(options), csv_(csv), problems_(problems), header_fields_(header_fields) {}
+
+  models::IntensityTrace trace;
+  std::size_t held = 0;  // values held over (empty cells and missing steps)
+
+  // Checks a row's field count; false if the row cannot be read.
+  bool shape_ok(const std::vector<Field>& fields) {
+    if (fields.size() == header_fields_) return true;
+    problems_.add(csv_.record_line(), 0, "",
+                  fmt::format("row has {} fields; the header has {}", fields.size(), header_fields_));
+    return false;
+  }
+
+  // Reads a finite, non-negative number; reports and returns Cell::bad otherwise.
+  Cell number(const Field& f, const std::string& column, double& v, bool allow_negative, const char* what) {
+    const Cell c = parse_number(f.value, v);
+    if (c == Cell::empty) return c;
+    if (c == Cell::bad) {
+      report(f, column, fmt::format("'{}' is not a number", f.value));
+      return Cell::bad;
+    }
+    if (!std::isfinite(v)) {
+      report(f, column, fmt::format("'{}' is not a finite number", f.value));
+      return Cell::bad;
+    }
+    if (v < 0 && !allow_negative) {
+      report(f, column, fmt::format("{} is negative ({}); it must be at least 0", what, f.value));
+      return Cell::bad;
+    }
+    return Cell::ok;
+  }
+
+  void report(const Field& f, const std::string& column, std::string message) {
+    problems_.add(csv_.line_of(f), csv_.column_of(f), column, std::move(message));
+  }
+
+  // Reports a row's empty cells (one problem, at the first).
+  void report_empty(const std::vector<const Field*>& cells, const std::vector<std::string>& columns) {
+    std::string names;
+    for (const std::string& c : columns) names += (names.empty() ? "'" : ", '") + c + "'";
+    problems_.add(csv_.line_of(*cells.front()), csv_.column_of(*cells.front()), columns.front(),
+                  fmt::format("empty value (empty: {}); set fill_missing to hold the previous value over", names));
+  }
+
+  // Places a row's time: checks order and resolution, holds values over missing steps. Returns
+  // false if the row must not be appended.
+  bool place(const Field& f, const std::string& column, bool naive_is_utc, std::int64_t& t) {
+    if (f.value.empty()) {
+      report(f, column, "empty time");
+      return false;
+    }
+    std::string why;
+    if (!parse_time(f.value, naive_is_utc, t, why)) {
+      report(f, column, fmt::format("cannot read time '{}': {}", f.value, why));
+      return false;
+    }
+    const int line = csv_.line_of(f);
+    if (!have_prev_) {
+      have_prev_ = true;
+      prev_t_ = t;
+      prev_line_ = line;
+      first_line_ = line;
+      return true;
+    }
+    const std::int64_t d = t - prev_t_;
+    if (d == 0) {
+      report(f, column, fmt::format("duplicate time {}: line {} has the same", units::format_utc(t), prev_line_));
+      return false;
+    }
+    if (d < 0) {
+      report(f, column,
+             fmt::format("time goes backward: {} is before {} on line {}; rows must be in increasing time order",
+                         units::format_utc(t), units::format_utc(prev_t_), prev_line_));
+      return false;
+    }
+    bool ok = true;
+    if (step_ == 0) {
+      step_ = d;
+      step_line_ = line;
+    } else if (d != step_) {
+      const std::int64_t missing = d / step_ - 1;
+      if (options_.fill_missing && d % step_ == 0) {
+        if (trace.utc_ms.size() + static_cast<std::size_t>(missing) > kMaxSamples)
+          problems_.fail(line, csv_.column_of(f), column,
+                         fmt::format("a gap of {} would make the trace longer than {} samples", format_duration(d), kMaxSamples));
+        if (!trace.utc_ms.empty() && trace.utc_ms.back() == prev_t_) {
+          const double v = trace.intensity_kg_per_j.back();
+          const bool cfe = !trace.cfe_share.empty();
+          const double c = cfe ? trace.cfe_share.back() : 0.0;
+          for (std::int64_t k = 1; k <= missing; ++k) {
+            trace.utc_ms.push_back(prev_t_ + k * step_);
+            trace.intensity_kg_per_j.push_back(v);
+            if (cfe) trace.cfe_share.push_back(c);
+          }
+          held += static_cast<std::size_t>(missing);
+        }
+      } else {
+        std::string message = fmt::format(
+            "gap: {} is {} after {} on line {}, but the file's resolution is {} (lines {}-{})", units::format_utc(t),
+            format_duration(d), units::format_utc(prev_t_), prev_line_, format_duration(step_), first_line_, step_line_);
+        if (d % step_ == 0) message += fmt::format("; {} step(s) missing (set fill_missing to hold the previous value over)", missing);
+        report(f, column, std::move(message));
+        ok = false;
+      }
+    }
+    prev_t_ = t;
+    prev_line_ = line;
+    return ok;
+  }
+
+  bool have_value() const { return !trace.intensity_kg_per_j.empty(); }
+
+  void append(std::int64_t t, double intensity, std::optional<double> cfe) {
+    if (trace.utc_ms.size() >= kMaxSamples)
+      problems_.fail(csv_.record_line(), 0, "", fmt::format("more than {} samples", kMaxSamples));
+    trace.utc_ms.push_back(t);
+    trace.intensity_kg_per_j.push_back(intensity);
+    if (cfe) trace.cfe_share.push_back(*cfe);
+  }
+
+  void finish(int rows) {
+    if (rows == 0) problems_.fail(csv_.record_line(), 0, "", "has a header but no data rows");
+    if (rows == 1 && !problems_.any())
+      problems_.fail(csv_.record_line(), 0, "", "has only one data row; a trace needs two to tell its time step");
+    problems_.throw_if_any();
+    trace.step_ms = step_;
+  }
+
+ private:
+  const TraceOptions& options_;
+  CsvScanner& csv_;
+  Problems& problems_;
+  std::size_t header_fields_;
+  bool have_prev_ = false;
+  std::int64_t prev_t_ = 0;
+  int prev_line_ = 0;
+  std::int64_t step_ = 0;
+  int step_line_ = 0;
+  int first_line_ = 0;
+};
+
+std::string file_name(const std::string& path) { return fs::path(path).filename().string(); }
+
+std::string held_note(std::size_t held) {
+  return held == 0 ? std::string() : fmt::format("; {} missing value(s) held over", held);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+
+// electricity_maps, plain and watttime: one time column, one intensity column, maybe CFE.
+struct SingleLayout {
+  ValueColumn time;
+  ValueColumn value;
+  std::optional<ValueColumn> cfe;
+  bool naive_is_utc = false;
+  double unit = kGPerKWh;
+};
+
+models::IntensityTrace read_single(CsvScanner& csv, const Header& header, const SingleLayout& layout,
+                                   const TraceOptions& options, Problems& problems, std::size_t& held) {
+  TraceBuilder b(options, csv, problems, header.names.size());
+  std::vector<Field> fields;
+  std::vector<const Field*> empty_cells;
+  std::vector<std::string> empty_names;
+  double last_value = 0, last_cfe = 0;
+  int rows = 0;
+  while (csv.next(fields)) {
+    ++rows;
+    if (!b.shape_ok(fields)) continue;
+    std::int64_t t = 0;
+    bool ok = b.place(fields[layout.time.index], layout.time.name, layout.naive_is_utc, t);
+    empty_cells.clear();
+    empty_names.clear();
+
+    double v = 0;
+    const Field& vf = fields[layout.value.index];
+    switch (b.number(vf, layout.value.name, v, false, "intensity")) {
+      case Cell::ok: v *= layout.unit; break;
+      case Cell::empty:
+        empty_cells.push_back(&vf);
+        empty_names.push_back(layout.value.name);
+        v = last_value;
+        break;
+      case Cell::bad: ok = false; break;
+    }
+
+    std::optional<double> cfe;
+    if (layout.cfe) {
+      double c = 0;
+      const Field& cf = fields[layout.cfe->index];
+      switch (b.number(cf, layout.cfe->name, c, false, "the percentage")) {
+        case Cell::ok:
+          if (c > 100) {
+            b.report(cf, layout.cfe->name, fmt::format("'{}' is outside 0..100 %", cf.value));
+            ok = false;
+          }
+          cfe = c / 100.0;
+          break;
+        case Cell::empty:
+          empty_cells.push_back(&cf);
+          empty_names.push_back(layout.cfe->name);
+          cfe = last_cfe;
+          break;
+        case Cell::bad:
+          ok = false;
+          cfe = 0.0;
+          break;
+      }
+    }
+
+    if (!empty_cells.empty()) {
+      if (!options.fill_missing) {
+        b.report_empty(empty_cells, empty_names);
+        ok = false;
+      } else if (!b.have_value()) {
+        b.report(*empty_cells.front(), empty_names.front(),
+                 "empty value in the first data row: there is no previous value to hold over");
+        ok = false;
+      } else {
+        ++b.held;
+      }
+    }
+    if (ok && !problems.any()) b.append(t, v, cfe);
+    last_value = v;
+    if (cfe) last_cfe = *cfe;
+  }
+  b.finish(rows);
+  held = b.held;
+  return std::move(b.trace);
+}
+
+models::IntensityTrace read_eia930(CsvScanner& csv, const Header& header, const ValueColumn& time,
+                                   const std::vector<ValueColumn>& fuels, const std::vector<double>& factors,
+                                   const TraceOptions& options, Problems& problems, std::size_t& held) {
+  TraceBuilder b(options, csv, problems, header.names.size());
+  std::vector<Field> fields;
+  std::vector<const Field*> empty_cells;
+  std::vector<std::string> empty_names;
+  double last_value = 0;
+  int rows = 0;
+  while (csv.next(fields)) {
+    ++rows;
+    if (!b.shape_ok(fields)) continue;
+    std::int64_t t = 0;
+    bool ok = b.place(fields[time.index], time.name, false, t);
+    empty_cells.clear();
+    empty_names.clear();
+    double total = 0, weighted = 0;
+    for (std::size_t k = 0; k < fuels.size(); ++k) {
+      const Field& f = fields[fuels[k].index];
+      double g = 0;
+      switch (b.number(f, fuels[k].name, g, true, "generation")) {
+        case Cell::ok:
+          g = std::max(g, 0.0);  // EIA-930 net generation can dip below 0 (plant consumption)
+          total += g;
+          weighted += g * factors[k];
+          break;
+        case Cell::empty:
+          empty_cells.push_back(&f);
+          empty_names.push_back(fuels[k].name);
+          break;
+        case Cell::bad: ok = false; break;
+      }
+    }
+    double v = last_value;
+    if (!empty_cells.empty()) {
+      if (!options.fill_missing) {
+        b.report_empty(empty_cells, empty_names);
+        ok = false;
+      } else if (!b.have_value()) {
+        b.report(*empty_cells.front(), empty_names.front(),
+                 "empty value in the first data row: there is no previous value to hold over");
+        ok = false;
+      } else {
+        ++b.held;
+      }
+    } else if (ok) {
+      if (total > 0) {
+        v = weighted / total;
+      } else {
+        std::string names;
+        for (const ValueColumn& c : fuels) names += (names.empty() ? "" : ", ") + c.name;
+        problems.add(csv.record_line(), 0, "",
+                     fmt::format("total generation is 0 MWh (all of {} are zero or negative): the intensity is undefined", names));
+        ok = false;
+      }
+    }
+    if (ok && !problems.any()) b.append(t, v, std::nullopt);
+    last_value = v;
+  }
+  b.finish(rows);
+  held = b.held;
+  return std::move(b.trace);
+}
+
+const std::vector<std::string> kEmTime = {"Datetime (UTC)"};
+const std::vector<std::string> kEmLca = {"Carbon Intensity gCO₂eq/kWh (LCA)", "Carbon Intensity gCO2eq/kWh (LCA)"};
+const std::vector<std::string> kEmDirect = {"Carbon Intensity gCO₂eq/kWh (direct)", "Carbon Intensity gCO2eq/kWh (direct)"};
+const std::vector<std::string> kEmCfe = {"Carbon Free Energy Percentage (CFE%)", "Low Carbon Percentage"};
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------------
+
+std::optional<TraceFormat> trace_format_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kFormatNames); ++i)
+    if (kFormatNames[i] == name) return static_cast<TraceFormat>(i);
+  return std::nullopt;
+}
+
+std::vector<std::string> trace_format_names() { return {std::begin(kFormatNames), std::end(kFormatNames)}; }
+
+std::string_view trace_format_name(TraceFormat format) { return kFormatNames[static_cast<std::size_t>(format)]; }
+
+const std::map<std::string, double>& default_eia930_factors_kg_per_j() {
+  static const std::map<std::string, double> factors = {
+      // IPCC AR5 WG3 Annex III Table A.III.2, lifecycle medians (g CO2eq/kWh):
+      {"WND", 11 * kGPerKWh},   // wind onshore median 11
+      {"SUN", 48 * kGPerKWh},   // solar PV utility-scale median 48
+      {"WAT", 24 * kGPerKWh},   // hydropower median 24
+      {"NUC", 12 * kGPerKWh},   // nuclear median 12
+      {"NG", 490 * kGPerKWh},   // gas, combined cycle, median 490
+      {"COL", 820 * kGPerKWh},  // coal, pulverised, median 820
+      // AR5 gives no oil figure: Electricity Maps' lifecycle default for oil, 650
+      // (electricitymaps-contrib config/defaults.yaml, from UK POST).
+      {"OIL", 650 * kGPerKWh},
+      // Other/unknown: Electricity Maps' lifecycle default for "unknown", 700 (same file).
+      {"OTH", 700 * kGPerKWh},
+  };
+  return factors;
+}
+
+models::IntensityTrace read_trace(const std::string& path, const TraceOptions& options) {
+  Problems problems(path);
+  const std::string text = read_text(path, problems);
+  std::string_view body = text;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  if (body.find_first_not_of("\r\n\t ") == std::string_view::npos) problems.fail(0, 0, "", "is empty");
+
+  CsvScanner csv(body, problems);
+  std::vector<Field> fields;
+  csv.next(fields);
+  Header header;
+  header.line = csv.record_line();
+  for (const Field& f : fields) header.names.emplace_back(f.value);
+
+  const std::string name = file_name(path);
+  const TraceFormat format = options.format;
+  bool missing = false;
+  models::IntensityTrace trace;
+
+  if (format == TraceFormat::eia930) {
+    const auto& factor_map =
+        options.emission_factors_kg_per_j.empty() ? default_eia930_factors_kg_per_j() : options.emission_factors_kg_per_j;
+    for (const auto& [code, f] : factor_map)
+      if (!std::isfinite(f) || f < 0)
+        problems.add(0, 0, "emission_factors_kg_per_j." + code,
+                     fmt::format("emission factor {} kg/J is not a finite number >= 0", f));
+    problems.throw_if_any();
+    const ValueColumn time{require(header, {"timestamp"}, format, problems, missing), "timestamp"};
+    // Fuels in the file's column order, so descriptions read like the header.
+    std::vector<ValueColumn> fuels;
+    std::vector<double> factors;
+    for (const auto& [code, f] : factor_map) {
+      const std::size_t i = require(header, {code}, format, problems, missing);
+      fuels.push_back(ValueColumn{i, code});
+      factors.push_back(f);
+    }
+    problems.throw_if_any();
+    std::vector<std::size_t> order(fuels.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fuels[a].index < fuels[b].index; });
+    std::vector<ValueColumn> sorted_fuels;
+    std::vector<double> sorted_factors;
+    for (std::size_t k : order) {
+      sorted_fuels.push_back(fuels[k]);
+      sorted_factors.push_back(factors[k]);
+    }
+    std::size_t held = 0;
+    trace = read_eia930(csv, header, time, sorted_fuels, sorted_factors, options, problems, held);
+    std::string cols;
+    for (const ValueColumn& c : sorted_fuels) cols += (cols.empty() ? "" : ", ") + c.name;
+    trace.description = fmt::format("EIA-930 generation mix {}, columns {} weighted by {}", name, cols,
+                                    options.emission_factors_kg_per_j.empty() ? "IPCC AR5 lifecycle factors" : "the given emission factors");
+    trace.description += held_note(held);
+    return trace;
+  }
+
+  SingleLayout layout;
+  std::string label;
+  switch (format) {
+    case TraceFormat::electricity_maps: {
+      const auto& spellings = options.lifecycle ? kEmLca : kEmDirect;
+      layout.time = ValueColumn{require(header, kEmTime, format, problems, missing), kEmTime.front()};
+      const std::size_t vi = require(header, spellings, format, problems, missing);
+      problems.throw_if_any();
+      layout.value = ValueColumn{vi, header.names[vi]};
+      if (auto ci = header.find_any(kEmCfe)) layout.cfe = ValueColumn{*ci, header.names[*ci]};
+      layout.naive_is_utc = true;
+      label = "Electricity Maps export";
+      break;
+    }
+    case TraceFormat::plain: {
+      layout.time = ValueColumn{require(header, {"time"}, format, problems, missing), "time"};
+      layout.value = ValueColumn{require(header, {"g_per_kwh"}, format, problems, missing), "g_per_kwh"};
+      problems.throw_if_any();
+      layout.unit = options.value_unit_kg_per_j > 0 ? options.value_unit_kg_per_j : kGPerKWh;
+      label = "plain trace";
+      break;
+    }
+    case TraceFormat::watttime: {
+      if (header.names.size() < 2)
+        problems.fail(header.line, 0, "",
+                      fmt::format("missing column: the watttime format needs a time column and a value column; the header has: {}",
+                                  quoted_list(header.names)));
+      layout.time = ValueColumn{0, header.names[0].empty() ? std::string("column 1") : header.names[0]};
+      layout.value = ValueColumn{1, header.names[1].empty() ? std::string("column 2") : header.names[1]};
+      layout.naive_is_utc = true;
+      layout.unit = options.value_unit_kg_per_j > 0 ? options.value_unit_kg_per_j : kKgPerJPerLbPerMWh;
+      label = "WattTime marginal signal";
+      break;
+    }
+    case TraceFormat::eia930: break;  // handled above
+  }
+  if (options.value_unit_kg_per_j < 0 || !std::isfinite(options.value_unit_kg_per_j))
+    problems.fail(0, 0, "value_unit_kg_per_j", "the value unit must be a finite number > 0 (or 0 for the format's own)");
+
+  std::size_t held = 0;
+  trace = read_single(csv, header, layout, options, problems, held);
+  trace.description = fmt::format("{} {}, column '{}'", label, name, layout.value.name);
+  if (layout.cfe) trace.description += fmt::format(", CFE from '{}'", layout.cfe->name);
+  trace.description += held_note(held);
+  return trace;
+}
+
+}  // namespace dcsim::input

@@ -1,0 +1,42 @@
+#pragma once
+// Catalog files: a YAML mapping `<root_key>: {name: entry, ...}` whose entries are one Spec type,
+// read and checked with the same machinery as scenarios (every problem at once, file:line:col).
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/Reader.hpp"
+#include "sim/scenario/RequiredCheck.hpp"
+#include "sim/scenario/YamlFile.hpp"
+
+namespace dcsim::scenario {
+
+template <class Spec>
+struct CatalogSpec {
+  std::string key;
+  std::string description;
+  std::map<std::string, Spec> entries;
+};
+
+template <class V, class Spec>
+void describe(V& v, CatalogSpec<Spec>& c) {
+  v.field("description", Need::optional, "what the catalog holds", c.description, TextKind{});
+  v.field(c.key, Need::required, "catalog entries by name", c.entries, MapKind{});
+}
+
+/// Reads the entries under `root_key` of a catalog file. Throws dcsim::InputError.
+template <class Spec>
+std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, const std::string& root_key) {
+  const YAML::Node root = parse_yaml_file(file.string());
+  CatalogSpec<Spec> catalog{root_key, {}, {}};
+  SourceMap sources;
+  std::vector<Problem> problems;
+  Reader(file.string(), sources, problems).read_root(root, catalog, {});
+  RequiredCheck(sources, problems).check_root(catalog);
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return std::move(catalog.entries);
+}
+
+}  // namespace dcsim::scenario

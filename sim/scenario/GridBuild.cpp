@@ -1,0 +1,213 @@
+#include "sim/scenario/GridBuild.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "models/grid/GenerationMix.hpp"
+#include "models/units/Calendar.hpp"
+#include "sim/input/TraceReader.hpp"
+#include "sim/scenario/Catalog.hpp"
+#include "sim/scenario/GridMixSpec.hpp"
+#include "sim/scenario/RegionSpec.hpp"
+
+namespace dcsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+void resolve(std::string& file, const std::string& key, const SourceMap& sources) {
+  if (file.empty() || fs::path(file).is_absolute()) return;
+  const fs::path base = fs::path(sources.find(key).file).parent_path();
+  file = fs::absolute(base / file).lexically_normal().string();
+}
+
+input::TraceOptions options_for(const TraceSpec& t, const std::string& key, bool intensity) {
+  input::TraceOptions o;
+  o.format = *input::trace_format_from_name(t.format);
+  o.lifecycle = t.column != "direct";
+  o.fill_missing = t.fill_missing;
+  if (!t.unit.empty()) {
+    if (!intensity)
+      throw InputError(Location{t.file, 0, 0}, key + ".unit", "a capacity-factor profile takes no unit (values are 0..1)");
+    try {
+      o.value_unit_kg_per_j = units::parse_quantity("1 " + t.unit, units::Dimension::carbon_intensity);
+    } catch (const units::UnitError& e) {
+      throw InputError(Location{t.file, 0, 0}, key + ".unit", e.what());
+    }
+  } else if (!intensity) {
+    o.value_unit_kg_per_j = 1.0;
+  }
+  return o;
+}
+
+models::TraceSeries series(const TraceSpec& t, const std::string& key, bool intensity) {
+  models::IntensityTrace trace = input::read_trace(t.file, options_for(t, key, intensity));
+  try {
+    return models::TraceSeries(std::move(trace), t.wrap);
+  } catch (const models::TraceRangeError& e) {
+    throw InputError(Location{t.file, 0, 0}, key + ".wrap", e.what());
+  }
+}
+
+std::int64_t start_of_year_ms(std::int64_t utc_ms) {
+  using namespace std::chrono;
+  const year_month_day ymd{floor<days>(sys_time<milliseconds>{milliseconds{utc_ms}})};
+  return sys_days(year_month_day{ymd.year(), January, day{1}}).time_since_epoch().count() * 86'400'000LL;
+}
+
+// A contract whose output per unit capacity follows the model's wind or solar generation.
+models::TraceSeries mix_profile(const models::MixRegion& region, const models::MixDispatch& mix, const std::string& kind,
+                                std::int64_t start_ms, const std::string& name) {
+  const bool wind = kind == "wind";
+  const double capacity = wind ? region.wind.capacity_w : region.solar.capacity_w;
+  if (capacity <= 0.0)
+    throw InputError(Location{}, "grid.cfe.contracts",
+                     fmt::format("contract '{}': the mix region '{}' has no {} capacity to follow", name, region.name, kind));
+  const auto column = static_cast<Eigen::Index>(wind ? models::Source::wind : models::Source::solar);
+  models::IntensityTrace t;
+  t.step_ms = 3'600'000;
+  for (Eigen::Index h = 0; h < mix.generation_w.rows(); ++h) {
+    t.utc_ms.push_back(start_ms + h * t.step_ms);
+    // Curtailed output is still what the farm could deliver to the contract.
+    t.intensity_kg_per_j.push_back(std::clamp(mix.generation_w(h, column) / capacity, 0.0, 1.0));
+  }
+  t.description = fmt::format("{} output of mix region '{}' per unit capacity", kind, region.name);
+  return models::TraceSeries(std::move(t), true);
+}
+
+std::string known(const auto& map) {
+  std::string out;
+  for (const auto& [name, v] : map) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+}  // namespace
+
+void resolve_paths(ScenarioSpec& spec, const SourceMap& sources) {
+  GridSpec& g = spec.grid;
+  if (g.trace) resolve(g.trace->file, "grid.trace.file", sources);
+  if (g.marginal) resolve(g.marginal->file, "grid.marginal.file", sources);
+  if (g.mix) {
+    if (g.mix->catalog.empty()) g.mix->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/grid-mix.yaml";
+    else resolve(g.mix->catalog, "grid.mix.catalog", sources);
+  }
+  if (g.region) {
+    if (g.region->catalog.empty()) g.region->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/regions.yaml";
+    else resolve(g.region->catalog, "grid.region.catalog", sources);
+  }
+  if (g.cfe)
+    for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i)
+      if (g.cfe->contracts[i].profile)
+        resolve(g.cfe->contracts[i].profile->file, element_path("grid.cfe.contracts", i) + ".profile.file", sources);
+}
+
+GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warnings) {
+  const GridSpec& g = spec.grid;
+  GridSetup out;
+  std::optional<models::MixRegion> mix_region;
+  std::optional<models::MixDispatch> mix;
+  std::int64_t mix_start = 0;
+  std::size_t mix_hours = 0;
+  std::uint64_t mix_seed = 0;
+
+  // Gross and net-given steps: the constant source, or only net steps over a trace.
+  double gross0 = g.gross_kg_per_j.value_or(0.0);
+  std::optional<double> net0 = g.net_kg_per_j;
+  if (g.region) {
+    const auto regions = load_catalog<RegionEntrySpec>(g.region->catalog, "regions");
+    const auto r = regions.find(g.region->name);
+    if (r == regions.end())
+      throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.name",
+                       fmt::format("no region '{}' in the catalog; it has {}", g.region->name, known(regions)));
+    const auto p = r->second.periods.find(g.region->period);
+    if (p == r->second.periods.end())
+      throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.period",
+                       fmt::format("region '{}' has no period '{}'; it has {}", g.region->name, g.region->period,
+                                   known(r->second.periods)));
+    gross0 = p->second.grid_kg_per_j;
+    if (!net0) net0 = p->second.net_kg_per_j;
+    if (p->second.cfe_share) {
+      out.cfe_share = *p->second.cfe_share;
+      out.has_hourly = true;
+    }
+  }
+  out.has_net_given = net0.has_value();
+  std::vector<models::IntensityStep> steps{{0.0, gross0, net0.value_or(gross0)}};
+  for (const GridChangeSpec& c : g.changes) {
+    const double from_s = static_cast<double>(c.at_ms - spec.start_ms) / 1000.0;
+    const models::IntensityStep step{from_s, c.gross_kg_per_j, c.net_kg_per_j.value_or(c.gross_kg_per_j)};
+    out.has_net_given = out.has_net_given || c.net_kg_per_j.has_value();
+    if (from_s == 0.0) steps.front() = step;
+    else steps.push_back(step);
+  }
+  out.steps = models::GridIntensity(std::move(steps));
+
+  if (g.trace) {
+    out.trace = series(*g.trace, "grid.trace", true);
+    out.trace_origin = g.trace->file;
+  } else if (g.mix) {
+    const auto regions = load_catalog<MixRegionSpec>(g.mix->catalog, "regions");
+    const auto r = regions.find(g.mix->region);
+    if (r == regions.end())
+      throw InputError(Location{g.mix->catalog, 0, 0}, "grid.mix.region",
+                       fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, known(regions)));
+    mix_region = to_model(r->second);
+    mix_start = start_of_year_ms(spec.start_ms);
+    const std::int64_t next_year = start_of_year_ms(mix_start + 367LL * 86'400'000);
+    mix_hours = static_cast<std::size_t>((next_year - mix_start) / 3'600'000);
+    mix_seed = static_cast<std::uint64_t>(g.mix->seed.value_or(spec.seed));
+    mix = models::dispatch_mix(*mix_region, mix_start, mix_hours, mix_seed);
+    out.trace = models::TraceSeries(models::generate_mix(*mix_region, mix_start, mix_hours, mix_seed), true);
+    out.trace_origin = fmt::format("generation-mix region '{}'", g.mix->region);
+  }
+
+  if (g.marginal) {
+    out.marginal = series(*g.marginal, "grid.marginal", true);
+    out.marginal_origin = g.marginal->file;
+  }
+
+  if (g.cfe) {
+    out.has_hourly = true;
+    if (g.cfe->share) out.cfe_share = *g.cfe->share;
+    for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i) {
+      const ContractSpec& c = g.cfe->contracts[i];
+      SupplyContract contract{c.name, c.capacity_w, c.capacity_factor.value_or(0.0), std::nullopt};
+      if (c.profile) contract.profile = series(*c.profile, element_path("grid.cfe.contracts", i) + ".profile", false);
+      if (c.from_mix) contract.profile = mix_profile(*mix_region, *mix, c.kind, mix_start, c.name);
+      out.contracts.push_back(std::move(contract));
+    }
+  }
+
+  if (g.annual_matching) {
+    out.has_annual = true;
+    out.certificates_j = g.annual_matching->certificates_j;
+    out.certificate_share = g.annual_matching->share;
+  } else if (!out.contracts.empty()) {
+    out.has_annual = true;  // the contracts' total output, netted annually
+  }
+
+  if (!g.net_basis.empty()) {
+    out.net_basis = g.net_basis == "given"    ? NetBasis::given
+                    : g.net_basis == "hourly" ? NetBasis::hourly
+                    : g.net_basis == "annual" ? NetBasis::annual
+                                              : NetBasis::gross;
+  } else {
+    out.net_basis = out.has_net_given ? NetBasis::given
+                    : out.has_hourly  ? NetBasis::hourly
+                    : out.has_annual  ? NetBasis::annual
+                                      : NetBasis::gross;
+  }
+  if (out.trace && out.trace->wrap()) {
+    const auto& t = out.trace->trace();
+    if (spec.start_ms < t.utc_ms.front() || spec.start_ms >= t.end_ms())
+      warnings.push_back(fmt::format("grid intensity from {} ({} to {}) is replayed by whole years for a run starting {}",
+                                     out.trace_origin, units::format_utc(t.utc_ms.front()), units::format_utc(t.end_ms()),
+                                     units::format_utc(spec.start_ms)));
+  }
+  return out;
+}
+
+}  // namespace dcsim::scenario

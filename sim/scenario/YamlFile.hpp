@@ -1,0 +1,14 @@
+#pragma once
+// Reading a YAML file with the guards every dcsim input gets: it must exist, be text, be at most
+// 16 MiB, nest flow collections at most 64 deep (yaml-cpp parses recursively) and be a mapping.
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+namespace dcsim::scenario {
+
+/// Parses `file`; throws dcsim::InputError with file:line:col on any problem.
+YAML::Node parse_yaml_file(const std::string& file);
+
+}  // namespace dcsim::scenario
