@@ -1,6 +1,7 @@
 #include "sim/datacentre/SeriesPlayer.hpp"
 
 #include "models/InputError.hpp"
+#include "models/units/Calendar.hpp"
 
 namespace dcsim::sim {
 
@@ -19,8 +20,20 @@ void SeriesPlayer::apply() {
   }
   wrapped_ = wrapped_ || s.wrapped;
   on_change_(s);
-  if (s.next_change_ms != models::TraceSeries::kNever)
-    pending_ = engine_.schedule_at(engine::Time::from_ms(s.next_change_ms - start_utc_ms_), [this] { apply(); });
+  if (s.next_change_ms == models::TraceSeries::kNever) return;
+  if (!series_.wrap() && s.next_change_ms >= series_.trace().end_ms()) {
+    valid_until_ms_ = s.next_change_ms - start_utc_ms_;  // checked by the simulation, not scheduled
+    return;
+  }
+  pending_ = engine_.schedule_at(engine::Time::from_ms(s.next_change_ms - start_utc_ms_), [this] { apply(); });
+}
+
+void SeriesPlayer::check(engine::Time now, bool run_continues) const {
+  if (run_continues ? now.ms() < valid_until_ms_ : now.ms() <= valid_until_ms_) return;
+  const auto& t = series_.trace();
+  throw InputError(Location{origin_, 0, 0}, "",
+                   "the run goes on past the end of this trace (" + units::format_utc(t.end_ms()) +
+                       "); set wrap: true to replay it by whole years, or give a longer trace");
 }
 
 }  // namespace dcsim::sim

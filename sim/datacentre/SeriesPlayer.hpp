@@ -26,6 +26,10 @@ class SeriesPlayer {
   /// the run leaves the series' range and it does not wrap.
   void start() { apply(); }
   bool wrapped() const { return wrapped_; }
+  /// Throws dcsim::InputError if the run needs the series beyond its end: at `now` and after
+  /// (`run_continues`), or only up to `now` (the run ends now, which may be exactly where the
+  /// trace ends).
+  void check(engine::Time now, bool run_continues) const;
 
  private:
   void apply();
@@ -36,6 +40,7 @@ class SeriesPlayer {
   std::string origin_;
   OnChange on_change_;
   engine::EventHandle pending_;
+  std::int64_t valid_until_ms_ = models::TraceSeries::kNever;  ///< engine ms where a non-wrapping trace ends
   bool wrapped_ = false;
 };
 

@@ -25,6 +25,7 @@ Simulation::~Simulation() = default;
 void Simulation::update() {
   // set_rate() integrates each old rate up to now before switching: update before change.
   const Time now = engine_.now();
+  for (const auto& p : players_) p->check(now, jobs_left_ > 0);
   PowerState& s = state_;
   s.power = scenario_.facility.power(it_w_);
   const double f = s.power.total_w();

@@ -23,6 +23,7 @@ class Integral {
   }
   /// Integrates the current rate up to `now`.
   void advance(Time now) {
+    if (now == last_) return;  // no time passed: nothing to add (even for a rate not yet known)
     add(rate_ * (now - last_).seconds());
     last_ = now;
   }

@@ -11,6 +11,7 @@
 // Set DCSIM_PRINT_CALIBRATION=1 to print every region's figures.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -298,8 +299,8 @@ TEST_SUITE("generation mix") {
           std::string mix;
           for (std::size_t j = 0; j < kSourceCount; ++j)
             if (share[static_cast<Eigen::Index>(j)] > 0.0005)
-              mix += " " + std::string(source_name(static_cast<Source>(j))) + " " +
-                     std::to_string(static_cast<int>(std::lround(1000 * share[static_cast<Eigen::Index>(j)])) / 10.0).substr(0, 4) + "%";
+              mix += fmt::format(" {} {:.1f}%", source_name(static_cast<Source>(j)),
+                                 100.0 * share[static_cast<Eigen::Index>(j)]);
           MESSAGE(name << ": mean " << m << " g/kWh, target " << target << ";" << mix);
         }
         INFO(name << " seed " << seed);
