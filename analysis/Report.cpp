@@ -1,10 +1,14 @@
 #include "analysis/Report.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <tuple>
 
 #include <fmt/format.h>
+
+#include "models/units/Calendar.hpp"
 
 namespace dcsim::analysis {
 namespace {
@@ -47,7 +51,8 @@ std::string format_report(const std::string& path, const RunFile& run) {
                                 run.info.start_time);
   out += fmt::format("  IT energy          {:14.3f} MWh\n", s.it_energy_mwh);
   out += fmt::format("  facility energy    {:14.3f} MWh   (PUE {:.4f})\n", s.facility_energy_mwh, s.pue);
-  out += fmt::format("  gross emissions    {:14.3f} t CO2e (location-based)\n", s.co2e_gross_t);
+  out += fmt::format("  gross emissions    {:14.3f} t CO2e (location-based; {:.1f} g/kWh on average)\n", s.co2e_gross_t,
+                     s.facility_energy_mwh > 0 ? s.co2e_gross_t / s.facility_energy_mwh * 1e3 : 0.0);
   out += fmt::format("  net emissions      {:14.3f} t CO2e ({} basis)\n", s.co2e_net_t, s.net_basis);
   const auto basis = [&out](const char* label, double t) {
     if (!std::isnan(t)) out += fmt::format("    {:<16} {:14.3f} t CO2e\n", label, t);
@@ -71,6 +76,44 @@ std::string format_report(const std::string& path, const RunFile& run) {
       out += fmt::format("    {:<28} {:>8} {:>11.2f} {:>11.2f} {:>14.1f} {:>13.1f} {:>13.1f}\n", j.name, j.chips,
                          j.start_s / 3600.0, j.end_s / 3600.0, j.facility_energy_kwh, j.co2e_gross_kg, j.co2e_net_kg);
   }
+  return out;
+}
+
+std::string format_profile(const RunFile& run, const std::map<std::string, std::vector<double>>& ts) {
+  const std::vector<double>& t = ts.at("time_s");
+  const std::vector<double>& gross = ts.at("grid_gross_g_per_kwh");
+  const std::vector<double>& net = ts.at("grid_net_g_per_kwh");
+  const double end_s = run.summary.makespan_h * 3600.0;
+  const std::int64_t start_ms = units::parse_utc_ms(run.info.start_time);
+  struct Acc {
+    double w = 0, g = 0, n = 0;
+  };
+  std::array<Acc, 24> by_hour{};
+  std::array<Acc, 12> by_month{};
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double len = (i + 1 < t.size() ? t[i + 1] : end_s) - t[i];
+    if (len <= 0.0 || std::isnan(gross[i])) continue;
+    using namespace std::chrono;
+    const sys_time<milliseconds> at{milliseconds{start_ms + static_cast<std::int64_t>(t[i] * 1000.0)}};
+    const auto day = floor<days>(at);
+    const auto hour = static_cast<std::size_t>(duration_cast<hours>(at - day).count());
+    const auto month = static_cast<std::size_t>(static_cast<unsigned>(year_month_day{day}.month()) - 1);
+    for (Acc* a : {&by_hour[hour], &by_month[month]}) {
+      a->w += len;
+      a->g += gross[i] * len;
+      a->n += net[i] * len;
+    }
+  }
+  std::string out = "mean grid intensity (g/kWh) by hour of day, UTC\n  hour   gross     net\n";
+  for (std::size_t h = 0; h < 24; ++h)
+    if (by_hour[h].w > 0)
+      out += fmt::format("  {:02}   {:7.1f} {:7.1f}\n", h, by_hour[h].g / by_hour[h].w, by_hour[h].n / by_hour[h].w);
+  static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  out += "by month\n  month  gross     net\n";
+  for (std::size_t m = 0; m < 12; ++m)
+    if (by_month[m].w > 0)
+      out += fmt::format("  {}    {:7.1f} {:7.1f}\n", kMonths[m], by_month[m].g / by_month[m].w, by_month[m].n / by_month[m].w);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What `dcsim report`, `dcsim run --json` and `dcsim reproduce` print.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
 
 /// A human-readable summary of a run file.
 std::string format_report(const std::string& path, const RunFile& run);
+
+/// Mean gross and net grid intensity by hour of day (UTC) and by month, time-weighted over the
+/// run's time series (what the facility saw, not a calendar average of the trace).
+std::string format_profile(const RunFile& run, const std::map<std::string, std::vector<double>>& timeseries);
 
 /// One scenario of a published table, simulated and read back from its output file.
 struct Reproduction {

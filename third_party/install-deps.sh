@@ -16,6 +16,7 @@ packages=(
   libfmt-dev        # formatting
   nlohmann-json3-dev  # --json output
   libeigen3-dev     # generation-mix grid model
+  libboost-graph-dev  # power-delivery tree
 )
 
 missing=()

@@ -61,8 +61,12 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int cmd_report(const std::string& file, bool json, std::ostream& out) {
+int cmd_report(const std::string& file, bool json, bool profile, std::ostream& out) {
   const analysis::RunFile run = analysis::read_run(file);
+  if (profile) {
+    out << analysis::format_profile(run, analysis::read_timeseries(file));
+    return kExitOk;
+  }
   if (json) {
     out << analysis::summary_json(run.info, run.summary, run.jobs).dump() << '\n';
   } else {
@@ -149,6 +153,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* report_cmd = app.add_subcommand("report", "Print the summary of a run file");
   report_cmd->add_option("file", report_file, "HDF5 file written by dcsim run")->required();
   report_cmd->add_flag("--json", report_json, "Print the summary as one JSON object");
+  bool report_profile = false;
+  report_cmd->add_flag("--profile", report_profile, "Print mean grid intensity by hour of day (UTC) and by month");
 
   std::vector<std::string> validate_files;
   bool print_resolved = false;
@@ -175,7 +181,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   try {
     if (run_cmd->parsed()) return cmd_run(run_opts, out, err);
-    if (report_cmd->parsed()) return cmd_report(report_file, report_json, out);
+    if (report_cmd->parsed()) return cmd_report(report_file, report_json, report_profile, out);
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, out_dir, out, err);
     if (schema_cmd->parsed()) {

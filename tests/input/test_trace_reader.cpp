@@ -20,6 +20,7 @@
 #include "models/units/Calendar.hpp"
 #include "models/units/Units.hpp"
 #include "sim/input/TraceReader.hpp"
+#include "tests/support/SharedData.hpp"
 #include "tests/support/TempDir.hpp"
 
 namespace {
@@ -84,17 +85,7 @@ double mean_g_per_kwh(const dcsim::models::IntensityTrace& t) {
          static_cast<double>(t.size()) / kG;
 }
 
-// The shared data folder (../shared next to the project, or $DCSIM_SHARED_DIR); empty if absent.
-fs::path grid_data_dir() {
-  fs::path shared;
-  if (const char* env = std::getenv("DCSIM_SHARED_DIR"); env != nullptr && *env != '\0')
-    shared = env;
-  else
-    shared = fs::path(DCSIM_SCENARIO_DIR).parent_path().parent_path() / "shared";
-  const fs::path grid = shared / "data" / "grid";
-  std::error_code ec;
-  return fs::is_directory(grid, ec) ? grid : fs::path();
-}
+using dcsim::test::grid_data_dir;
 
 // Naive comma split, for checking the real files that have no quoted fields.
 std::vector<std::string> split(const std::string& line) {
