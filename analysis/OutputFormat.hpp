@@ -26,7 +26,7 @@ struct Summary {
   double co2e_gross_t = 0.0;
   double co2e_net_t = 0.0;       ///< under the scenario's net basis (`net_basis`)
   double makespan_h = 0.0;       ///< from the scenario start to the end of the last job
-  double embodied_co2e_t = 0.0;  ///< manufacturing share amortised over the devices' service life
+  double embodied_co2e_t = 0.0;  ///< manufacturing share amortised over the devices' service life (0 if not configured)
   double co2e_net_given_t = 0.0; ///< each basis side by side; NaN where the scenario does not configure it
   double co2e_hourly_t = 0.0;
   double co2e_annual_t = 0.0;

@@ -64,8 +64,11 @@ std::string format_report(const std::string& path, const RunFile& run) {
   if (s.cfe_matched_share > 0.0)
     out += fmt::format("    carbon-free supply {:.3f} MWh contracted; {:.1f}% of facility energy matched hourly\n",
                        s.cfe_supply_mwh, 100.0 * s.cfe_matched_share);
-  out += fmt::format("  embodied emissions {:14.3f} t CO2e (manufacturing, amortised; not in the totals above)\n",
-                     s.embodied_co2e_t);
+  if (s.embodied_co2e_t > 0.0)
+    out += fmt::format("  embodied emissions {:14.3f} t CO2e (manufacturing, amortised; not in the totals above)\n",
+                       s.embodied_co2e_t);
+  else
+    out += "  embodied emissions   not configured (no accelerator gives `embodied`)\n";
   out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d", s.makespan_h, s.makespan_h / 24.0);
   out += run.timeseries_rows > 0 ? fmt::format(", {} time-series rows)\n", run.timeseries_rows) : std::string(")\n");
   out += fmt::format("  {} job(s)\n", run.jobs.size());

@@ -1,1 +1,175 @@
-// placeholder
+#include "models/climate/Climate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "models/climate/Psychrometrics.hpp"
+
+namespace dcsim::models {
+namespace {
+
+constexpr std::int64_t kMsPerDay = 86'400'000;
+constexpr std::int64_t kMsPerHour = 3'600'000;
+
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+std::int64_t leaps_through(std::int64_t y) { return y / 4 - y / 100 + y / 400; }
+
+/// Days from 1970-01-01 to January 1 of year y (y >= 1).
+std::int64_t days_before_year(std::int64_t y) { return 365 * (y - 1970) + leaps_through(y - 1) - leaps_through(1969); }
+
+int days_in_month(std::int64_t y, int m) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 1 && is_leap(y) ? 29 : kDays[m];
+}
+
+/// Month position (0..12) and hour of day of an instant given as ms since the epoch (any zone).
+void month_position(std::int64_t ms, double& x, double& hour) {
+  std::int64_t day = ms >= 0 ? ms / kMsPerDay : -((-ms + kMsPerDay - 1) / kMsPerDay);
+  const double ms_of_day = static_cast<double>(ms - day * kMsPerDay);
+  hour = ms_of_day / kMsPerHour;
+  std::int64_t y = 1970 + static_cast<std::int64_t>(std::floor(static_cast<double>(day) / 365.2425));
+  while (days_before_year(y) > day) --y;
+  while (days_before_year(y + 1) <= day) ++y;
+  std::int64_t doy = day - days_before_year(y);
+  int m = 0;
+  while (doy >= days_in_month(y, m)) doy -= days_in_month(y, m++);
+  x = m + (static_cast<double>(doy) + hour / 24.0) / days_in_month(y, m);
+}
+
+/// Periodic Catmull-Rom spline through nodes at mid-months (x = k + 0.5).
+double spline(const std::array<double, 12>& a, double x) {
+  const double u = x - 0.5;
+  const double fl = std::floor(u);
+  const double s = u - fl;
+  const int i = static_cast<int>(fl);
+  auto at = [&](int k) { return a[static_cast<std::size_t>(((k % 12) + 12) % 12)]; };
+  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
+  return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
+}
+
+constexpr int kSamplesPerMonth = 720;  // a 30-day month of hours, for the calibration means
+
+/// Nodes whose spline has the given monthly means.
+std::array<double, 12> mean_preserving_nodes(const std::array<double, 12>& means) {
+  std::array<double, 12> nodes = means;
+  for (int iter = 0; iter < 60; ++iter) {
+    double worst = 0;
+    std::array<double, 12> next = nodes;
+    for (int k = 0; k < 12; ++k) {
+      double sum = 0;
+      for (int j = 0; j < kSamplesPerMonth; ++j) sum += spline(nodes, k + (j + 0.5) / kSamplesPerMonth);
+      const double err = means[static_cast<std::size_t>(k)] - sum / kSamplesPerMonth;
+      next[static_cast<std::size_t>(k)] += err;
+      worst = std::max(worst, std::abs(err));
+    }
+    nodes = next;
+    if (worst < 1e-9) break;
+  }
+  return nodes;
+}
+
+struct Shape {
+  std::array<double, 12> temp, range, dew;
+  double peak_hour;
+
+  double mean_temp(double x, double hour) const {
+    return spline(temp, x) + 0.5 * spline(range, x) * std::cos(2 * std::numbers::pi * (hour - peak_hour) / 24.0);
+  }
+};
+
+/// Dew-point nodes such that the noise-free monthly mean RH equals the normals.
+std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<double, 12>& rh) {
+  std::array<double, 12> nodes{};
+  for (std::size_t k = 0; k < 12; ++k) nodes[k] = psychro::dew_point(shape.temp[k], std::clamp(rh[k], 0.01, 1.0));
+  for (int iter = 0; iter < 40; ++iter) {
+    double worst = 0;
+    std::array<double, 12> next = nodes;
+    for (int k = 0; k < 12; ++k) {
+      double sum = 0;
+      for (int j = 0; j < kSamplesPerMonth; ++j) {
+        const double x = k + (j + 0.5) / kSamplesPerMonth;
+        const double t = shape.mean_temp(x, (j % 24) + 0.5);
+        sum += psychro::relative_humidity_from_dew_point(t, spline(nodes, x));
+      }
+      const auto kk = static_cast<std::size_t>(k);
+      const double mean = sum / kSamplesPerMonth;
+      const double target = std::clamp(rh[kk], 0.01, 1.0);
+      // d ln e_w / dT near the dew point (Magnus form), to turn a log-RH error into kelvin.
+      const double slope = 17.62 * 243.12 / ((243.12 + nodes[kk]) * (243.12 + nodes[kk]));
+      next[kk] += std::log(target / mean) / slope;
+      worst = std::max(worst, std::abs(target - mean));
+    }
+    nodes = next;
+    if (worst < 1e-6) break;
+  }
+  return nodes;
+}
+
+class Normal {
+ public:
+  explicit Normal(std::uint64_t seed) : rng_(seed) {}
+  double operator()() {
+    if (have_spare_) {
+      have_spare_ = false;
+      return spare_;
+    }
+    const double u1 = 1.0 - uniform();  // (0, 1]
+    const double u2 = uniform();
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    spare_ = r * std::sin(2 * std::numbers::pi * u2);
+    have_spare_ = true;
+    return r * std::cos(2 * std::numbers::pi * u2);
+  }
+
+ private:
+  double uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
+  std::mt19937_64 rng_;
+  double spare_ = 0;
+  bool have_spare_ = false;
+};
+
+}  // namespace
+
+Weather make_weather(double dry_bulb_c, double relative_humidity, double pressure_pa) {
+  return Weather{dry_bulb_c, relative_humidity, pressure_pa, psychro::wet_bulb(dry_bulb_c, relative_humidity, pressure_pa)};
+}
+
+WeatherTrace synthetic_weather(const SiteClimate& c, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed) {
+  Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
+  shape.dew = dew_point_nodes(shape, c.relative_humidity);
+
+  WeatherTrace trace;
+  trace.step_ms = kMsPerHour;
+  trace.site = WeatherSite{c.name, c.latitude_deg, c.longitude_deg, c.utc_offset_h, c.elevation_m};
+  trace.description = "synthetic weather for " + c.name + " from monthly normals, seed " + std::to_string(seed);
+  trace.utc_ms.reserve(hours);
+  trace.values.reserve(hours);
+
+  const double pressure = psychro::pressure_at_elevation_pa(c.elevation_m);
+  const double phi = std::clamp(c.noise_autocorrelation, 0.0, 0.999999);
+  const double innovation = std::sqrt(1.0 - phi * phi);
+  const auto offset_ms = static_cast<std::int64_t>(std::llround(c.utc_offset_h * kMsPerHour));
+  Normal normal(seed);
+  double n_t = c.noise_sd_c * normal();
+  double n_d = c.dew_point_noise_sd_c * normal();
+  for (std::size_t i = 0; i < hours; ++i) {
+    if (i > 0) {
+      n_t = phi * n_t + innovation * c.noise_sd_c * normal();
+      n_d = phi * n_d + innovation * c.dew_point_noise_sd_c * normal();
+    }
+    const std::int64_t t0 = start_utc_ms + static_cast<std::int64_t>(i) * kMsPerHour;
+    double x = 0, hour = 0;
+    month_position(t0 + kMsPerHour / 2 + offset_ms, x, hour);
+    const double t = shape.mean_temp(x, hour) + n_t;
+    const double td = std::min(t, spline(shape.dew, x) + c.dew_point_coupling * n_t + n_d);
+    const double rh = psychro::relative_humidity_from_dew_point(t, td);
+    trace.utc_ms.push_back(t0);
+    trace.values.push_back(make_weather(t, rh, pressure));
+  }
+  return trace;
+}
+
+}  // namespace dcsim::models

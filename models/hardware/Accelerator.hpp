@@ -15,6 +15,15 @@ struct Accelerator {
   double tdp_w = 0.0;             ///< chip thermal design power
   double peak_flop_per_s = 0.0;   ///< datasheet peak (bf16/fp16), 0 when not stated
   double system_power_w = 0.0;    ///< measured average wall power per accelerator, 0 when unknown
+  double embodied_kg = 0.0;       ///< manufacturing CO2e per accelerator incl. its server share, 0 when unknown
+  double service_life_s = 0.0;    ///< over which embodied CO2e is amortised
 };
+
+/// Embodied (manufacturing) CO2e attributed to a use of `chips` accelerators for `occupied_s`:
+/// chips x embodied x occupied / service life (straight-line amortisation by occupied time).
+/// Reported beside operational CO2e, never added to it.
+inline double amortised_embodied_kg(const Accelerator& a, double chips, double occupied_s) {
+  return a.service_life_s > 0.0 ? chips * a.embodied_kg * occupied_s / a.service_life_s : 0.0;
+}
 
 }  // namespace dcsim::models

@@ -26,8 +26,8 @@
 // dependence (fans, leakage), no time constants; utilisation outside [0, 1] is clamped. For
 // accelerators the right utilisation is not obvious: model FLOP utilisation (MFU, see
 // mfu_utilisation) understates how busy the chip's power-hungry units are (Patterson et al. 2021:
-// a V100 running GPT-3 at ~20 % of peak FLOP/s drew 330 W, above its 300 W TDP), so MFU through a
-// linear curve underestimates power. Jobs that publish measured power should use it (ServerModel.hpp).
+// V100s ran GPT-3 at ~20 % of peak FLOP/s yet drew 330 W per accelerator at the system level, and
+// "V100's TDP is closer to average power"), so MFU through a linear curve underestimates power. Jobs that publish measured power should use it (ServerModel.hpp).
 
 #include <array>
 #include <cstddef>
@@ -60,20 +60,20 @@ struct PowerCurve {
   double r = kFan2007DefaultR;                         ///< fan2007 exponent
   std::array<double, kPowerTablePoints> table_w{};     ///< table: W at 0, 10, ..., 100 %
 
-  static PowerCurve linear(double idle_w, double max_w);
-  static PowerCurve square(double idle_w, double max_w);
-  static PowerCurve cubic(double idle_w, double max_w);
-  static PowerCurve sqrt(double idle_w, double max_w);
-  static PowerCurve fan2007(double idle_w, double max_w, double r = kFan2007DefaultR);
+  static PowerCurve linear(double p_idle_w, double p_max_w);
+  static PowerCurve square(double p_idle_w, double p_max_w);
+  static PowerCurve cubic(double p_idle_w, double p_max_w);
+  static PowerCurve sqrt(double p_idle_w, double p_max_w);
+  static PowerCurve fan2007(double p_idle_w, double p_max_w, double r_exp = kFan2007DefaultR);
   /// A table curve; idle_w and max_w are set to its end points.
-  static PowerCurve table(const std::array<double, kPowerTablePoints>& table_w);
+  static PowerCurve table(const std::array<double, kPowerTablePoints>& points_w);
 
   /// f(u) in [0, 1] (u clamped); a table whose end points are equal gives 0.
   double shape(double u) const;
   /// P(u) with this curve's own idle and max (a table: the interpolated table itself).
   double power_w(double u) const;
   /// P(u) = idle_w + (max_w - idle_w) shape(u): this curve's shape between other end points.
-  double power_w(double u, double idle_w_, double max_w_) const;
+  double power_w(double u, double to_idle_w, double to_max_w) const;
 };
 
 /// u clamped to [0, 1]; NaN gives 0.

@@ -30,6 +30,7 @@ constexpr std::array kUnits{
     Unit{"min", Dimension::time, 60.0},
     Unit{"h", Dimension::time, 3600.0},
     Unit{"d", Dimension::time, 86400.0},
+    Unit{"y", Dimension::time, 365.25 * 86400.0},  // Julian year, for service lives
     Unit{"g", Dimension::mass, 1e-3},
     Unit{"kg", Dimension::mass, 1.0},
     Unit{"t", Dimension::mass, 1e3},

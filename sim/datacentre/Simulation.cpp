@@ -80,6 +80,7 @@ void Simulation::end_job(std::size_t index) {
   row.facility_energy_kwh = a.it_w * (per_it_facility_.total() - a.facility_at_start) / units::kJPerKWh;
   row.co2e_gross_kg = a.it_w * (per_it_gross_.total() - a.gross_at_start);
   row.co2e_net_kg = a.it_w * (per_it_net_.total() - a.net_at_start);
+  embodied_kg_ += job.embodied_kg;
   if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
   else job_finished.emit(row);
   if (jobs_left_ == 0) engine_.stop();
@@ -166,7 +167,7 @@ analysis::Summary Simulation::run() {
   s.cfe_supply_mwh = supply_j_.total() / kJPerMWh;
   s.cfe_matched_share = facility_j_.total() > 0.0 ? matched_j_.total() / facility_j_.total() : 0.0;
   s.makespan_h = end.seconds() / 3600.0;
-  s.embodied_co2e_t = 0.0;
+  s.embodied_co2e_t = embodied_kg_ / 1e3;
   s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
                 : grid_.net_basis == NetBasis::hourly ? "hourly"
                 : grid_.net_basis == NetBasis::annual ? "annual"

@@ -90,6 +90,7 @@ class Simulation {
   std::vector<std::string> warnings_;
 
   double it_w_ = 0.0;
+  double embodied_kg_ = 0.0;
   PowerState state_;
   engine::Integral it_j_, facility_j_, gross_kg_, given_kg_, hourly_kg_, marginal_kg_, supply_j_, matched_j_;
   engine::Integral per_it_facility_, per_it_gross_, per_it_net_;

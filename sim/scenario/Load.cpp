@@ -147,7 +147,9 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
   s.start_ms = spec.start_ms;
   s.seed = spec.seed;
   for (const auto& [name, a] : spec.accelerators)
-    s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0), a.system_power_w.value_or(0.0)});
+    s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0),
+                                                 a.system_power_w.value_or(0.0), a.embodied_kg.value_or(0.0),
+                                                 a.service_life_s});
   s.facility = models::FixedPue(spec.facility.pue);
 
   s.grid = build_grid(spec, s.warnings);
@@ -168,7 +170,12 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
       if (j.flop_per_s_per_chip) run.total_flop = run.duration_s * static_cast<double>(j.chips) * *j.flop_per_s_per_chip;
     }
     const std::int64_t start = j.start_ms.value_or(spec.start_ms) - spec.start_ms;
-    s.jobs.push_back(ScheduledJob{std::move(run), start, std::max<std::int64_t>(1, to_ms(run.duration_s))});
+    const std::int64_t duration_ms = std::max<std::int64_t>(1, to_ms(run.duration_s));
+    const models::Accelerator& accel =
+        *std::find_if(s.accelerators.begin(), s.accelerators.end(), [&](const auto& x) { return x.name == j.accelerator; });
+    const double embodied_kg =
+        models::amortised_embodied_kg(accel, static_cast<double>(j.chips), static_cast<double>(duration_ms) / 1000.0);
+    s.jobs.push_back(ScheduledJob{std::move(run), start, duration_ms, embodied_kg});
   }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
 

@@ -20,6 +20,7 @@ struct ScheduledJob {
   models::TrainingRun run;
   std::int64_t start_offset_ms = 0;  ///< from the scenario start
   std::int64_t duration_ms = 0;      ///< the run's duration rounded to the engine's millisecond tick
+  double embodied_kg = 0.0;          ///< amortised manufacturing CO2e of its accelerators while it runs
 };
 
 enum class NetBasis { given, hourly, annual, gross };

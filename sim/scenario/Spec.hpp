@@ -26,6 +26,8 @@ struct AcceleratorSpec {
   double tdp_w = 0.0;
   std::optional<double> peak_flop_per_s;
   std::optional<double> system_power_w;
+  std::optional<double> embodied_kg;
+  double service_life_s = 5.0 * 365.25 * 86'400.0;
   std::string source;
 };
 
@@ -38,6 +40,11 @@ void describe(V& v, AcceleratorSpec& s) {
   v.field("system_power", Need::optional,
           "measured average wall power per accelerator incl. host share; default for jobs that state none",
           s.system_power_w, QuantityKind{Dimension::power, Range::positive(100'000.0)});
+  v.field("embodied", Need::optional,
+          "manufacturing CO2e per accelerator with its share of the server; amortised over service_life",
+          s.embodied_kg, QuantityKind{Dimension::mass, Range::between(0.0, 1e6)});
+  v.field("service_life", Need::optional, "years over which embodied CO2e is amortised", s.service_life_s,
+          QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 

@@ -79,6 +79,7 @@ const std::vector<UnitCase>& every_unit() {
       {"min", Dimension::time, 60.0},
       {"h", Dimension::time, 60.0 * 60.0},
       {"d", Dimension::time, kSecondsPerDay},
+      {"y", Dimension::time, 365.25 * kSecondsPerDay},  // the Julian year
       {"g", Dimension::mass, 1e-3},
       {"kg", Dimension::mass, 1.0},
       {"t", Dimension::mass, 1e3},

@@ -20,5 +20,5 @@ TEST_CASE("the format reference lists nested keys with their units and defaults"
   const std::string table = dcsim::scenario::SchemaDoc::markdown<dcsim::scenario::ScenarioSpec>();
   CHECK(table.find("| `jobs[].chips` | whole number | required |") != std::string::npos);
   CHECK(table.find("| `accelerators.<name>.tdp` | a power (W, kW, MW, GW) | required |") != std::string::npos);
-  CHECK(table.find("| `output.interval` | a duration (ms, s, min, h, d) | default 3600 s |") != std::string::npos);
+  CHECK(table.find("| `output.interval` | a duration (ms, s, min, h, d, y) | default 3600 s |") != std::string::npos);
 }

@@ -102,3 +102,16 @@ TEST_CASE("time before the first job starts counts towards the makespan but not 
   CHECK(r.summary.it_energy_mwh * 1e3 == doctest::Approx(0.5).epsilon(1e-12));
   CHECK(r.summary.facility_energy_mwh * 1e3 == doctest::Approx(0.55).epsilon(1e-12));
 }
+
+TEST_CASE("embodied CO2e is amortised by occupied time and kept apart from operational CO2e") {
+  // 8 accelerators of 150 kg CO2e each over a 5-year (Julian) life, occupied for 30 days.
+  TempDir dir;
+  const auto file = dir.write("s.yaml",
+                              "name: embodied\naccelerators:\n"
+                              "  A100: {tdp: 400 W, system_power: 400 W, embodied: 150 kg, service_life: 5 y}\n"
+                              "facility: {pue: 1.1}\ngrid: {gross: 0 g/kWh}\n"
+                              "jobs:\n  - {name: j, accelerator: A100, chips: 8, duration: 30 d}\n");
+  const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), std::nullopt);
+  CHECK(r.summary.embodied_co2e_t * 1e3 == doctest::Approx(8 * 150.0 * 30.0 / (5 * 365.25)).epsilon(1e-12));
+  CHECK(r.summary.co2e_gross_t == 0.0);  // a zero-carbon grid: operational stays zero
+}

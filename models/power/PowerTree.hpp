@@ -1,0 +1,190 @@
+#pragma once
+// The power-delivery tree of a datacentre hall: utility -> transformer -> UPS -> PDU -> rack, and
+// a PSU stage inside each rack's servers, modelled per rack as one aggregate.
+//
+// Scope: a tree (a Boost.Graph adjacency_list, edges directed from the utility towards the
+// loads), each node a stage of identical units with a per-unit LossModel (LossModel.hpp), in
+// steady state. IT load is set per rack as the DC power the servers' PSUs deliver.
+// Equations, for node n with children c (a rack: its IT load instead):
+//   output(n) = sum_c input(c)                 (rack: it_w, the PSU output)
+//   units installed m: redundancy none -> m = N; "n+1" -> m = N + 1; "2n" -> m = 2N
+//   loss(n)   = m x L_unit(output / m)         every installed unit energised and sharing
+//   input(n)  = output(n) + loss(n)
+//   capacity(n) = N x rating                   (the redundant units are not capacity)
+//   over rating  <=> output(n) > capacity(n)   (a rack: its PSU capacity; unrated: never)
+//   total input = sum over roots of input(root) = IT + all losses.
+// Redundancy conventions:
+//   "n+1": N units carry the design load and one more is installed; all N + 1 share the load
+//          equally (parallel load-sharing modules, the usual UPS practice), so each runs at
+//          P / (N + 1). Over rating means the load no longer survives the loss of one unit.
+//   "2n":  two independent feeds (A and B) of N units each, each feed carrying half the load: each
+//          unit runs at P / (2N), half the load it would carry alone, so its no-load loss is
+//          paid twice over for the same power (less efficient wherever no-load losses dominate).
+//          Both feeds are modelled in one node (the A and B paths are not separate subtrees).
+// Incremental update: set_rack_load changes the loads on the one path from that rack to its root,
+// O(depth): each ancestor's output changes by its child's change of input, and only its loss is
+// recomputed. recompute() is the bottom-up full recomputation (reverse topological order), used at
+// construction and to check the incremental path (tests: equal to 1e-9).
+// Validation: tests/models/test_power_delivery.cpp: hand-computed stage losses, the 2N vs single
+// unit comparison, incremental = full recomputation, over-rating reports, total input = IT +
+// losses.
+// Limitations: real power only; no cable losses between stages unless a node models them; no
+// failures or transfer switching (the redundancy sets only how load is shared); 2N is one node,
+// not two subtrees; static: no UPS battery charging, no dynamics.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "models/power/LossModel.hpp"
+
+namespace dcsim::models {
+
+enum class NodeKind { utility, transformer, ups, pdu, rack };
+/// "utility", "transformer", "ups", "pdu", "rack" (NodeKind order).
+std::span<const std::string_view> power_node_kind_names();
+std::string_view power_node_kind_name(NodeKind kind);
+
+enum class Redundancy { none, n_plus_1, two_n };
+/// "none", "n+1", "2n" (Redundancy order), for a scenario ChoiceKind.
+std::span<const std::string_view> redundancy_names();
+std::optional<Redundancy> redundancy_from_name(std::string_view name);
+std::string_view redundancy_name(Redundancy r);
+
+/// Installed units for N needed units: N, N + 1 or 2N.
+int installed_units(int needed, Redundancy r);
+
+/// What a node is. For a rack, `unit` is the aggregate PSU stage of its servers (rating: the
+/// rack's PSU capacity, i.e. its IT rating).
+struct PowerNodeSpec {
+  NodeKind kind = NodeKind::pdu;
+  std::string name;
+  LossModel unit;                        ///< one unit's losses and rating
+  int units = 1;                         ///< N, the units needed for capacity
+  Redundancy redundancy = Redundancy::none;
+};
+
+/// A node's present operating point.
+struct PowerNodeState {
+  double output_w = 0.0;
+  double loss_w = 0.0;
+  double input_w = 0.0;
+  bool over_rating = false;
+};
+
+/// Losses summed by the kind of the node that dissipates them.
+struct LossesByKind {
+  double transformer_w = 0.0;
+  double ups_w = 0.0;
+  double pdu_w = 0.0;
+  double psu_w = 0.0;    ///< rack nodes (the servers' power supplies)
+  double other_w = 0.0;  ///< utility nodes given a loss model (switchgear, metering)
+  double total_w() const { return transformer_w + ups_w + pdu_w + psu_w + other_w; }
+};
+
+/// A node over its rating, and by how much.
+struct OverRating {
+  std::size_t node = 0;
+  std::string name;
+  NodeKind kind = NodeKind::pdu;
+  double output_w = 0.0;
+  double capacity_w = 0.0;
+};
+
+class PowerTree {
+ public:
+  using NodeId = std::size_t;
+
+  /// Adds a node (not yet connected) and returns its id. Throws std::invalid_argument when the
+  /// spec is invalid (check_loss_model, units < 1).
+  NodeId add_node(PowerNodeSpec spec);
+  /// Connects parent -> child (power flows from parent to child). Throws std::invalid_argument
+  /// when the child already has a parent, the parent is a rack, or the edge would close a cycle.
+  void add_edge(NodeId parent, NodeId child);
+
+  /// Sets a rack's IT load (W, the PSU output) and updates the path to its root, O(depth).
+  /// Throws std::invalid_argument for a node that is not a rack or a negative or non-finite load.
+  void set_rack_load(NodeId rack, double it_w);
+  double rack_load_w(NodeId rack) const;
+
+  /// Bottom-up full recomputation of every node from the rack loads.
+  void recompute();
+
+  double total_input_w() const { return total_input_w_; }
+  double total_it_w() const { return total_it_w_; }
+  LossesByKind losses_by_kind() const { return losses_; }
+  double total_loss_w() const { return losses_.total_w(); }
+
+  /// Nodes over their rating, in id order, and their count.
+  std::vector<OverRating> over_rating() const;
+  std::size_t over_rating_count() const { return over_count_; }
+
+  std::size_t node_count() const;
+  const PowerNodeSpec& spec(NodeId n) const;
+  const PowerNodeState& state(NodeId n) const;
+  /// N x unit rating (0 = unrated).
+  double capacity_w(NodeId n) const;
+  std::optional<NodeId> parent(NodeId n) const;
+  std::vector<NodeId> children(NodeId n) const;
+  std::optional<NodeId> find(std::string_view name) const;
+  /// Rack nodes in the order they were added.
+  const std::vector<NodeId>& racks() const { return racks_; }
+  /// Nodes without a parent.
+  std::vector<NodeId> roots() const;
+
+ private:
+  struct Node {
+    PowerNodeSpec spec;
+    PowerNodeState state;
+    double it_w = 0.0;  ///< racks only
+  };
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node>;
+
+  /// Node loss and over-rating for its current output.
+  void evaluate(Node& node);
+  void account(const Node& node, double sign);
+  void check_id(NodeId n) const;
+
+  Graph graph_;
+  std::vector<NodeId> racks_;
+  LossesByKind losses_;
+  double total_input_w_ = 0.0;
+  double total_it_w_ = 0.0;
+  std::size_t over_count_ = 0;
+};
+
+/// A standard hall: utility -> one transformer stage -> one UPS stage -> PDUs -> racks.
+/// A LossModel whose rating_w is 0 is sized automatically: each stage's N-unit capacity equals
+/// the input its children draw with every rack at its full IT rating (computed bottom-up), so a
+/// fully loaded hall sits exactly at every rating.
+struct HallDesign {
+  int racks = 1;
+  double rack_rating_w = 0.0;   ///< IT (PSU output) rating per rack
+  LossModel psu;                ///< aggregate PSU stage per rack; rating 0 -> rack_rating_w
+  Redundancy psu_redundancy = Redundancy::none;  ///< "2n" for dual-corded 1+1 supplies
+  int racks_per_pdu = 1;
+  LossModel pdu;                ///< one PDU
+  Redundancy pdu_redundancy = Redundancy::none;
+  int ups_units = 1;            ///< N UPS modules for capacity
+  LossModel ups;                ///< one UPS module
+  Redundancy ups_redundancy = Redundancy::none;
+  int transformer_units = 1;
+  LossModel transformer;        ///< one transformer
+  Redundancy transformer_redundancy = Redundancy::none;
+  LossModel utility;            ///< the utility feed (lossless by default)
+};
+
+/// The defaults of LossModel.hpp, all sized automatically: PSU 80 PLUS Platinum 230 V redundant
+/// (facts 2.1), PDU 0.56 % (Lei & Masanet), UPS and transformer illustrative coefficients.
+HallDesign default_hall_design(int racks, double rack_rating_w);
+
+/// Builds the tree of a design (nodes "utility", "transformer", "ups", "pdu-<i>", "rack-<j>",
+/// every rack at zero load) and recomputes it. Throws std::invalid_argument on a bad design.
+PowerTree standard_hall(const HallDesign& design);
+
+}  // namespace dcsim::models
