@@ -148,6 +148,8 @@ class PowerTree {
   /// Node loss and over-rating for its current output.
   void evaluate(Node& node);
   void account(const Node& node, double sign);
+  /// Sets node v's output and carries the change of its input up to the root, O(depth).
+  void update_path(NodeId v, double new_output);
   void check_id(NodeId n) const;
 
   Graph graph_;
