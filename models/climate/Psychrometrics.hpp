@@ -24,7 +24,8 @@
 //   pressure at elevation Z (m): p = 101325 (1 - 2.25577e-5 Z)^5.2559    ASHRAE 2017 ch. 1, eq. 3
 // Validation: tests/models/test_climate.cpp against ASHRAE 2017 ch. 1 tables (saturation values
 // at 20 C, standard pressure at 1500 m) and chart values (wet bulb at 20 C / 40 % RH).
-// Limitations: Buck's fit is within 0.05 % of Wexler/Hyland-Wexler from -40 to 50 C; outside
+// Limitations: an ideal mixture (no enhancement factor, ~1.004 at sea level), so saturated
+// humidity ratios are ~0.4 % below ASHRAE's tables. Buck's fit is within 0.05 % of Wexler/Hyland-Wexler from -40 to 50 C; outside
 // that range errors grow (0.1 % at 100 C). Relative humidity is always with respect to water.
 
 namespace dcsim::models::psychro {
