@@ -34,6 +34,7 @@ struct Summary {
   double cfe_supply_mwh = 0.0;    ///< contracted carbon-free generation over the run
   double cfe_matched_share = 0.0; ///< share of facility energy matched hour by hour
   std::string net_basis;          ///< "given", "hourly", "annual" or "gross"
+  std::int64_t over_rating_episodes = 0;  ///< times a power-delivery node went over its rating
 };
 
 struct SummaryField {
@@ -100,6 +101,11 @@ struct TimeseriesRow {
   double co2e_hourly_kg = 0.0;
   double co2e_marginal_kg = 0.0;
   double outdoor_temp_c = 0.0;  ///< NaN when no climate is modelled
+  double outdoor_wet_bulb_c = 0.0;
+  double psu_loss_w = 0.0, pdu_loss_w = 0.0, ups_loss_w = 0.0, transformer_loss_w = 0.0;
+  double chiller_w = 0.0, economiser_w = 0.0, fans_w = 0.0, pumps_w = 0.0, tower_w = 0.0, humidifier_w = 0.0;
+  double lighting_w = 0.0;
+  double over_rating_nodes = 0.0;  ///< most nodes over their rating at any instant of the interval
 };
 
 struct TimeseriesColumn {
@@ -108,7 +114,7 @@ struct TimeseriesColumn {
   std::string_view long_name;
   double TimeseriesRow::*member;
 };
-inline constexpr std::array<TimeseriesColumn, 18> kTimeseriesColumns{{
+inline constexpr std::array<TimeseriesColumn, 31> kTimeseriesColumns{{
     {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s},
     {"it_power_w", "W", "IT power (interval average)", &TimeseriesRow::it_power_w},
     {"delivery_loss_w", "W", "power-delivery losses (interval average)", &TimeseriesRow::delivery_loss_w},
@@ -127,6 +133,19 @@ inline constexpr std::array<TimeseriesColumn, 18> kTimeseriesColumns{{
     {"co2e_hourly_kg", "kg CO2e", "emissions under 24/7 hourly matching", &TimeseriesRow::co2e_hourly_kg},
     {"co2e_marginal_kg", "kg CO2e", "emissions at the marginal signal, NaN when none", &TimeseriesRow::co2e_marginal_kg},
     {"outdoor_temp_c", "degC", "outdoor dry-bulb temperature (interval average)", &TimeseriesRow::outdoor_temp_c},
+    {"outdoor_wet_bulb_c", "degC", "outdoor wet-bulb temperature (interval average)", &TimeseriesRow::outdoor_wet_bulb_c},
+    {"psu_loss_w", "W", "server power-supply losses (interval average)", &TimeseriesRow::psu_loss_w},
+    {"pdu_loss_w", "W", "PDU losses (interval average)", &TimeseriesRow::pdu_loss_w},
+    {"ups_loss_w", "W", "UPS losses (interval average)", &TimeseriesRow::ups_loss_w},
+    {"transformer_loss_w", "W", "transformer losses (interval average)", &TimeseriesRow::transformer_loss_w},
+    {"chiller_w", "W", "chiller power (interval average)", &TimeseriesRow::chiller_w},
+    {"economiser_w", "W", "economiser pumps (interval average)", &TimeseriesRow::economiser_w},
+    {"fans_w", "W", "air-handler and dry-cooler fans (interval average)", &TimeseriesRow::fans_w},
+    {"pumps_w", "W", "chilled- and condenser-water pumps (interval average)", &TimeseriesRow::pumps_w},
+    {"tower_w", "W", "cooling-tower fans (interval average)", &TimeseriesRow::tower_w},
+    {"humidifier_w", "W", "humidifier (interval average)", &TimeseriesRow::humidifier_w},
+    {"lighting_w", "W", "lighting (interval average)", &TimeseriesRow::lighting_w},
+    {"over_rating_nodes", "1", "most power-delivery nodes over their rating at once in the interval", &TimeseriesRow::over_rating_nodes},
 }};
 
 }  // namespace dcsim::analysis

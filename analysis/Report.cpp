@@ -28,6 +28,7 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
   j["seed"] = info.seed;
   for (const SummaryField& f : kSummaryFields) j[std::string(f.name)] = s.*f.member;  // NaN becomes null
   j["net_basis"] = s.net_basis;
+  j["over_rating_episodes"] = s.over_rating_episodes;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const JobRow& r : jobs) {
     list.push_back({{"name", r.name},
@@ -86,10 +87,12 @@ std::string format_profile(const RunFile& run, const std::map<std::string, std::
   const std::vector<double>& t = ts.at("time_s");
   const std::vector<double>& gross = ts.at("grid_gross_g_per_kwh");
   const std::vector<double>& net = ts.at("grid_net_g_per_kwh");
+  const std::vector<double>& it = ts.at("it_power_w");
+  const std::vector<double>& facility = ts.at("facility_power_w");
   const double end_s = run.summary.makespan_h * 3600.0;
   const std::int64_t start_ms = units::parse_utc_ms(run.info.start_time);
   struct Acc {
-    double w = 0, g = 0, n = 0;
+    double w = 0, g = 0, n = 0, it_j = 0, facility_j = 0;
   };
   std::array<Acc, 24> by_hour{};
   std::array<Acc, 12> by_month{};
@@ -105,18 +108,23 @@ std::string format_profile(const RunFile& run, const std::map<std::string, std::
       a->w += len;
       a->g += gross[i] * len;
       a->n += net[i] * len;
+      a->it_j += it[i] * len;
+      a->facility_j += facility[i] * len;
     }
   }
-  std::string out = "mean grid intensity (g/kWh) by hour of day, UTC\n  hour   gross     net\n";
+  const auto pue = [](const Acc& a) { return a.it_j > 0 ? a.facility_j / a.it_j : std::nan(""); };
+  std::string out = "mean grid intensity (g/kWh) and PUE by hour of day, UTC\n  hour   gross     net     PUE\n";
   for (std::size_t h = 0; h < 24; ++h)
     if (by_hour[h].w > 0)
-      out += fmt::format("  {:02}   {:7.1f} {:7.1f}\n", h, by_hour[h].g / by_hour[h].w, by_hour[h].n / by_hour[h].w);
+      out += fmt::format("  {:02}   {:7.1f} {:7.1f} {:7.4f}\n", h, by_hour[h].g / by_hour[h].w, by_hour[h].n / by_hour[h].w,
+                         pue(by_hour[h]));
   static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  out += "by month\n  month  gross     net\n";
+  out += "by month\n  month  gross     net     PUE\n";
   for (std::size_t m = 0; m < 12; ++m)
     if (by_month[m].w > 0)
-      out += fmt::format("  {}    {:7.1f} {:7.1f}\n", kMonths[m], by_month[m].g / by_month[m].w, by_month[m].n / by_month[m].w);
+      out += fmt::format("  {}    {:7.1f} {:7.1f} {:7.4f}\n", kMonths[m], by_month[m].g / by_month[m].w,
+                         by_month[m].n / by_month[m].w, pue(by_month[m]));
   return out;
 }
 

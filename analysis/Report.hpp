@@ -19,8 +19,8 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
 /// A human-readable summary of a run file.
 std::string format_report(const std::string& path, const RunFile& run);
 
-/// Mean gross and net grid intensity by hour of day (UTC) and by month, time-weighted over the
-/// run's time series (what the facility saw, not a calendar average of the trace).
+/// Mean gross and net grid intensity (time-weighted) and PUE (energy-weighted) by hour of day
+/// (UTC) and by month, over the run's time series.
 std::string format_profile(const RunFile& run, const std::map<std::string, std::vector<double>>& timeseries);
 
 /// One scenario of a published table, simulated and read back from its output file.

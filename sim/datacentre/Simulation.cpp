@@ -18,7 +18,13 @@ using scenario::NetBasis;
 
 Simulation::Simulation(const scenario::Scenario& scenario)
     : scenario_(scenario), grid_(scenario.grid), active_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()),
-      contract_w_(scenario.grid.contracts.size(), 0.0) {}
+      contract_w_(scenario.grid.contracts.size(), 0.0) {
+  if (scenario.physical) {
+    const scenario::PhysicalFacilitySetup& p = *scenario.physical;
+    hall_.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
+                  p.accelerators_per_rack);
+  }
+}
 
 Simulation::~Simulation() = default;
 
@@ -27,7 +33,14 @@ void Simulation::update() {
   const Time now = engine_.now();
   for (const auto& p : players_) p->check(now, jobs_left_ > 0);
   PowerState& s = state_;
-  s.power = scenario_.facility.power(it_w_);
+  if (hall_) {
+    s.power = hall_->power(weather_);
+    const std::size_t over = hall_->over_rating_count();
+    if (over > 0 && s.over_rating_nodes == 0) ++over_rating_episodes_;
+    s.over_rating_nodes = over;
+  } else {
+    s.power = scenario_.facility.power(it_w_);
+  }
   const double f = s.power.total_w();
   s.cfe_supply_w = grid_.cfe_share * f + std::accumulate(contract_w_.begin(), contract_w_.end(), 0.0);
   s.hourly_rate_kg_per_s = models::hourly_matched_rate(f, s.cfe_supply_w, s.gross_kg_per_j);
@@ -58,8 +71,9 @@ void Simulation::start_job(std::size_t index) {
   const scenario::ScheduledJob& job = scenario_.jobs[index];
   const double it_w = job.run.it_power_w();
   it_w_ += it_w;
+  const std::size_t placement = hall_ ? hall_->place(job.run.chips, job.run.system_power_per_chip_w) : 0;
   update();
-  active_[index] = ActiveJob{&job, it_w, per_it_facility_.total(), per_it_gross_.total(), per_it_net_.total()};
+  active_[index] = ActiveJob{&job, it_w, per_it_facility_.total(), per_it_gross_.total(), per_it_net_.total(), placement};
   engine_.schedule_at(engine_.now() + engine::Duration::from_ms(job.duration_ms), [this, index] { end_job(index); });
 }
 
@@ -68,6 +82,7 @@ void Simulation::end_job(std::size_t index) {
   const scenario::ScheduledJob& job = *a.job;
   // The last job leaves exactly zero IT power behind, not a rounding residue.
   it_w_ = --jobs_left_ == 0 ? 0.0 : std::max(0.0, it_w_ - a.it_w);
+  if (hall_) hall_->release(a.placement);
   update();
   const double start_s = static_cast<double>(job.start_offset_ms) / 1000.0;
   const double duration_s = static_cast<double>(job.duration_ms) / 1000.0;
@@ -84,6 +99,19 @@ void Simulation::end_job(std::size_t index) {
   if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
   else job_finished.emit(row);
   if (jobs_left_ == 0) engine_.stop();
+}
+
+// Hourly weather of one calendar year, replayed by whole years for runs outside it.
+void Simulation::apply_weather() {
+  const models::WeatherTrace& w = scenario_.physical->weather;
+  const std::int64_t span = w.end_ms() - w.utc_ms.front();
+  std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.utc_ms.front()) % span;
+  if (offset < 0) offset += span;
+  weather_ = w.values[static_cast<std::size_t>(offset / w.step_ms)];
+  state_.outdoor_temp_c = weather_.dry_bulb_c;
+  state_.outdoor_wet_bulb_c = weather_.wet_bulb_c;
+  update();
+  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(w.step_ms - offset % w.step_ms), [this] { apply_weather(); });
 }
 
 double Simulation::annual_factor() const {
@@ -134,7 +162,12 @@ analysis::Summary Simulation::run() {
                                                           update();
                                                         }));
 
+  if (hall_) {
+    const models::WeatherTrace& w = scenario_.physical->weather;
+    weather_ = w.values.front();
+  }
   update();
+  if (hall_) apply_weather();
   step_player.start();
   for (auto& p : players_) p->start();
   for (std::size_t i = 0; i < scenario_.jobs.size(); ++i)
@@ -168,6 +201,7 @@ analysis::Summary Simulation::run() {
   s.cfe_matched_share = facility_j_.total() > 0.0 ? matched_j_.total() / facility_j_.total() : 0.0;
   s.makespan_h = end.seconds() / 3600.0;
   s.embodied_co2e_t = embodied_kg_ / 1e3;
+  s.over_rating_episodes = over_rating_episodes_;
   s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
                 : grid_.net_basis == NetBasis::hourly ? "hourly"
                 : grid_.net_basis == NetBasis::annual ? "annual"

@@ -15,11 +15,13 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/OutputFormat.hpp"
 #include "models/facility/FacilityPower.hpp"
+#include "models/facility/PhysicalFacility.hpp"
 #include "sim/engine/Engine.hpp"
 #include "sim/engine/Integral.hpp"
 #include "sim/engine/Signal.hpp"
@@ -42,6 +44,8 @@ struct PowerState {
   double net_rate_kg_per_s = 0.0;      ///< emissions under the scenario's net basis (annual: gross, rescaled at the end)
   double net_kg_per_j = 0.0;           ///< effective intensity under the net basis
   double outdoor_temp_c = kNaN;
+  double outdoor_wet_bulb_c = kNaN;
+  std::size_t over_rating_nodes = 0;   ///< power-delivery nodes above their rating
 };
 
 class Simulation {
@@ -71,6 +75,7 @@ class Simulation {
     double facility_at_start;  ///< R(start) for facility power / IT power
     double gross_at_start;
     double net_at_start;
+    std::size_t placement;  ///< in the physical hall
   };
 
   void start_job(std::size_t index);
@@ -78,6 +83,7 @@ class Simulation {
   /// Integrates every rate up to now, then recomputes rates from the current state.
   void update();
   double annual_factor() const;
+  void apply_weather();
 
   const scenario::Scenario& scenario_;
   const scenario::GridSetup& grid_;
@@ -91,6 +97,9 @@ class Simulation {
 
   double it_w_ = 0.0;
   double embodied_kg_ = 0.0;
+  std::optional<models::PhysicalFacility> hall_;
+  models::Weather weather_;
+  std::int64_t over_rating_episodes_ = 0;
   PowerState state_;
   engine::Integral it_j_, facility_j_, gross_kg_, given_kg_, hourly_kg_, marginal_kg_, supply_j_, matched_j_;
   engine::Integral per_it_facility_, per_it_gross_, per_it_net_;

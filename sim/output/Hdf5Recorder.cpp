@@ -1,5 +1,6 @@
 #include "sim/output/Hdf5Recorder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <system_error>
@@ -83,6 +84,21 @@ void Hdf5Recorder::accumulate(engine::Time until) {
     bin_.given_s += state_.net_given_kg_per_j * dt;
     bin_.marginal_s += state_.marginal_kg_per_j * dt;
     bin_.temp_s += state_.outdoor_temp_c * dt;
+    bin_.wet_s += state_.outdoor_wet_bulb_c * dt;
+    const models::FacilityDetail& d = p.detail;
+    models::FacilityDetail& b = bin_.detail_j;
+    b.psu_loss_w += d.psu_loss_w * dt;
+    b.pdu_loss_w += d.pdu_loss_w * dt;
+    b.ups_loss_w += d.ups_loss_w * dt;
+    b.transformer_loss_w += d.transformer_loss_w * dt;
+    b.chiller_w += d.chiller_w * dt;
+    b.economiser_w += d.economiser_w * dt;
+    b.fans_w += d.fans_w * dt;
+    b.pumps_w += d.pumps_w * dt;
+    b.tower_w += d.tower_w * dt;
+    b.humidifier_w += d.humidifier_w * dt;
+    b.lighting_w += d.lighting_w * dt;
+    bin_.over_rating_max = std::max(bin_.over_rating_max, static_cast<double>(state_.over_rating_nodes));
     bin_.supply_j += state_.cfe_supply_w * dt;
     bin_.gross_kg += facility_w * state_.gross_kg_per_j * dt;
     bin_.net_kg += state_.net_rate_kg_per_s * dt;
@@ -117,6 +133,20 @@ void Hdf5Recorder::close_bin(engine::Time end) {
   row.co2e_hourly_kg = bin_.hourly_kg;
   row.co2e_marginal_kg = bin_.marginal_kg;
   row.outdoor_temp_c = bin_.temp_s / len;
+  row.outdoor_wet_bulb_c = bin_.wet_s / len;
+  const models::FacilityDetail& b = bin_.detail_j;
+  row.psu_loss_w = b.psu_loss_w / len;
+  row.pdu_loss_w = b.pdu_loss_w / len;
+  row.ups_loss_w = b.ups_loss_w / len;
+  row.transformer_loss_w = b.transformer_loss_w / len;
+  row.chiller_w = b.chiller_w / len;
+  row.economiser_w = b.economiser_w / len;
+  row.fans_w = b.fans_w / len;
+  row.pumps_w = b.pumps_w / len;
+  row.tower_w = b.tower_w / len;
+  row.humidifier_w = b.humidifier_w / len;
+  row.lighting_w = b.lighting_w / len;
+  row.over_rating_nodes = bin_.over_rating_max;
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
   bin_ = Bin{};
   bin_start_ = end;
@@ -144,6 +174,7 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
     h5::write_attribute(group.id(), std::string(f.name), summary.*f.member);
   }
   h5::write_attribute(group.id(), "net_basis", std::string_view(summary.net_basis));
+  h5::write_attribute(group.id(), "over_rating_episodes", summary.over_rating_episodes);
   finished_ = true;
 }
 

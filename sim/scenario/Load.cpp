@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/InputError.hpp"
+#include "sim/scenario/FacilityBuild.hpp"
 #include "sim/scenario/GridBuild.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/scenario/RequiredCheck.hpp"
@@ -150,7 +151,8 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0),
                                                  a.system_power_w.value_or(0.0), a.embodied_kg.value_or(0.0),
                                                  a.service_life_s});
-  s.facility = models::FixedPue(spec.facility.pue);
+  if (spec.facility.pue) s.facility = models::FixedPue(*spec.facility.pue);
+  else s.physical = build_facility(spec);
 
   s.grid = build_grid(spec, s.warnings);
 
@@ -213,6 +215,7 @@ Scenario load_scenario(const std::filesystem::path& path) {
     throw InputError(std::move(problems));
   }
   resolve_paths(spec, sources);
+  resolve_facility_paths(spec, sources);
   return build(spec, path.string());
 }
 

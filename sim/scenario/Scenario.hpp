@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "analysis/Published.hpp"
+#include "models/climate/Climate.hpp"
+#include "models/cooling/CoolingPlant.hpp"
 #include "models/facility/FixedPue.hpp"
+#include "models/power/PowerTree.hpp"
 #include "models/grid/GridIntensity.hpp"
 #include "models/grid/TraceSeries.hpp"
 #include "models/hardware/Accelerator.hpp"
@@ -52,6 +55,16 @@ struct GridSetup {
   NetBasis net_basis = NetBasis::gross;
 };
 
+/// A facility whose overhead is computed from load and weather (absent: the fixed PUE).
+struct PhysicalFacilitySetup {
+  std::string preset;
+  models::HallDesign hall;
+  models::CoolingParams cooling;
+  double design_it_w = 0.0;
+  int accelerators_per_rack = 32;
+  models::WeatherTrace weather;  ///< hourly, one calendar year; replayed by whole years
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -60,7 +73,8 @@ struct Scenario {
   std::int64_t start_ms = 0;  ///< simulated start, ms since the Unix epoch (UTC)
   std::int64_t seed = 1;
   std::vector<models::Accelerator> accelerators;
-  models::FixedPue facility{1.0};
+  models::FixedPue facility{1.0};                 ///< used when `physical` is absent
+  std::optional<PhysicalFacilitySetup> physical;
   GridSetup grid;
   std::vector<std::string> warnings;  ///< printed by the command line, not fatal
   std::vector<ScheduledJob> jobs;

@@ -48,16 +48,45 @@ void describe(V& v, AcceleratorSpec& s) {
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 
+struct WeatherSpec {
+  std::string file;
+};
+
+template <class V>
+void describe(V& v, WeatherSpec& s) {
+  v.field("file", Need::required, "EnergyPlus EPW weather file, relative to the YAML file that names it", s.file,
+          TextKind{});
+}
+
 struct FacilitySpec {
-  double pue = 0.0;
+  std::optional<double> pue;
+  std::string preset;
+  std::string catalog;
+  std::string site;
+  std::string sites_catalog;
+  std::optional<WeatherSpec> weather;
+  std::optional<std::int64_t> racks;
+  std::optional<double> design_it_w;
   std::string source;
 };
 
 template <class V>
 void describe(V& v, FacilitySpec& s) {
-  v.field("pue", Need::required, "power usage effectiveness: facility energy / IT energy", s.pue,
+  v.field("pue", Need::optional, "a fixed power usage effectiveness (the paper's path; or give a preset)", s.pue,
           NumberKind{Range::between(1.0, 5.0)});
-  v.field("source", Need::optional, "where the figure comes from", s.source, TextKind{});
+  v.field("preset", Need::optional, "a facility of the facility catalog: PUE computed from load and weather",
+          s.preset, TextKind{});
+  v.field("catalog", Need::optional, "facility catalog; default: scenarios/catalog/facilities.yaml", s.catalog,
+          TextKind{});
+  v.field("site", Need::optional, "climate site of the site catalog (synthetic hourly weather)", s.site, TextKind{});
+  v.field("sites_catalog", Need::optional, "site catalog; default: scenarios/catalog/sites.yaml", s.sites_catalog,
+          TextKind{});
+  v.field("weather", Need::optional, "hourly weather from an EPW file instead of a site", s.weather, ObjectKind{});
+  v.field("racks", Need::optional, "racks in the hall; default: enough for all jobs' accelerators", s.racks,
+          IntegerKind{1, 1'000'000});
+  v.field("design_it", Need::optional, "IT power at the cooling design point; default: all jobs' IT power",
+          s.design_it_w, QuantityKind{Dimension::power, Range::positive(1e10)});
+  v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 
 struct GridChangeSpec {

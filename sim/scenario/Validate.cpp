@@ -119,6 +119,14 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
 
   check_grid(spec.grid, c);
 
+  const bool pue = c.present("facility.pue"), preset = c.present("facility.preset");
+  if (c.valid("facility") && pue == preset)
+    c.fail("facility", pue ? "give either pue or preset, not both" : "needs pue (fixed) or preset (computed from load and weather)");
+  if (preset && c.present("facility.site") == c.present("facility.weather"))
+    c.fail("facility", "a preset needs the weather: give site or weather (not both)");
+  for (const char* k : {"facility.site", "facility.weather", "facility.racks", "facility.design_it"})
+    if (pue && c.present(k)) c.fail(k, "applies to a preset facility only; a fixed PUE takes no weather or racks");
+
   std::int64_t previous = spec.start_ms;
   for (std::size_t i = 0; i < spec.grid.changes.size(); ++i) {
     const std::string p = element_path("grid.changes", i) + ".at";

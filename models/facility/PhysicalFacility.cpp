@@ -1,0 +1,85 @@
+#include "models/facility/PhysicalFacility.hpp"
+
+#include <algorithm>
+
+namespace dcsim::models {
+
+PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack)
+    : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
+      free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0) {}
+
+void PhysicalFacility::add_load(std::size_t rack, double w) {
+  rack_w_[rack] = std::max(0.0, rack_w_[rack] + w);
+  tree_.set_rack_load(tree_.racks()[rack], rack_w_[rack]);
+}
+
+std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
+  Placement p;
+  p.w_per_chip = w_per_chip;
+  std::int64_t left = chips;
+  for (std::size_t r = 0; r < free_.size() && left > 0; ++r) {
+    if (free_[r] == 0) continue;
+    const std::int64_t take = std::min<std::int64_t>(left, free_[r]);
+    free_[r] -= static_cast<int>(take);
+    left -= take;
+    p.shares.push_back({r, take});
+  }
+  if (left > 0 && !free_.empty()) {
+    // No free slots: spread the rest over every rack (they will exceed their rating).
+    const auto n = static_cast<std::int64_t>(free_.size());
+    for (std::size_t r = 0; r < free_.size(); ++r) {
+      const std::int64_t take = left / n + (static_cast<std::int64_t>(r) < left % n ? 1 : 0);
+      if (take > 0) p.shares.push_back({r, take});
+    }
+    p.overflow = left;
+    overflow_ += left;
+  }
+  for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * w_per_chip);
+  placements_.push_back(std::move(p));
+  return placements_.size() - 1;
+}
+
+void PhysicalFacility::release(std::size_t id) {
+  Placement& p = placements_[id];
+  std::int64_t overflow_left = p.overflow;
+  for (auto it = p.shares.rbegin(); it != p.shares.rend(); ++it) {
+    add_load(it->rack, -static_cast<double>(it->chips) * p.w_per_chip);
+    // Overflow shares were added last; they held no slots.
+    const std::int64_t from_overflow = std::min(overflow_left, it->chips);
+    overflow_left -= from_overflow;
+    free_[it->rack] += static_cast<int>(it->chips - from_overflow);
+  }
+  overflow_ -= p.overflow;
+  p.shares.clear();
+  if (std::all_of(placements_.begin(), placements_.end(), [](const Placement& q) { return q.shares.empty(); }))
+    std::fill(rack_w_.begin(), rack_w_.end(), 0.0);
+}
+
+FacilityPower PhysicalFacility::power(const Weather& outdoor) const {
+  const LossesByKind loss = tree_.losses_by_kind();
+  const double it_w = tree_.total_it_w();
+  FacilityPower f;
+  f.it_w = it_w;
+  f.detail.psu_loss_w = loss.psu_w;
+  f.detail.pdu_loss_w = loss.pdu_w;
+  f.detail.ups_loss_w = loss.ups_w;
+  f.detail.transformer_loss_w = loss.transformer_w + loss.other_w;
+  f.delivery_loss_w = loss.total_w();
+  if (it_w <= 0.0) return f;  // an empty hall: no load to cool (standby power is not modelled)
+  const CoolingInput in{it_w, loss.psu_w + loss.pdu_w, outdoor};
+  const OverheadPower o = cooling_->power(in);
+  f.detail.chiller_w = o.chiller_w;
+  f.detail.economiser_w = o.economiser_pump_w;
+  f.detail.fans_w = o.crah_fan_w + o.dry_cooler_w;
+  f.detail.pumps_w = o.chw_pump_w + o.cw_pump_w;
+  f.detail.tower_w = o.tower_fan_w;
+  f.detail.humidifier_w = o.humidifier_w;
+  f.detail.lighting_w = o.lighting_w;
+  f.cooling_w = o.chiller_w + o.economiser_pump_w + o.crah_fan_w + o.dry_cooler_w + o.chw_pump_w + o.cw_pump_w +
+                o.tower_fan_w + o.humidifier_w;
+  // UPS and distribution losses come from the tree; anything else the plant reports is other.
+  f.other_w = o.lighting_w + o.other_w + o.ups_loss_w + o.distribution_loss_w;
+  return f;
+}
+
+}  // namespace dcsim::models

@@ -1,0 +1,65 @@
+#pragma once
+// A datacentre hall whose overhead is computed, not assumed: jobs are placed on racks, the
+// power-delivery tree (PowerTree) gives the electrical losses along each rack's path, and a
+// cooling plant (CoolingModel) removes the heat (IT + in-hall electrical losses + lighting)
+// in the current outdoor weather. PUE is then an output, instant by instant.
+//
+// Placement: a job's accelerators take free rack slots first-fit in rack order, so only the
+// racks it touches change and the tree updates along their paths only. Accelerators beyond the
+// hall's slots are spread over every rack and counted (`overflow_accelerators`); the racks then
+// exceed their rating, which the tree reports.
+//
+// Job powers are wall powers (the paper's measured system power includes the server's PSU), so
+// the rack stage of the tree should be lossless unless jobs state DC power.
+// Limitations: one hall; cooling has no thermal inertia (steady state each instant).
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/climate/Climate.hpp"
+#include "models/cooling/CoolingPlant.hpp"
+#include "models/facility/FacilityPower.hpp"
+#include "models/power/PowerTree.hpp"
+
+namespace dcsim::models {
+
+class PhysicalFacility {
+ public:
+  /// `cooling` must not also count UPS and distribution losses (the tree gives them).
+  PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack);
+
+  /// Places `chips` accelerators drawing `w_per_chip` each; returns the placement's id.
+  std::size_t place(std::int64_t chips, double w_per_chip);
+  void release(std::size_t placement);
+
+  /// Facility power at the current rack loads in `outdoor` weather.
+  FacilityPower power(const Weather& outdoor) const;
+
+  std::size_t over_rating_count() const { return tree_.over_rating_count(); }
+  std::int64_t overflow_accelerators() const { return overflow_; }
+  std::size_t racks() const { return rack_w_.size(); }
+  double rack_it_w(std::size_t rack) const { return rack_w_[rack]; }
+
+ private:
+  struct Share {
+    std::size_t rack;
+    std::int64_t chips;
+  };
+  struct Placement {
+    std::vector<Share> shares;
+    double w_per_chip = 0.0;
+    std::int64_t overflow = 0;
+  };
+  void add_load(std::size_t rack, double w);
+
+  PowerTree tree_;
+  std::unique_ptr<CoolingModel> cooling_;
+  int per_rack_;
+  std::vector<int> free_;
+  std::vector<double> rack_w_;
+  std::vector<Placement> placements_;
+  std::int64_t overflow_ = 0;
+};
+
+}  // namespace dcsim::models

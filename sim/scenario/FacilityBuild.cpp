@@ -1,0 +1,147 @@
+#include "sim/scenario/FacilityBuild.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "models/power/LossModel.hpp"
+#include "sim/input/EpwReader.hpp"
+#include "sim/scenario/Catalog.hpp"
+#include "sim/scenario/ClimateSpec.hpp"
+#include "sim/scenario/FacilitySpec.hpp"
+
+namespace dcsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+void resolve(std::string& file, const std::string& key, const SourceMap& sources) {
+  if (file.empty() || fs::path(file).is_absolute()) return;
+  const fs::path base = fs::path(sources.find(key).file).parent_path();
+  file = fs::absolute(base / file).lexically_normal().string();
+}
+
+template <class Map>
+std::string names_of(const Map& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+int year_of(std::int64_t utc_ms) {
+  using namespace std::chrono;
+  return static_cast<int>(year_month_day{floor<days>(sys_time<milliseconds>{milliseconds{utc_ms}})}.year());
+}
+
+std::int64_t start_of_year_ms(int year) {
+  using namespace std::chrono;
+  return sys_days(year_month_day{std::chrono::year{year}, January, day{1}}).time_since_epoch().count() * 86'400'000LL;
+}
+
+models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
+  // The tree gives UPS and distribution losses; the plant must not count them again.
+  models::ElectricalParams electrical;
+  electrical.ups_efficiency = 1.0;
+  electrical.pd_loss_rate = 0.0;
+  if (p.lighting_fraction) electrical.lighting_fraction = *p.lighting_fraction;
+  const auto common = [&](auto& c) {
+    c.electrical = electrical;
+    if (p.pcop) c.pcop = *p.pcop;
+    if (p.chiller_part_load) c.chiller_part_load = *p.chiller_part_load;
+    if (p.crah_fan_dp_pa) c.crah_fan_dp_pa = *p.crah_fan_dp_pa;
+    if (p.crah_fan_efficiency) c.crah_fan_efficiency = *p.crah_fan_efficiency;
+  };
+  if (p.cooling == "airside_economiser") {
+    models::AirsideEconomiserParams c;
+    common(c);
+    return c;
+  }
+  models::ChilledWaterParams cw;
+  common(cw);
+  if (p.supply_air_c) cw.supply_air_c = *p.supply_air_c;
+  // Without an economiser the heat exchanger never carries load: an unreachable approach.
+  if (!p.economiser) cw.hx_approach_k = 1e3;
+  if (p.cooling == "direct_liquid") {
+    models::DirectLiquidParams d;
+    d.electrical = electrical;
+    d.air_side = cw;
+    return d;
+  }
+  return cw;
+}
+
+}  // namespace
+
+void resolve_facility_paths(ScenarioSpec& spec, const SourceMap& sources) {
+  FacilitySpec& f = spec.facility;
+  if (f.preset.empty()) return;
+  if (f.catalog.empty()) f.catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/facilities.yaml";
+  else resolve(f.catalog, "facility.catalog", sources);
+  if (!f.site.empty()) {
+    if (f.sites_catalog.empty()) f.sites_catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/sites.yaml";
+    else resolve(f.sites_catalog, "facility.sites_catalog", sources);
+  }
+  if (f.weather) resolve(f.weather->file, "facility.weather.file", sources);
+}
+
+PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
+  const FacilitySpec& f = spec.facility;
+  const auto presets = load_catalog<FacilityPresetSpec>(f.catalog, "facilities");
+  const auto it = presets.find(f.preset);
+  if (it == presets.end())
+    throw InputError(Location{f.catalog, 0, 0}, "facility.preset",
+                     fmt::format("no facility '{}' in the catalog; it has {}", f.preset, names_of(presets)));
+  const FacilityPresetSpec& p = it->second;
+
+  PhysicalFacilitySetup out;
+  out.preset = f.preset;
+  out.accelerators_per_rack = static_cast<int>(p.accelerators_per_rack);
+  std::int64_t chips = 0;
+  double all_it_w = 0.0;
+  for (const JobSpec& j : spec.jobs) {
+    chips += j.chips;
+    const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
+    all_it_w += static_cast<double>(j.chips) * j.system_power_per_chip_w.value_or(a.system_power_w.value_or(0.0));
+  }
+  const auto racks = static_cast<int>(
+      f.racks.value_or(std::max<std::int64_t>(1, (chips + p.accelerators_per_rack - 1) / p.accelerators_per_rack)));
+  out.design_it_w = f.design_it_w.value_or(all_it_w);
+
+  models::HallDesign hall = models::default_hall_design(racks, p.rack_rating_w);
+  hall.racks_per_pdu = static_cast<int>(p.racks_per_pdu);
+  hall.psu = p.psu == "lossless" ? models::LossModel::lossless() : *models::eighty_plus_psu(p.psu, "230v_redundant", 0.0);
+  hall.ups_redundancy = *models::redundancy_from_name(p.ups_redundancy);
+  if (p.ups_no_load || p.ups_proportional || p.ups_square_law) {
+    const models::LossModel d = models::default_ups(0.0);
+    hall.ups = models::LossModel::coefficients(0.0, p.ups_no_load.value_or(d.no_load),
+                                               p.ups_proportional.value_or(d.proportional),
+                                               p.ups_square_law.value_or(d.square_law));
+  }
+  if (p.transformer_no_load || p.transformer_square_law) {
+    const models::LossModel d = models::default_transformer(0.0);
+    hall.transformer = models::LossModel::coefficients(0.0, p.transformer_no_load.value_or(d.no_load), d.proportional,
+                                                       p.transformer_square_law.value_or(d.square_law));
+  }
+  out.hall = hall;
+  out.cooling = cooling_params(p);
+
+  const int year = year_of(spec.start_ms);
+  if (f.weather) {
+    out.weather = input::read_epw(f.weather->file, year);
+  } else {
+    const auto sites = load_catalog<SiteClimateSpec>(f.sites_catalog, "sites");
+    const auto s = sites.find(f.site);
+    if (s == sites.end())
+      throw InputError(Location{f.sites_catalog, 0, 0}, "facility.site",
+                       fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
+    const std::int64_t from = start_of_year_ms(year);
+    const auto hours = static_cast<std::size_t>((start_of_year_ms(year + 1) - from) / 3'600'000);
+    out.weather = models::synthetic_weather(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed));
+  }
+  return out;
+}
+
+}  // namespace dcsim::scenario

@@ -1,0 +1,127 @@
+// The facility what-ifs under scenarios/whatif/: PUE computed hour by hour from load and weather.
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "analysis/ResultFile.hpp"
+#include "models/InputError.hpp"
+#include "models/units/Calendar.hpp"
+#include "sim/Run.hpp"
+#include "sim/scenario/Scenario.hpp"
+#include "tests/support/TempDir.hpp"
+
+using dcsim::test::TempDir;
+
+namespace {
+
+struct YearRun {
+  dcsim::sim::RunOutcome outcome;
+  std::map<std::string, std::vector<double>> ts;
+  std::array<double, 12> monthly_pue{};
+};
+
+YearRun run_year(const std::string& name) {
+  TempDir dir;
+  const auto out = dir / "run.h5";
+  YearRun y;
+  y.outcome = dcsim::sim::run_scenario(
+      dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/whatif/" + name), out);
+  y.ts = dcsim::analysis::read_timeseries(out.string());
+  std::array<double, 12> it{}, fac{};
+  const std::int64_t start = dcsim::units::parse_utc_ms("2023-01-01T00:00:00Z");
+  for (std::size_t i = 0; i < y.ts.at("time_s").size(); ++i) {
+    const std::string iso = dcsim::units::format_utc(start + static_cast<std::int64_t>(y.ts.at("time_s")[i]) * 1000);
+    const int m = std::stoi(iso.substr(5, 2)) - 1;
+    it[m] += y.ts.at("it_power_w")[i];
+    fac[m] += y.ts.at("facility_power_w")[i];
+  }
+  for (int m = 0; m < 12; ++m) y.monthly_pue[m] = fac[m] / it[m];
+  return y;
+}
+
+}  // namespace
+
+TEST_SUITE("what-if: facility") {
+  TEST_CASE("the hyperscale hall in Iowa has an annual PUE between 1.08 and 1.12") {
+    const YearRun y = run_year("facility-hyperscale-iowa-year.yaml");
+    CHECK(y.outcome.summary.pue >= 1.08);
+    CHECK(y.outcome.summary.pue <= 1.12);
+  }
+
+  TEST_CASE("the enterprise room in Northern Virginia has an annual PUE between 1.5 and 1.7") {
+    const YearRun y = run_year("facility-enterprise-northern-virginia-year.yaml");
+    CHECK(y.outcome.summary.pue >= 1.5);
+    CHECK(y.outcome.summary.pue <= 1.7);
+  }
+
+  TEST_CASE("Georgia's July PUE is above its January PUE") {
+    const YearRun y = run_year("facility-hyperscale-georgia-year.yaml");
+    CHECK(y.monthly_pue[6] > y.monthly_pue[0]);
+  }
+
+  TEST_CASE("the same hall runs at a higher PUE in Singapore than in Finland") {
+    const YearRun sg = run_year("facility-hyperscale-singapore-year.yaml");
+    const YearRun fi = run_year("facility-hyperscale-finland-year.yaml");
+    CHECK(sg.outcome.summary.pue > fi.outcome.summary.pue);
+  }
+
+  TEST_CASE("every sample balances: facility = IT + delivery losses + cooling + other, and PUE >= 1") {
+    const YearRun y = run_year("facility-enterprise-northern-virginia-year.yaml");
+    const auto& t = y.ts;
+    REQUIRE(t.at("time_s").size() == 8760);
+    for (std::size_t i = 0; i < t.at("time_s").size(); ++i) {
+      const double it = t.at("it_power_w")[i], f = t.at("facility_power_w")[i];
+      const double delivery = t.at("delivery_loss_w")[i], cooling = t.at("cooling_power_w")[i], other = t.at("other_power_w")[i];
+      CHECK(f == doctest::Approx(it + delivery + cooling + other).epsilon(1e-9));
+      CHECK(delivery == doctest::Approx(t.at("psu_loss_w")[i] + t.at("pdu_loss_w")[i] + t.at("ups_loss_w")[i] +
+                                        t.at("transformer_loss_w")[i])
+                            .epsilon(1e-9));
+      CHECK(cooling == doctest::Approx(t.at("chiller_w")[i] + t.at("economiser_w")[i] + t.at("fans_w")[i] +
+                                       t.at("pumps_w")[i] + t.at("tower_w")[i] + t.at("humidifier_w")[i])
+                           .epsilon(1e-9));
+      CHECK(other >= t.at("lighting_w")[i] * (1 - 1e-12));
+      CHECK(t.at("pue")[i] >= 1.0);
+      CHECK(std::isfinite(t.at("outdoor_temp_c")[i]));
+    }
+  }
+}
+
+TEST_SUITE("facility") {
+  TEST_CASE("racks loaded beyond their rating are an event in the output and a count in the summary") {
+    // 64 accelerators of 1 kW on racks of 32 slots rated 20 kW: each rack carries 32 kW.
+    TempDir dir;
+    const auto catalog = dir.write("facilities.yaml",
+                                   "facilities:\n  tight:\n    cooling: chilled_water\n    accelerators_per_rack: 32\n"
+                                   "    rack_rating: 20 kW\n    source: a test hall\n");
+    (void)catalog;
+    const auto file = dir.write(
+        "s.yaml",
+        "name: tight\nstart: 2023-01-01T00:00:00Z\naccelerators:\n  X: {tdp: 1000 W, system_power: 1000 W}\n"
+        "facility: {preset: tight, catalog: facilities.yaml, site: iowa}\ngrid: {gross: 400 g/kWh}\n"
+        "jobs:\n  - {name: j, accelerator: X, chips: 64, duration: 3 h}\n");
+    const auto out = dir / "run.h5";
+    const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), out);
+    CHECK(r.summary.over_rating_episodes == 1);
+    const auto ts = dcsim::analysis::read_timeseries(out.string());
+    CHECK(ts.at("over_rating_nodes")[0] >= 2.0);  // both racks
+  }
+
+  TEST_CASE("a facility with both a fixed PUE and a preset is one clear problem") {
+    TempDir dir;
+    const auto file = dir.write("s.yaml",
+                                "name: both\naccelerators:\n  X: {tdp: 1 W, system_power: 1 W}\n"
+                                "facility: {pue: 1.1, preset: hyperscale, site: iowa}\ngrid: {gross: 1 g/kWh}\n"
+                                "jobs:\n  - {name: j, accelerator: X, chips: 1, duration: 1 h}\n");
+    try {
+      dcsim::scenario::load_scenario(file);
+      FAIL("expected an InputError");
+    } catch (const dcsim::InputError& e) {
+      bool found = false;
+      for (const auto& p : e.problems()) found = found || p.message.find("either pue or preset") != std::string::npos;
+      CHECK(found);
+    }
+  }
+}
