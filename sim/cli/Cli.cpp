@@ -11,11 +11,21 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include "analysis/Report.hpp"
 #include "analysis/ResultFile.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "models/cooling/CoolingPlant.hpp"
+#include "models/hardware/PowerCurve.hpp"
+#include "sim/input/TraceReader.hpp"
+#include "sim/scenario/Catalog.hpp"
+#include "sim/scenario/ClimateSpec.hpp"
+#include "sim/scenario/FacilitySpec.hpp"
+#include "sim/scenario/GridMixSpec.hpp"
+#include "sim/scenario/HardwareSpec.hpp"
+#include "sim/scenario/RegionSpec.hpp"
 #include "sim/scenario/SchemaDoc.hpp"
 #include "sim/scenario/Spec.hpp"
 
@@ -133,6 +143,30 @@ int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std:
   return ok ? kExitOk : kExitFailure;
 }
 
+int cmd_catalog(const std::string& dir, std::ostream& out) {
+  const auto hardware = scenario::load_catalog<scenario::AcceleratorCatalogSpec>(dir + "/hardware.yaml", "accelerators");
+  out << "Accelerators (" << dir << "/hardware.yaml)\n" << scenario::format_hardware_catalog(hardware) << '\n';
+  const auto line = [&out](const char* what, const auto& names) {
+    out << fmt::format("{:<22} {}\n", what, fmt::join(names, ", "));
+  };
+  const auto keys = [](const auto& map) {
+    std::vector<std::string> k;
+    for (const auto& [name, v] : map) k.push_back(name);
+    return k;
+  };
+  out << "Registries\n";
+  line("power curves", models::power_curve_names());
+  line("cooling plants", models::cooling_model_names());
+  line("trace formats", input::trace_format_names());
+  line("accounting bases", scenario::kNetBases);
+  out << "\nCatalogs\n";
+  line("facility presets", keys(scenario::load_catalog<scenario::FacilityPresetSpec>(dir + "/facilities.yaml", "facilities")));
+  line("climate sites", keys(scenario::load_catalog<scenario::SiteClimateSpec>(dir + "/sites.yaml", "sites")));
+  line("grid-mix regions", keys(scenario::load_catalog<scenario::MixRegionSpec>(dir + "/grid-mix.yaml", "regions")));
+  line("published regions", keys(scenario::load_catalog<scenario::RegionEntrySpec>(dir + "/regions.yaml", "regions")));
+  return kExitOk;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -172,6 +206,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format reference (Markdown)");
 
+  std::string catalog_dir = std::string(DCSIM_SCENARIO_DIR) + "/catalog";
+  CLI::App* catalog_cmd = app.add_subcommand("catalog", "List the hardware catalog and the model registries");
+  catalog_cmd->add_option("--dir", catalog_dir, "Catalog directory")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -184,6 +222,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (report_cmd->parsed()) return cmd_report(report_file, report_json, report_profile, out);
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, out_dir, out, err);
+    if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
     if (schema_cmd->parsed()) {
       out << scenario::SchemaDoc::markdown<scenario::ScenarioSpec>();
       return kExitOk;
