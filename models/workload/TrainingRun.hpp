@@ -22,6 +22,7 @@ struct TrainingRun {
   double duration_s = 0.0;
   double total_flop = 0.0;          ///< 0 when neither given nor derivable
   double flop_per_s_per_chip = 0.0; ///< achieved (measured) throughput, 0 when not given
+  double utilisation = 0.0;         ///< used for the power curve; NaN when the power was given
 
   double it_power_w() const { return static_cast<double>(chips) * system_power_per_chip_w; }
   double it_energy_j() const { return it_power_w() * duration_s; }

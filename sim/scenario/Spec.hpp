@@ -28,8 +28,16 @@ struct AcceleratorSpec {
   std::optional<double> system_power_w;
   std::optional<double> embodied_kg;
   double service_life_s = 5.0 * 365.25 * 86'400.0;
+  std::optional<double> idle_power_w;
+  std::optional<double> max_power_w;
+  std::string curve = "linear";
+  double curve_r = 1.4;
+  double host_idle_w = 0.0;
+  double host_max_w = 0.0;
   std::string source;
 };
+
+inline constexpr std::array<std::string_view, 5> kCurveNames{"linear", "square", "cubic", "sqrt", "fan2007"};
 
 template <class V>
 void describe(V& v, AcceleratorSpec& s) {
@@ -45,6 +53,18 @@ void describe(V& v, AcceleratorSpec& s) {
           s.embodied_kg, QuantityKind{Dimension::mass, Range::between(0.0, 1e6)});
   v.field("service_life", Need::optional, "years over which embodied CO2e is amortised", s.service_life_s,
           QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
+  v.field("idle_power", Need::optional, "chip power at zero utilisation (enables the power-curve path)",
+          s.idle_power_w, QuantityKind{Dimension::power, Range::between(0.0, 10'000.0)});
+  v.field("max_power", Need::optional, "chip power at full utilisation; default: tdp", s.max_power_w,
+          QuantityKind{Dimension::power, Range::positive(10'000.0)});
+  v.field("curve", Need::optional, "power-vs-utilisation curve between idle_power and max_power", s.curve,
+          ChoiceKind{kCurveNames});
+  v.field("curve_r", Need::optional, "fan2007: the exponent r of P = idle + (max - idle)(2u - u^r)", s.curve_r,
+          NumberKind{Range::between(1.0, 2.0)});
+  v.field("host_idle", Need::optional, "host share per accelerator (CPU, memory, NIC, fans) at zero utilisation",
+          s.host_idle_w, QuantityKind{Dimension::power, Range::between(0.0, 10'000.0)});
+  v.field("host_max", Need::optional, "host share per accelerator at full utilisation (linear between)", s.host_max_w,
+          QuantityKind{Dimension::power, Range::between(0.0, 10'000.0)});
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 
@@ -262,6 +282,7 @@ struct JobSpec {
   std::optional<double> total_flop;
   std::optional<double> flop_per_s_per_chip;
   std::optional<std::int64_t> start_ms;
+  std::optional<double> utilisation;
 };
 
 template <class V>
@@ -280,6 +301,9 @@ void describe(V& v, JobSpec& s) {
           QuantityKind{Dimension::flop_rate, Range::positive(1e18)});
   v.field("start", Need::optional, "when the job starts (UTC); default: the scenario start", s.start_ms,
           InstantKind{});
+  v.field("utilisation", Need::optional,
+          "accelerator utilisation for the power curve; default: MFU = flops_per_chip / the accelerator's peak",
+          s.utilisation, NumberKind{Range::between(0.0, 1.0)});
 }
 
 struct OutputSpec {

@@ -52,9 +52,12 @@ void check_job(const ScenarioSpec& spec, const JobSpec& job, const std::string& 
   if (has_duration && c.present(p + ".flops_per_chip") && !has_flops)
     c.fail(p + ".flops_per_chip", "flops_per_chip is used only with total_flops");
 
-  if (!c.present(p + ".system_power_per_chip") && accel != nullptr &&
-      !c.present("accelerators." + job.accelerator + ".system_power"))
-    c.fail(p, fmt::format("needs system_power_per_chip: accelerator '{}' gives no system_power default",
+  const std::string a = "accelerators." + job.accelerator;
+  const bool curve = accel != nullptr && c.present(a + ".idle_power") &&
+                     (c.present(p + ".utilisation") || (c.present(p + ".flops_per_chip") && c.present(a + ".peak")));
+  if (!c.present(p + ".system_power_per_chip") && accel != nullptr && !curve && !c.present(a + ".system_power"))
+    c.fail(p, fmt::format("needs a power: system_power_per_chip, accelerator '{}''s system_power, or its idle_power "
+                          "with a utilisation (or flops_per_chip and peak)",
                           job.accelerator));
 
   if (c.valid(p + ".start") && job.start_ms && *job.start_ms < spec.start_ms)

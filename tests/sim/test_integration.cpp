@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "sim/Run.hpp"
 #include "sim/scenario/Scenario.hpp"
@@ -114,4 +117,37 @@ TEST_CASE("embodied CO2e is amortised by occupied time and kept apart from opera
   const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), std::nullopt);
   CHECK(r.summary.embodied_co2e_t * 1e3 == doctest::Approx(8 * 150.0 * 30.0 / (5 * 365.25)).epsilon(1e-12));
   CHECK(r.summary.co2e_gross_t == 0.0);  // a zero-carbon grid: operational stays zero
+}
+
+TEST_CASE("without a measured power, a job's power follows the accelerator's curve at its MFU plus the host share") {
+  // MFU = 62.5 / 125 TFLOP/s = 0.5. Linear chip: 35 + (300 - 35) x 0.5 = 167.5 W; host 20 + 40 x 0.5
+  // = 40 W; 207.5 W x 8 chips x 10 h = 16.6 kWh at PUE 1.
+  TempDir dir;
+  const std::string accel =
+      "accelerators:\n  G: {tdp: 300 W, peak: 125 TFLOP/s, idle_power: 35 W, host_idle: 20 W, host_max: 60 W}\n";
+  // The FLOPs that take exactly 10 h at that rate.
+  const double flops = 8 * 62.5e12 * 36000.0;
+  const auto f2 = dir.write("t.yaml", "name: curve\n" + accel +
+                                          "facility: {pue: 1.0}\ngrid: {gross: 0 g/kWh}\n"
+                                          "jobs:\n  - {name: j, accelerator: G, chips: 8, total_flops: " +
+                                          fmt::format("{}", flops) + ", flops_per_chip: 62.5 TFLOP/s}\n");
+  const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(f2), std::nullopt);
+  CHECK(r.summary.it_energy_mwh * 1e3 == doctest::Approx(207.5 * 8 * 10 / 1e3).epsilon(1e-9));
+}
+
+TEST_CASE("the fan2007 curve with r = 1.4 at half utilisation, and a measured power that overrides any curve") {
+  // 2u - u^r at u = 0.5: 1 - 0.5^1.4 = 0.621070...; 35 + 265 x that = 199.58 W per chip.
+  TempDir dir;
+  const std::string head =
+      "name: fan\naccelerators:\n  G: {tdp: 300 W, idle_power: 35 W, curve: fan2007, curve_r: 1.4}\n"
+      "facility: {pue: 1.0}\ngrid: {gross: 0 g/kWh}\njobs:\n";
+  const auto curve = dcsim::sim::run_scenario(
+      dcsim::scenario::load_scenario(dir.write("a.yaml", head + "  - {name: j, accelerator: G, chips: 1, duration: 1 h, utilisation: 0.5}\n")),
+      std::nullopt);
+  CHECK(curve.summary.it_energy_mwh * 1e6 == doctest::Approx(35.0 + 265.0 * (1.0 - std::pow(0.5, 1.4))).epsilon(1e-9));
+  const auto measured = dcsim::sim::run_scenario(
+      dcsim::scenario::load_scenario(dir.write(
+          "b.yaml", head + "  - {name: j, accelerator: G, chips: 1, duration: 1 h, utilisation: 0.5, system_power_per_chip: 330 W}\n")),
+      std::nullopt);
+  CHECK(measured.summary.it_energy_mwh * 1e6 == doctest::Approx(330.0).epsilon(1e-12));
 }
