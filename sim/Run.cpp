@@ -26,7 +26,9 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   Simulation simulation(scenario);
   std::unique_ptr<output::Hdf5Recorder> recorder;
   if (output) {
-    recorder = std::make_unique<output::Hdf5Recorder>(*output, outcome.info, scenario.sample_interval_ms);
+    const std::size_t racks =
+        scenario.rack_power ? static_cast<std::size_t>(scenario.physical->hall.racks) : std::size_t{0};
+    recorder = std::make_unique<output::Hdf5Recorder>(*output, outcome.info, scenario.sample_interval_ms, racks);
     recorder->attach(simulation);
   }
   simulation.job_finished.connect([&outcome](const analysis::JobRow& row) { outcome.jobs.push_back(row); });

@@ -167,6 +167,42 @@ void DoubleColumn::scale(double k) {
   check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "rewrite rows");
 }
 
+DoubleMatrix::DoubleMatrix(hid_t loc, const std::string& name, std::size_t columns, std::string_view units,
+                           std::string_view long_name, std::size_t chunk_rows)
+    : columns_(columns), chunk_rows_(chunk_rows) {
+  const hsize_t dims[2] = {0, columns}, max_dims[2] = {H5S_UNLIMITED, columns}, chunk[2] = {chunk_rows, columns};
+  const Handle space(check(H5Screate_simple(2, dims, max_dims), "create a dataspace"), H5Sclose);
+  const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
+  check_status(H5Pset_chunk(dcpl.id(), 2, chunk), "chunk " + name);
+  check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
+  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
+  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                          "create dataset " + name),
+                    H5Dclose);
+  write_attribute(dataset_.id(), "units", units);
+  write_attribute(dataset_.id(), "long_name", long_name);
+  buffer_.reserve(chunk_rows * columns);
+}
+
+void DoubleMatrix::append_row(const double* values) {
+  buffer_.insert(buffer_.end(), values, values + columns_);
+  if (buffer_.size() == chunk_rows_ * columns_) flush();
+}
+
+void DoubleMatrix::flush() {
+  if (buffer_.empty()) return;
+  const hsize_t n = buffer_.size() / columns_;
+  const hsize_t start[2] = {rows_, 0}, count[2] = {n, columns_}, new_size[2] = {rows_ + n, columns_};
+  check_status(H5Dset_extent(dataset_.id(), new_size), "extend a dataset");
+  const Handle file_space(check(H5Dget_space(dataset_.id()), "get a dataspace"), H5Sclose);
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
+  const Handle mem_space(check(H5Screate_simple(2, count, nullptr), "create a dataspace"), H5Sclose);
+  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, buffer_.data()),
+               "write rows");
+  rows_ += n;
+  buffer_.clear();
+}
+
 std::vector<double> read_double_column(hid_t loc, const std::string& name) {
   if (!exists(loc, name)) throw Error(fmt::format("dataset '{}' is missing", name));
   const Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);

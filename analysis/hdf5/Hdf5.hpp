@@ -80,6 +80,21 @@ class DoubleColumn {
   hsize_t rows_ = 0;
 };
 
+/// A 2-D float64 dataset (rows x `columns`) that grows by appending rows.
+class DoubleMatrix {
+ public:
+  DoubleMatrix(hid_t loc, const std::string& name, std::size_t columns, std::string_view units,
+               std::string_view long_name, std::size_t chunk_rows = 256);
+  void append_row(const double* values);
+  void flush();
+
+ private:
+  Handle dataset_;
+  std::vector<double> buffer_;
+  std::size_t columns_, chunk_rows_;
+  hsize_t rows_ = 0;
+};
+
 std::vector<double> read_double_column(hid_t loc, const std::string& name);
 
 /// Variable-length UTF-8 string type (caller owns the handle).

@@ -34,6 +34,7 @@ void Simulation::update() {
   for (const auto& p : players_) p->check(now, jobs_left_ > 0);
   PowerState& s = state_;
   if (hall_) {
+    s.hall = &*hall_;
     s.power = hall_->power(weather_);
     const std::size_t over = hall_->over_rating_count();
     if (over > 0 && s.over_rating_nodes == 0) ++over_rating_episodes_;

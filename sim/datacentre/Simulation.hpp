@@ -46,6 +46,7 @@ struct PowerState {
   double outdoor_temp_c = kNaN;
   double outdoor_wet_bulb_c = kNaN;
   std::size_t over_rating_nodes = 0;   ///< power-delivery nodes above their rating
+  const models::PhysicalFacility* hall = nullptr;  ///< rack loads, for a preset facility
 };
 
 class Simulation {

@@ -22,8 +22,10 @@ fs::path temporary_for(const fs::path& destination) {
 
 }  // namespace
 
-Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms)
-    : destination_(std::move(destination)), temporary_(temporary_for(destination_)), interval_ms_(interval_ms) {
+Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms,
+                           std::size_t racks)
+    : destination_(std::move(destination)), temporary_(temporary_for(destination_)), interval_ms_(interval_ms),
+      rack_j_(racks, 0.0) {
   const fs::path dir = destination_.parent_path().empty() ? fs::path(".") : destination_.parent_path();
   std::error_code ec;
   if (fs::is_directory(destination_, ec))
@@ -49,12 +51,16 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns)
     columns_.emplace_back(timeseries_.id(), std::string(c.name), c.units, c.long_name);
   jobs_ = std::make_unique<h5::JobTableWriter>(root, "jobs");
+  if (racks > 0)
+    racks_ = std::make_unique<h5::DoubleMatrix>(timeseries_.id(), "rack_power_w", racks, "W",
+                                                "IT power per rack (interval average), interval x rack");
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
   if (committed_) return;
   columns_.clear();
   jobs_.reset();
+  racks_.reset();
   timeseries_.reset();
   file_.reset();
   std::error_code ec;
@@ -99,6 +105,8 @@ void Hdf5Recorder::accumulate(engine::Time until) {
     b.humidifier_w += d.humidifier_w * dt;
     b.lighting_w += d.lighting_w * dt;
     bin_.over_rating_max = std::max(bin_.over_rating_max, static_cast<double>(state_.over_rating_nodes));
+    if (racks_ && state_.hall != nullptr)
+      for (std::size_t r = 0; r < rack_j_.size(); ++r) rack_j_[r] += state_.hall->rack_it_w(r) * dt;
     bin_.supply_j += state_.cfe_supply_w * dt;
     bin_.gross_kg += facility_w * state_.gross_kg_per_j * dt;
     bin_.net_kg += state_.net_rate_kg_per_s * dt;
@@ -148,6 +156,11 @@ void Hdf5Recorder::close_bin(engine::Time end) {
   row.lighting_w = b.lighting_w / len;
   row.over_rating_nodes = bin_.over_rating_max;
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
+  if (racks_) {
+    for (double& j : rack_j_) j /= len;
+    racks_->append_row(rack_j_.data());
+    std::fill(rack_j_.begin(), rack_j_.end(), 0.0);
+  }
   bin_ = Bin{};
   bin_start_ = end;
 }
@@ -163,6 +176,7 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
   accumulate(end);
   close_bin(end);
   for (h5::DoubleColumn& c : columns_) c.flush();
+  if (racks_) racks_->flush();
   if (net_scale != 1.0)
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const std::string_view name = analysis::kTimeseriesColumns[i].name;
@@ -182,6 +196,7 @@ void Hdf5Recorder::commit() {
   if (!finished_) throw std::logic_error("Hdf5Recorder::commit before the run finished");
   columns_.clear();
   jobs_.reset();
+  racks_.reset();
   timeseries_.reset();
   if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw h5::Error("HDF5: cannot flush " + temporary_.string());
   file_.reset();

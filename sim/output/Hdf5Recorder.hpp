@@ -23,7 +23,9 @@ namespace dcsim::output {
 class Hdf5Recorder {
  public:
   /// Creates the temporary file; throws dcsim::InputError if the destination is not writable.
-  Hdf5Recorder(std::filesystem::path destination, const analysis::RunInfo& info, std::int64_t interval_ms);
+  /// `racks` > 0 also records each rack's IT power (interval averages) as /timeseries/rack_power_w.
+  Hdf5Recorder(std::filesystem::path destination, const analysis::RunInfo& info, std::int64_t interval_ms,
+               std::size_t racks = 0);
   ~Hdf5Recorder();
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
@@ -56,6 +58,8 @@ class Hdf5Recorder {
   h5::Handle file_, timeseries_;
   std::vector<h5::DoubleColumn> columns_;
   std::unique_ptr<h5::JobTableWriter> jobs_;
+  std::unique_ptr<h5::DoubleMatrix> racks_;
+  std::vector<double> rack_j_;
   sim::PowerState state_;
   engine::Time cursor_, bin_start_;
   Bin bin_;

@@ -203,6 +203,7 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     s.jobs.push_back(ScheduledJob{std::move(run), start, duration_ms, embodied_kg});
   }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
+  s.rack_power = spec.output.rack_power && s.physical.has_value();
 
   if (spec.expected) {
     const ExpectedSpec& e = *spec.expected;

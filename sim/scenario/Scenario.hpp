@@ -79,6 +79,7 @@ struct Scenario {
   std::vector<std::string> warnings;  ///< printed by the command line, not fatal
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
+  bool rack_power = false;
   std::optional<analysis::PublishedFigures> expected;
 };
 

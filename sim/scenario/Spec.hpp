@@ -308,12 +308,15 @@ void describe(V& v, JobSpec& s) {
 
 struct OutputSpec {
   double interval_s = 3600.0;
+  bool rack_power = false;
 };
 
 template <class V>
 void describe(V& v, OutputSpec& s) {
   v.field("interval", Need::optional, "time-series sample interval", s.interval_s,
           QuantityKind{Dimension::time, Range::between(1.0, 366.0 * 86'400.0)});
+  v.field("rack_power", Need::optional, "also write /timeseries/rack_power_w (interval x rack) for a preset facility",
+          s.rack_power, BoolKind{});
 }
 
 /// Published figures a scenario reproduces; `dcsim reproduce` compares against them.

@@ -6,7 +6,11 @@
 #include <cmath>
 #include <string>
 
+#include <hdf5.h>
+#include <fmt/format.h>
+
 #include "analysis/ResultFile.hpp"
+#include "analysis/hdf5/Hdf5.hpp"
 #include "models/InputError.hpp"
 #include "models/units/Calendar.hpp"
 #include "sim/Run.hpp"
@@ -123,5 +127,62 @@ TEST_SUITE("facility") {
       for (const auto& p : e.problems()) found = found || p.message.find("either pue or preset") != std::string::npos;
       CHECK(found);
     }
+  }
+}
+
+TEST_SUITE("facility") {
+  TEST_CASE("per-rack power sums to the IT power of every interval") {
+    TempDir dir;
+    const auto out = dir / "run.h5";
+    dcsim::sim::run_scenario(
+        dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/whatif/facility-100-racks-year.yaml"), out);
+    const auto ts = dcsim::analysis::read_timeseries(out.string());
+    auto file = dcsim::h5::open_file(out.string());
+    auto group = dcsim::h5::open_group(file.id(), "timeseries");
+    dcsim::h5::Handle ds(H5Dopen2(group.id(), "rack_power_w", H5P_DEFAULT), H5Dclose);
+    REQUIRE(ds);
+    dcsim::h5::Handle space(H5Dget_space(ds.id()), H5Sclose);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space.id(), dims, nullptr);
+    REQUIRE(dims[0] == 8760);
+    REQUIRE(dims[1] == 100);
+    std::vector<double> racks(dims[0] * dims[1]);
+    REQUIRE(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, racks.data()) >= 0);
+    for (std::size_t i = 0; i < dims[0]; i += 97) {
+      double sum = 0.0;
+      for (std::size_t r = 0; r < dims[1]; ++r) sum += racks[i * dims[1] + r];
+      CHECK(sum == doctest::Approx(ts.at("it_power_w")[i]).epsilon(1e-9));
+    }
+    // First-fit placement: the first job's 800 accelerators fill racks 0-24 (32 each) at 16 kW.
+    CHECK(racks[0] == doctest::Approx(32 * 500.0).epsilon(1e-12));
+    CHECK(racks[25] == 0.0);
+  }
+
+  TEST_CASE("weather can come from an EPW file instead of a site") {
+    // A minimal EPW: 8 header lines and 8760 hourly rows at a constant 10 C, 50% RH.
+    TempDir dir;
+    std::string epw =
+        "LOCATION,Test,XX,XX,none,000000,41.0,-95.0,-6.0,300.0\nDESIGN CONDITIONS,0\nTYPICAL/EXTREME PERIODS,0\n"
+        "GROUND TEMPERATURES,0\nHOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0\nCOMMENTS 1,test\nCOMMENTS 2,test\n"
+        "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31\n";
+    const int days_in_month[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int m = 1; m <= 12; ++m)
+      for (int d = 1; d <= days_in_month[m - 1]; ++d)
+        for (int h = 1; h <= 24; ++h)
+          epw += fmt::format(
+              "2023,{},{},{},60,?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9,10.0,0.0,50,101325,0,0,300,0,0,0,0,0,0,0,"
+              "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n",
+              m, d, h);
+    dir.write("w.epw", epw);
+    const auto file = dir.write("s.yaml",
+                                "name: epw\nstart: 2023-01-01T00:00:00Z\naccelerators:\n  X: {tdp: 500 W, system_power: 500 W}\n"
+                                "facility: {preset: hyperscale, weather: {file: w.epw}}\ngrid: {gross: 400 g/kWh}\n"
+                                "jobs:\n  - {name: j, accelerator: X, chips: 320, duration: 2 d}\n");
+    const auto out = dir / "run.h5";
+    dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), out);
+    const auto ts = dcsim::analysis::read_timeseries(out.string());
+    for (double t : ts.at("outdoor_temp_c")) CHECK(t == doctest::Approx(10.0).epsilon(1e-12));
+    // Constant weather and load: a constant PUE.
+    CHECK(ts.at("pue").front() == doctest::Approx(ts.at("pue").back()).epsilon(1e-12));
   }
 }
