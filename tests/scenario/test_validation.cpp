@@ -319,7 +319,7 @@ TEST_CASE("a job without system power whose accelerator gives none is rejected")
   const Problem p = only_problem(dir, without(kGood, 5, 5));
   CHECK(p.path == "jobs[0]");
   CHECK(p.where.line == 10);  // line 11 of kGood, one line up
-  CHECK(contains(p.message, "needs system_power_per_chip"));
+  CHECK(contains(p.message, "needs a power"));
 }
 
 TEST_CASE("duplicate job names are rejected at the second one") {
