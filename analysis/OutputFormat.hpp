@@ -35,6 +35,7 @@ struct Summary {
   double cfe_matched_share = 0.0; ///< share of facility energy matched hour by hour
   std::string net_basis;          ///< "given", "hourly", "annual" or "gross"
   std::int64_t over_rating_episodes = 0;  ///< times a power-delivery node went over its rating
+  std::int64_t capped_rack_episodes = 0;  ///< times a rack's IT power was clipped at its cap
 };
 
 struct SummaryField {
@@ -106,6 +107,7 @@ struct TimeseriesRow {
   double chiller_w = 0.0, economiser_w = 0.0, fans_w = 0.0, pumps_w = 0.0, tower_w = 0.0, humidifier_w = 0.0;
   double lighting_w = 0.0;
   double over_rating_nodes = 0.0;  ///< most nodes over their rating at any instant of the interval
+  double capped_racks = 0.0;       ///< most racks clipped at their cap at any instant of the interval
 };
 
 struct TimeseriesColumn {
@@ -114,7 +116,7 @@ struct TimeseriesColumn {
   std::string_view long_name;
   double TimeseriesRow::*member;
 };
-inline constexpr std::array<TimeseriesColumn, 31> kTimeseriesColumns{{
+inline constexpr std::array<TimeseriesColumn, 32> kTimeseriesColumns{{
     {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s},
     {"it_power_w", "W", "IT power (interval average)", &TimeseriesRow::it_power_w},
     {"delivery_loss_w", "W", "power-delivery losses (interval average)", &TimeseriesRow::delivery_loss_w},
@@ -146,6 +148,7 @@ inline constexpr std::array<TimeseriesColumn, 31> kTimeseriesColumns{{
     {"humidifier_w", "W", "humidifier (interval average)", &TimeseriesRow::humidifier_w},
     {"lighting_w", "W", "lighting (interval average)", &TimeseriesRow::lighting_w},
     {"over_rating_nodes", "1", "most power-delivery nodes over their rating at once in the interval", &TimeseriesRow::over_rating_nodes},
+    {"capped_racks", "1", "most racks clipped at their power cap at once in the interval", &TimeseriesRow::capped_racks},
 }};
 
 }  // namespace dcsim::analysis

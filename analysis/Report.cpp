@@ -29,6 +29,7 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
   for (const SummaryField& f : kSummaryFields) j[std::string(f.name)] = s.*f.member;  // NaN becomes null
   j["net_basis"] = s.net_basis;
   j["over_rating_episodes"] = s.over_rating_episodes;
+  j["capped_rack_episodes"] = s.capped_rack_episodes;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const JobRow& r : jobs) {
     list.push_back({{"name", r.name},
@@ -72,6 +73,10 @@ std::string format_report(const std::string& path, const RunFile& run) {
     out += "  embodied emissions   not configured (no accelerator gives `embodied`)\n";
   out += fmt::format("  makespan           {:14.3f} h     ({:.3f} d", s.makespan_h, s.makespan_h / 24.0);
   out += run.timeseries_rows > 0 ? fmt::format(", {} time-series rows)\n", run.timeseries_rows) : std::string(")\n");
+  if (s.over_rating_episodes > 0)
+    out += fmt::format("  power delivery     {} episode(s) with a node over its rating\n", s.over_rating_episodes);
+  if (s.capped_rack_episodes > 0)
+    out += fmt::format("  rack power caps    {} episode(s) of clipped racks\n", s.capped_rack_episodes);
   out += fmt::format("  {} job(s)\n", run.jobs.size());
   if (!run.jobs.empty()) {
     out += fmt::format("    {:<28} {:>8} {:>11} {:>11} {:>14} {:>13} {:>13}\n", "name", "chips", "start h", "end h",

@@ -4,13 +4,19 @@
 
 namespace dcsim::models {
 
-PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack)
+PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack,
+                                   double switch_w, double rack_cap_w)
     : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
-      free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0) {}
+      free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0), switch_w_(switch_w),
+      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0) {}
 
-void PhysicalFacility::add_load(std::size_t rack, double w) {
-  rack_w_[rack] = std::max(0.0, rack_w_[rack] + w);
-  tree_.set_rack_load(tree_.racks()[rack], rack_w_[rack]);
+void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) {
+  const bool was_capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
+  jobs_on_rack_[rack] += jobs;
+  rack_w_[rack] = jobs_on_rack_[rack] == 0 ? 0.0 : std::max(0.0, rack_w_[rack] + w);
+  const bool capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
+  if (capped != was_capped) capped_ = capped ? capped_ + 1 : capped_ - 1;
+  tree_.set_rack_load(tree_.racks()[rack], drawn(rack));
 }
 
 std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
@@ -34,7 +40,7 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     p.overflow = left;
     overflow_ += left;
   }
-  for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * w_per_chip);
+  for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * w_per_chip, 1);
   placements_.push_back(std::move(p));
   return placements_.size() - 1;
 }
@@ -43,7 +49,7 @@ void PhysicalFacility::release(std::size_t id) {
   Placement& p = placements_[id];
   std::int64_t overflow_left = p.overflow;
   for (auto it = p.shares.rbegin(); it != p.shares.rend(); ++it) {
-    add_load(it->rack, -static_cast<double>(it->chips) * p.w_per_chip);
+    add_load(it->rack, -static_cast<double>(it->chips) * p.w_per_chip, -1);
     // Overflow shares were added last; they held no slots.
     const std::int64_t from_overflow = std::min(overflow_left, it->chips);
     overflow_left -= from_overflow;
@@ -51,8 +57,6 @@ void PhysicalFacility::release(std::size_t id) {
   }
   overflow_ -= p.overflow;
   p.shares.clear();
-  if (std::all_of(placements_.begin(), placements_.end(), [](const Placement& q) { return q.shares.empty(); }))
-    std::fill(rack_w_.begin(), rack_w_.end(), 0.0);
 }
 
 FacilityPower PhysicalFacility::power(const Weather& outdoor) const {

@@ -13,6 +13,7 @@
 // the rack stage of the tree should be lossless unless jobs state DC power.
 // Limitations: one hall; cooling has no thermal inertia (steady state each instant).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -26,8 +27,10 @@ namespace dcsim::models {
 
 class PhysicalFacility {
  public:
-  /// `cooling` must not also count UPS and distribution losses (the tree gives them).
-  PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack);
+  /// `cooling` must not also count UPS and distribution losses (the tree gives them). Each rack
+  /// carrying a job also draws `switch_w`; `rack_cap_w` > 0 clips a rack's IT power.
+  PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack,
+                   double switch_w = 0.0, double rack_cap_w = 0.0);
 
   /// Places `chips` accelerators drawing `w_per_chip` each; returns the placement's id.
   std::size_t place(std::int64_t chips, double w_per_chip);
@@ -37,9 +40,12 @@ class PhysicalFacility {
   FacilityPower power(const Weather& outdoor) const;
 
   std::size_t over_rating_count() const { return tree_.over_rating_count(); }
+  /// Racks whose demand is above the rack cap right now.
+  std::size_t capped_racks() const { return capped_; }
   std::int64_t overflow_accelerators() const { return overflow_; }
   std::size_t racks() const { return rack_w_.size(); }
-  double rack_it_w(std::size_t rack) const { return rack_w_[rack]; }
+  /// A rack's IT power as drawn: its accelerators, its switch when busy, clipped at the cap.
+  double rack_it_w(std::size_t rack) const { return drawn(rack); }
 
  private:
   struct Share {
@@ -51,7 +57,9 @@ class PhysicalFacility {
     double w_per_chip = 0.0;
     std::int64_t overflow = 0;
   };
-  void add_load(std::size_t rack, double w);
+  void add_load(std::size_t rack, double w, int jobs);
+  double demand(std::size_t rack) const { return rack_w_[rack] + (jobs_on_rack_[rack] > 0 ? switch_w_ : 0.0); }
+  double drawn(std::size_t rack) const { return cap_w_ > 0.0 ? std::min(demand(rack), cap_w_) : demand(rack); }
 
   PowerTree tree_;
   std::unique_ptr<CoolingModel> cooling_;
@@ -60,6 +68,9 @@ class PhysicalFacility {
   std::vector<double> rack_w_;
   std::vector<Placement> placements_;
   std::int64_t overflow_ = 0;
+  double switch_w_ = 0.0, cap_w_ = 0.0;
+  std::vector<int> jobs_on_rack_;
+  std::size_t capped_ = 0;
 };
 
 }  // namespace dcsim::models

@@ -22,7 +22,7 @@ Simulation::Simulation(const scenario::Scenario& scenario)
   if (scenario.physical) {
     const scenario::PhysicalFacilitySetup& p = *scenario.physical;
     hall_.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
-                  p.accelerators_per_rack);
+                  p.accelerators_per_rack, p.switch_power_w, p.rack_cap_w);
   }
 }
 
@@ -39,6 +39,9 @@ void Simulation::update() {
     const std::size_t over = hall_->over_rating_count();
     if (over > 0 && s.over_rating_nodes == 0) ++over_rating_episodes_;
     s.over_rating_nodes = over;
+    const std::size_t capped = hall_->capped_racks();
+    if (capped > 0 && s.capped_racks == 0) ++capped_episodes_;
+    s.capped_racks = capped;
   } else {
     s.power = scenario_.facility.power(it_w_);
   }
@@ -53,7 +56,7 @@ void Simulation::update() {
   }
   const double idle_net = grid_.net_basis == NetBasis::given ? s.net_given_kg_per_j : s.gross_kg_per_j;
   s.net_kg_per_j = f > 0.0 ? s.net_rate_kg_per_s / f : idle_net;
-  it_j_.set_rate(now, it_w_);
+  it_j_.set_rate(now, s.power.it_w);  // as drawn: switches included, rack caps applied
   facility_j_.set_rate(now, f);
   gross_kg_.set_rate(now, f * s.gross_kg_per_j);
   given_kg_.set_rate(now, f * s.net_given_kg_per_j);
@@ -61,7 +64,7 @@ void Simulation::update() {
   marginal_kg_.set_rate(now, f * s.marginal_kg_per_j);
   supply_j_.set_rate(now, s.cfe_supply_w - grid_.cfe_share * f);  // contracted output only
   matched_j_.set_rate(now, std::min(f, s.cfe_supply_w));
-  const double per_it = it_w_ > 0.0 ? 1.0 / it_w_ : 0.0;
+  const double per_it = it_w_ > 0.0 ? 1.0 / it_w_ : 0.0;  // jobs share in proportion to their demand
   per_it_facility_.set_rate(now, f * per_it);
   per_it_gross_.set_rate(now, f * s.gross_kg_per_j * per_it);
   per_it_net_.set_rate(now, s.net_rate_kg_per_s * per_it);
@@ -203,6 +206,7 @@ analysis::Summary Simulation::run() {
   s.makespan_h = end.seconds() / 3600.0;
   s.embodied_co2e_t = embodied_kg_ / 1e3;
   s.over_rating_episodes = over_rating_episodes_;
+  s.capped_rack_episodes = capped_episodes_;
   s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
                 : grid_.net_basis == NetBasis::hourly ? "hourly"
                 : grid_.net_basis == NetBasis::annual ? "annual"

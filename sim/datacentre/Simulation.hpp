@@ -46,6 +46,7 @@ struct PowerState {
   double outdoor_temp_c = kNaN;
   double outdoor_wet_bulb_c = kNaN;
   std::size_t over_rating_nodes = 0;   ///< power-delivery nodes above their rating
+  std::size_t capped_racks = 0;        ///< racks clipped at their power cap
   const models::PhysicalFacility* hall = nullptr;  ///< rack loads, for a preset facility
 };
 
@@ -101,6 +102,7 @@ class Simulation {
   std::optional<models::PhysicalFacility> hall_;
   models::Weather weather_;
   std::int64_t over_rating_episodes_ = 0;
+  std::int64_t capped_episodes_ = 0;
   PowerState state_;
   engine::Integral it_j_, facility_j_, gross_kg_, given_kg_, hourly_kg_, marginal_kg_, supply_j_, matched_j_;
   engine::Integral per_it_facility_, per_it_gross_, per_it_net_;

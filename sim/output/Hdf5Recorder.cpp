@@ -105,6 +105,7 @@ void Hdf5Recorder::accumulate(engine::Time until) {
     b.humidifier_w += d.humidifier_w * dt;
     b.lighting_w += d.lighting_w * dt;
     bin_.over_rating_max = std::max(bin_.over_rating_max, static_cast<double>(state_.over_rating_nodes));
+    bin_.capped_max = std::max(bin_.capped_max, static_cast<double>(state_.capped_racks));
     if (racks_ && state_.hall != nullptr)
       for (std::size_t r = 0; r < rack_j_.size(); ++r) rack_j_[r] += state_.hall->rack_it_w(r) * dt;
     bin_.supply_j += state_.cfe_supply_w * dt;
@@ -155,6 +156,7 @@ void Hdf5Recorder::close_bin(engine::Time end) {
   row.humidifier_w = b.humidifier_w / len;
   row.lighting_w = b.lighting_w / len;
   row.over_rating_nodes = bin_.over_rating_max;
+  row.capped_racks = bin_.capped_max;
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
   if (racks_) {
     for (double& j : rack_j_) j /= len;
@@ -189,6 +191,7 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
   }
   h5::write_attribute(group.id(), "net_basis", std::string_view(summary.net_basis));
   h5::write_attribute(group.id(), "over_rating_episodes", summary.over_rating_episodes);
+  h5::write_attribute(group.id(), "capped_rack_episodes", summary.capped_rack_episodes);
   finished_ = true;
 }
 

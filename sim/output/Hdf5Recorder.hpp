@@ -47,7 +47,7 @@ class Hdf5Recorder {
     double gross_s = 0, net_s = 0, given_s = 0, marginal_s = 0, temp_s = 0;  ///< time integrals of intensity (kg/J s), temperature
     double supply_j = 0, wet_s = 0;
     models::FacilityDetail detail_j;
-    double over_rating_max = 0;
+    double over_rating_max = 0, capped_max = 0;
     double gross_kg = 0, net_kg = 0, given_kg = 0, hourly_kg = 0, marginal_kg = 0;
   };
   void accumulate(engine::Time until);

@@ -99,6 +99,8 @@ PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
   PhysicalFacilitySetup out;
   out.preset = f.preset;
   out.accelerators_per_rack = static_cast<int>(p.accelerators_per_rack);
+  out.switch_power_w = p.switch_power_w;
+  out.rack_cap_w = p.rack_cap_w.value_or(0.0);
   std::int64_t chips = 0;
   double all_it_w = 0.0;
   for (const JobSpec& j : spec.jobs) {

@@ -33,6 +33,8 @@ struct FacilityPresetSpec {
   std::int64_t accelerators_per_rack = 32;
   double rack_rating_w = 20'000.0;
   std::int64_t racks_per_pdu = 10;
+  double switch_power_w = 0.0;
+  std::optional<double> rack_cap_w;
   std::string description;
   std::string source;
 };
@@ -71,6 +73,10 @@ void describe(V& v, FacilityPresetSpec& s) {
   v.field("rack_rating", Need::optional, "rack power rating", s.rack_rating_w,
           QuantityKind{Dimension::power, Range::positive(10e6)});
   v.field("racks_per_pdu", Need::optional, "racks per PDU", s.racks_per_pdu, IntegerKind{1, 10'000});
+  v.field("switch_power", Need::optional, "top-of-rack switch power, drawn while the rack carries a job",
+          s.switch_power_w, QuantityKind{Dimension::power, Range::between(0.0, 1e5)});
+  v.field("rack_cap", Need::optional, "rack power cap: IT power above it is clipped, and counted", s.rack_cap_w,
+          QuantityKind{Dimension::power, Range::positive(10e6)});
   v.field("description", Need::optional, "what the preset stands for", s.description, TextKind{});
   v.field("source", Need::required, "where the parameters and their calibration come from", s.source, TextKind{});
 }

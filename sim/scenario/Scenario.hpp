@@ -62,6 +62,8 @@ struct PhysicalFacilitySetup {
   models::CoolingParams cooling;
   double design_it_w = 0.0;
   int accelerators_per_rack = 32;
+  double switch_power_w = 0.0;
+  double rack_cap_w = 0.0;  ///< 0: no cap
   models::WeatherTrace weather;  ///< hourly, one calendar year; replayed by whole years
 };
 

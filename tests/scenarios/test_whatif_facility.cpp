@@ -186,3 +186,27 @@ TEST_SUITE("facility") {
     CHECK(ts.at("pue").front() == doctest::Approx(ts.at("pue").back()).epsilon(1e-12));
   }
 }
+
+TEST_SUITE("facility") {
+  TEST_CASE("a busy rack draws its switch, and a rack cap clips its IT power and is counted") {
+    // Rack 0: 32 x 500 W + 300 W switch = 16.3 kW demand, capped at 10 kW. Rack 1: 8 x 500 W + 300 W
+    // = 4.3 kW, under the cap. 3 h: IT energy (10 + 4.3) kW x 3 h = 42.9 kWh.
+    TempDir dir;
+    dir.write("facilities.yaml",
+              "facilities:\n  capped:\n    cooling: chilled_water\n    accelerators_per_rack: 32\n"
+              "    rack_rating: 20 kW\n    switch_power: 300 W\n    rack_cap: 10 kW\n    source: a test hall\n");
+    const auto file = dir.write(
+        "s.yaml",
+        "name: capped\nstart: 2023-01-01T00:00:00Z\naccelerators:\n  X: {tdp: 500 W, system_power: 500 W}\n"
+        "facility: {preset: capped, catalog: facilities.yaml, site: iowa, racks: 2}\ngrid: {gross: 400 g/kWh}\n"
+        "jobs:\n  - {name: j, accelerator: X, chips: 40, duration: 3 h}\n");
+    const auto out = dir / "run.h5";
+    const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), out);
+    CHECK(r.summary.it_energy_mwh * 1e3 == doctest::Approx((10.0 + 4.3) * 3).epsilon(1e-9));
+    CHECK(r.summary.capped_rack_episodes == 1);
+    const auto ts = dcsim::analysis::read_timeseries(out.string());
+    CHECK(ts.at("capped_racks")[0] == 1.0);
+    // The job's facility energy is the whole facility's: it is the only job.
+    CHECK(r.jobs[0].facility_energy_kwh == doctest::Approx(r.summary.facility_energy_mwh * 1e3).epsilon(1e-9));
+  }
+}
