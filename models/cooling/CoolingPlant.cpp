@@ -58,10 +58,13 @@ double pue_of(const CoolingInput& in, const OverheadPower& p) {
 }
 
 FacilityPower to_facility_power(const CoolingInput& in, const OverheadPower& p) {
-  return FacilityPower{in.it_w, in.electrical_loss_in_hall_w + p.ups_loss_w + p.distribution_loss_w,
-                       p.crah_fan_w + p.chiller_w + p.chw_pump_w + p.cw_pump_w + p.tower_fan_w + p.economiser_pump_w +
-                           p.humidifier_w + p.dry_cooler_w,
-                       p.lighting_w + p.other_w};
+  FacilityPower f;
+  f.it_w = in.it_w;
+  f.delivery_loss_w = in.electrical_loss_in_hall_w + p.ups_loss_w + p.distribution_loss_w;
+  f.cooling_w = p.crah_fan_w + p.chiller_w + p.chw_pump_w + p.cw_pump_w + p.tower_fan_w + p.economiser_pump_w +
+                p.humidifier_w + p.dry_cooler_w;
+  f.other_w = p.lighting_w + p.other_w;
+  return f;
 }
 
 std::span<const std::string_view> cooling_model_names() { return kCoolingModelNames; }

@@ -16,7 +16,12 @@ class FixedPue {
   explicit FixedPue(double pue) : pue_(pue) {}
 
   double pue() const { return pue_; }
-  FacilityPower power(double it_w) const { return FacilityPower{it_w, 0.0, 0.0, it_w * (pue_ - 1.0)}; }
+  FacilityPower power(double it_w) const {
+    FacilityPower p;
+    p.it_w = it_w;
+    p.other_w = it_w * (pue_ - 1.0);
+    return p;
+  }
 
  private:
   double pue_;

@@ -23,11 +23,6 @@ std::int64_t shift_years(std::int64_t utc_ms, int years) {
   return (sys_days(shifted) + in_day).time_since_epoch().count();
 }
 
-int year_of(std::int64_t utc_ms) {
-  const sys_time<milliseconds> tp{milliseconds{utc_ms}};
-  return static_cast<int>(year_month_day{floor<days>(tp)}.year());
-}
-
 }  // namespace
 
 TraceSeries::TraceSeries(IntensityTrace trace, bool wrap) : trace_(std::move(trace)), wrap_(wrap) {
@@ -43,7 +38,7 @@ TraceSeries::Sample TraceSeries::at(std::int64_t utc_ms) const {
     if (!wrap_)
       throw TraceRangeError("instant " + units::format_utc(utc_ms) + " is outside the trace (" + units::format_utc(begin) +
                             " to " + units::format_utc(end) + ") and wrap is off");
-    shift = year_of(begin) - year_of(t);
+    shift = units::utc_year(begin) - units::utc_year(t);
     t = shift_years(utc_ms, shift);
     if (t < begin) t = shift_years(utc_ms, ++shift);
     if (t >= end) t = begin + (t - end);  // day 366 of a leap year against a 365-day trace

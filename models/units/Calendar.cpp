@@ -74,6 +74,17 @@ std::int64_t parse_utc_ms(std::string_view text) {
   return ((static_cast<std::int64_t>(days) * 24 + h) * 60 + mi) * 60'000 + static_cast<std::int64_t>(s) * 1000 + ms;
 }
 
+int utc_year(std::int64_t ms_since_epoch) {
+  using namespace std::chrono;
+  return static_cast<int>(year_month_day{floor<days>(sys_time<milliseconds>{milliseconds{ms_since_epoch}})}.year());
+}
+
+std::int64_t start_of_year_ms(int y) {
+  using namespace std::chrono;
+  return static_cast<std::int64_t>(sys_days(year_month_day{year{y}, January, day{1}}).time_since_epoch().count()) *
+         86'400'000;
+}
+
 std::string format_utc(std::int64_t ms_since_epoch) {
   using namespace std::chrono;
   const sys_time<milliseconds> tp{milliseconds{ms_since_epoch}};

@@ -23,4 +23,9 @@ std::int64_t parse_utc_ms(std::string_view text);
 /// "YYYY-MM-DDTHH:MM:SSZ", with ".mmm" only when the milliseconds are not zero.
 std::string format_utc(std::int64_t ms_since_epoch);
 
+/// The calendar year (UTC) of an instant.
+int utc_year(std::int64_t ms_since_epoch);
+/// Milliseconds since the epoch of YEAR-01-01T00:00:00Z.
+std::int64_t start_of_year_ms(int year);
+
 }  // namespace dcsim::units

@@ -26,6 +26,14 @@ void describe(V& v, CatalogSpec<Spec>& c) {
   v.field(c.key, Need::required, "catalog entries by name", c.entries, MapKind{});
 }
 
+/// "a, b, c": the entry names of a catalog (or any name-keyed map), for messages.
+template <class Map>
+std::string names_of(const Map& entries) {
+  std::string out;
+  for (const auto& [name, entry] : entries) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 /// Reads the entries under `root_key` of a catalog file. Throws dcsim::InputError.
 template <class Spec>
 std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, const std::string& root_key) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "models/power/LossModel.hpp"
+#include "models/units/Calendar.hpp"
 #include "sim/input/EpwReader.hpp"
 #include "sim/scenario/Catalog.hpp"
 #include "sim/scenario/ClimateSpec.hpp"
@@ -17,29 +18,6 @@ namespace dcsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
-
-void resolve(std::string& file, const std::string& key, const SourceMap& sources) {
-  if (file.empty() || fs::path(file).is_absolute()) return;
-  const fs::path base = fs::path(sources.find(key).file).parent_path();
-  file = fs::absolute(base / file).lexically_normal().string();
-}
-
-template <class Map>
-std::string names_of(const Map& m) {
-  std::string out;
-  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k;
-  return out;
-}
-
-int year_of(std::int64_t utc_ms) {
-  using namespace std::chrono;
-  return static_cast<int>(year_month_day{floor<days>(sys_time<milliseconds>{milliseconds{utc_ms}})}.year());
-}
-
-std::int64_t start_of_year_ms(int year) {
-  using namespace std::chrono;
-  return sys_days(year_month_day{std::chrono::year{year}, January, day{1}}).time_since_epoch().count() * 86'400'000LL;
-}
 
 models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
   // The tree gives UPS and distribution losses; the plant must not count them again.
@@ -79,12 +57,12 @@ void resolve_facility_paths(ScenarioSpec& spec, const SourceMap& sources) {
   FacilitySpec& f = spec.facility;
   if (f.preset.empty()) return;
   if (f.catalog.empty()) f.catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/facilities.yaml";
-  else resolve(f.catalog, "facility.catalog", sources);
+  else resolve_relative(f.catalog, "facility.catalog", sources);
   if (!f.site.empty()) {
     if (f.sites_catalog.empty()) f.sites_catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/sites.yaml";
-    else resolve(f.sites_catalog, "facility.sites_catalog", sources);
+    else resolve_relative(f.sites_catalog, "facility.sites_catalog", sources);
   }
-  if (f.weather) resolve(f.weather->file, "facility.weather.file", sources);
+  if (f.weather) resolve_relative(f.weather->file, "facility.weather.file", sources);
 }
 
 PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
@@ -130,7 +108,7 @@ PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
   out.hall = hall;
   out.cooling = cooling_params(p);
 
-  const int year = year_of(spec.start_ms);
+  const int year = units::utc_year(spec.start_ms);
   if (f.weather) {
     out.weather = input::read_epw(f.weather->file, year);
   } else {
@@ -139,8 +117,8 @@ PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
     if (s == sites.end())
       throw InputError(Location{f.sites_catalog, 0, 0}, "facility.site",
                        fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
-    const std::int64_t from = start_of_year_ms(year);
-    const auto hours = static_cast<std::size_t>((start_of_year_ms(year + 1) - from) / 3'600'000);
+    const std::int64_t from = units::start_of_year_ms(year);
+    const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
     out.weather = models::synthetic_weather(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed));
   }
   return out;

@@ -18,12 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void resolve(std::string& file, const std::string& key, const SourceMap& sources) {
-  if (file.empty() || fs::path(file).is_absolute()) return;
-  const fs::path base = fs::path(sources.find(key).file).parent_path();
-  file = fs::absolute(base / file).lexically_normal().string();
-}
-
 input::TraceOptions options_for(const TraceSpec& t, const std::string& key, bool intensity) {
   input::TraceOptions o;
   o.format = *input::trace_format_from_name(t.format);
@@ -52,12 +46,6 @@ models::TraceSeries series(const TraceSpec& t, const std::string& key, bool inte
   }
 }
 
-std::int64_t start_of_year_ms(std::int64_t utc_ms) {
-  using namespace std::chrono;
-  const year_month_day ymd{floor<days>(sys_time<milliseconds>{milliseconds{utc_ms}})};
-  return sys_days(year_month_day{ymd.year(), January, day{1}}).time_since_epoch().count() * 86'400'000LL;
-}
-
 // A contract whose output per unit capacity follows the model's wind or solar generation.
 models::TraceSeries mix_profile(const models::MixRegion& region, const models::MixDispatch& mix, const std::string& kind,
                                 std::int64_t start_ms, const std::string& name) {
@@ -78,30 +66,24 @@ models::TraceSeries mix_profile(const models::MixRegion& region, const models::M
   return models::TraceSeries(std::move(t), true);
 }
 
-std::string known(const auto& map) {
-  std::string out;
-  for (const auto& [name, v] : map) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 }  // namespace
 
 void resolve_paths(ScenarioSpec& spec, const SourceMap& sources) {
   GridSpec& g = spec.grid;
-  if (g.trace) resolve(g.trace->file, "grid.trace.file", sources);
-  if (g.marginal) resolve(g.marginal->file, "grid.marginal.file", sources);
+  if (g.trace) resolve_relative(g.trace->file, "grid.trace.file", sources);
+  if (g.marginal) resolve_relative(g.marginal->file, "grid.marginal.file", sources);
   if (g.mix) {
     if (g.mix->catalog.empty()) g.mix->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/grid-mix.yaml";
-    else resolve(g.mix->catalog, "grid.mix.catalog", sources);
+    else resolve_relative(g.mix->catalog, "grid.mix.catalog", sources);
   }
   if (g.region) {
     if (g.region->catalog.empty()) g.region->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/regions.yaml";
-    else resolve(g.region->catalog, "grid.region.catalog", sources);
+    else resolve_relative(g.region->catalog, "grid.region.catalog", sources);
   }
   if (g.cfe)
     for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i)
       if (g.cfe->contracts[i].profile)
-        resolve(g.cfe->contracts[i].profile->file, element_path("grid.cfe.contracts", i) + ".profile.file", sources);
+        resolve_relative(g.cfe->contracts[i].profile->file, element_path("grid.cfe.contracts", i) + ".profile.file", sources);
 }
 
 GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warnings) {
@@ -121,12 +103,12 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
     const auto r = regions.find(g.region->name);
     if (r == regions.end())
       throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.name",
-                       fmt::format("no region '{}' in the catalog; it has {}", g.region->name, known(regions)));
+                       fmt::format("no region '{}' in the catalog; it has {}", g.region->name, names_of(regions)));
     const auto p = r->second.periods.find(g.region->period);
     if (p == r->second.periods.end())
       throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.period",
                        fmt::format("region '{}' has no period '{}'; it has {}", g.region->name, g.region->period,
-                                   known(r->second.periods)));
+                                   names_of(r->second.periods)));
     gross0 = p->second.grid_kg_per_j;
     if (!net0) net0 = p->second.net_kg_per_j;
     if (p->second.cfe_share) {
@@ -153,10 +135,10 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
     const auto r = regions.find(g.mix->region);
     if (r == regions.end())
       throw InputError(Location{g.mix->catalog, 0, 0}, "grid.mix.region",
-                       fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, known(regions)));
+                       fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, names_of(regions)));
     mix_region = to_model(r->second);
-    mix_start = start_of_year_ms(spec.start_ms);
-    const std::int64_t next_year = start_of_year_ms(mix_start + 367LL * 86'400'000);
+    mix_start = units::start_of_year_ms(units::utc_year(spec.start_ms));
+    const std::int64_t next_year = units::start_of_year_ms(units::utc_year(spec.start_ms) + 1);
     mix_hours = static_cast<std::size_t>((next_year - mix_start) / 3'600'000);
     mix_seed = static_cast<std::uint64_t>(g.mix->seed.value_or(spec.seed));
     mix = models::dispatch_mix(*mix_region, mix_start, mix_hours, mix_seed);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <vector>
 
 #include <fmt/format.h>
@@ -66,6 +67,13 @@ std::string child_path(const std::string& parent, std::string_view key) {
 
 std::string element_path(const std::string& parent, std::size_t index) {
   return fmt::format("{}[{}]", parent, index);
+}
+
+void resolve_relative(std::string& file, const std::string& key, const SourceMap& sources) {
+  namespace fs = std::filesystem;
+  if (file.empty() || fs::path(file).is_absolute()) return;
+  const fs::path base = fs::path(sources.find(key).file).parent_path();
+  file = fs::absolute(base / file).lexically_normal().string();
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -37,6 +37,9 @@ class SourceMap {
 /// "a.b", "a[3]": the path of a child key or list element.
 std::string child_path(const std::string& parent, std::string_view key);
 std::string element_path(const std::string& parent, std::size_t index);
+/// Makes a relative `file` absolute against the directory of the YAML file that wrote `key`.
+void resolve_relative(std::string& file, const std::string& key, const SourceMap& sources);
+
 /// The closest of `candidates` to `word` if it is close enough to be a likely typo.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
