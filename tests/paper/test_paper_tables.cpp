@@ -87,3 +87,20 @@ TEST_CASE("Table 1 uses the printed days: column 1 is 8 x 296 W x 3.5 d x 24 h x
   CHECK(r.summary.facility_energy_mwh * 1e3 == doctest::Approx(kwh).epsilon(1e-12));
   CHECK(r.summary.co2e_net_t == doctest::Approx(kwh * 0.429 / 1e3).epsilon(1e-12));
 }
+
+TEST_CASE("GShard-600B against GPT-3 reproduces the paper's section 3 ratios within 5%") {
+  // Section 3: ~45x fewer processor-years, ~55x less energy, ~115x less gross, ~130x less net CO2e.
+  const auto load = [](const char* f) {
+    return dcsim::sim::run_scenario(dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/paper/" + f),
+                                    std::nullopt);
+  };
+  const auto gshard = load("gshard-600b.yaml");
+  const auto gpt3 = load("gpt3.yaml");
+  const auto chip_years = [](const dcsim::sim::RunOutcome& r) {
+    return static_cast<double>(r.jobs.at(0).chips) * (r.jobs.at(0).end_s - r.jobs.at(0).start_s);
+  };
+  CHECK(chip_years(gpt3) / chip_years(gshard) == doctest::Approx(45.0).epsilon(0.05));
+  CHECK(gpt3.summary.facility_energy_mwh / gshard.summary.facility_energy_mwh == doctest::Approx(55.0).epsilon(0.05));
+  CHECK(gpt3.summary.co2e_gross_t / gshard.summary.co2e_gross_t == doctest::Approx(115.0).epsilon(0.05));
+  CHECK(gpt3.summary.co2e_net_t / gshard.summary.co2e_net_t == doctest::Approx(130.0).epsilon(0.05));
+}
