@@ -27,6 +27,7 @@ struct Summary {
   double co2e_net_t = 0.0;       ///< under the scenario's net basis (`net_basis`)
   double makespan_h = 0.0;       ///< from the scenario start to the end of the last job
   double embodied_co2e_t = 0.0;  ///< manufacturing share amortised over the devices' service life (0 if not configured)
+  double wasted_energy_mwh = 0.0; ///< IT energy lost to failures (lost work and restarts)
   double co2e_net_given_t = 0.0; ///< each basis side by side; NaN where the scenario does not configure it
   double co2e_hourly_t = 0.0;
   double co2e_annual_t = 0.0;
@@ -43,7 +44,7 @@ struct SummaryField {
   std::string_view units;
   double Summary::*member;
 };
-inline constexpr std::array<SummaryField, 13> kSummaryFields{{
+inline constexpr std::array<SummaryField, 14> kSummaryFields{{
     {"it_energy_mwh", "MWh", &Summary::it_energy_mwh},
     {"facility_energy_mwh", "MWh", &Summary::facility_energy_mwh},
     {"pue", "1", &Summary::pue},
@@ -51,6 +52,7 @@ inline constexpr std::array<SummaryField, 13> kSummaryFields{{
     {"co2e_net_t", "t CO2e", &Summary::co2e_net_t},
     {"makespan_h", "h", &Summary::makespan_h},
     {"embodied_co2e_t", "t CO2e", &Summary::embodied_co2e_t},
+    {"wasted_energy_mwh", "MWh", &Summary::wasted_energy_mwh},
     {"co2e_net_given_t", "t CO2e", &Summary::co2e_net_given_t},
     {"co2e_hourly_t", "t CO2e", &Summary::co2e_hourly_t},
     {"co2e_annual_t", "t CO2e", &Summary::co2e_annual_t},
@@ -80,6 +82,9 @@ struct JobRow {
   double co2e_gross_kg = 0.0;
   double co2e_net_kg = 0.0;
   std::int64_t restarts = 0;
+  double wasted_energy_kwh = 0.0;  ///< IT energy of work lost to failures and of restarts
+  double total_flop = 0.0;         ///< the work, when known (0 otherwise)
+  double mfu = 0.0;                ///< achieved / peak FLOP/s, when both are known (0 otherwise)
 };
 
 /// One row of /timeseries: interval averages of powers and intensities, interval emissions.

@@ -40,7 +40,10 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
                     {"facility_energy_kwh", r.facility_energy_kwh},
                     {"co2e_gross_kg", r.co2e_gross_kg},
                     {"co2e_net_kg", r.co2e_net_kg},
-                    {"restarts", r.restarts}});
+                    {"restarts", r.restarts},
+                    {"wasted_energy_kwh", r.wasted_energy_kwh},
+                    {"total_flop", r.total_flop},
+                    {"mfu", r.mfu}});
   }
   j["jobs"] = std::move(list);
   return j;

@@ -1,6 +1,7 @@
 #include "analysis/hdf5/JobTable.hpp"
 
 #include <cstddef>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,9 @@ struct NativeRow {
   double co2e_gross_kg;
   double co2e_net_kg;
   std::int64_t restarts;
+  double wasted_energy_kwh;
+  double total_flop;
+  double mfu;
 };
 
 struct Member {
@@ -34,6 +38,9 @@ constexpr Member kMembers[] = {
     {"co2e_gross_kg", offsetof(NativeRow, co2e_gross_kg), false},
     {"co2e_net_kg", offsetof(NativeRow, co2e_net_kg), false},
     {"restarts", offsetof(NativeRow, restarts), true},
+    {"wasted_energy_kwh", offsetof(NativeRow, wasted_energy_kwh), false},
+    {"total_flop", offsetof(NativeRow, total_flop), false},
+    {"mfu", offsetof(NativeRow, mfu), false},
 };
 
 void ok(herr_t s, const char* what) {
@@ -43,7 +50,7 @@ void ok(herr_t s, const char* what) {
 // Native (file == false) or little-endian packed file layout.
 Handle row_type(bool file) {
   const Handle str = utf8_string_type();
-  const std::size_t size = file ? sizeof(char*) + 8 * 8 : sizeof(NativeRow);
+  const std::size_t size = file ? sizeof(char*) + 8 * std::size(kMembers) : sizeof(NativeRow);
   Handle t(H5Tcreate(H5T_COMPOUND, size), H5Tclose);
   if (!t) throw Error("HDF5: cannot create the jobs row type");
   std::size_t packed = 0;
@@ -72,7 +79,8 @@ JobTableWriter::JobTableWriter(hid_t loc, const std::string& name, std::size_t c
   if (!dataset_) throw Error("HDF5: cannot create the jobs table");
   write_attribute(dataset_.id(), "long_name", std::string_view("one row per job"));
   write_attribute(dataset_.id(), "units",
-                  std::string_view("start_s,end_s: s; it_energy_kwh,facility_energy_kwh: kWh; co2e_*_kg: kg CO2e"));
+                  std::string_view("start_s,end_s: s; it_energy_kwh,facility_energy_kwh,wasted_energy_kwh: kWh; "
+                                   "co2e_*_kg: kg CO2e; total_flop: FLOP; mfu: 1"));
   buffer_.reserve(chunk_rows);
 }
 
@@ -87,7 +95,7 @@ void JobTableWriter::flush() {
   native.reserve(buffer_.size());
   for (const analysis::JobRow& r : buffer_)
     native.push_back(NativeRow{r.name.c_str(), r.start_s, r.end_s, r.chips, r.it_energy_kwh, r.facility_energy_kwh,
-                               r.co2e_gross_kg, r.co2e_net_kg, r.restarts});
+                               r.co2e_gross_kg, r.co2e_net_kg, r.restarts, r.wasted_energy_kwh, r.total_flop, r.mfu});
   const hsize_t start[1] = {rows_}, count[1] = {native.size()}, new_size[1] = {rows_ + native.size()};
   ok(H5Dset_extent(dataset_.id(), new_size), "extend the jobs table");
   const Handle file_space(H5Dget_space(dataset_.id()), H5Sclose);
@@ -116,7 +124,8 @@ std::vector<analysis::JobRow> read_job_table(hid_t loc, const std::string& name)
   out.reserve(n);
   for (const NativeRow& r : native)
     out.push_back(analysis::JobRow{r.name != nullptr ? r.name : "", r.start_s, r.end_s, r.chips, r.it_energy_kwh,
-                                   r.facility_energy_kwh, r.co2e_gross_kg, r.co2e_net_kg, r.restarts});
+                                   r.facility_energy_kwh, r.co2e_gross_kg, r.co2e_net_kg, r.restarts,
+                                   r.wasted_energy_kwh, r.total_flop, r.mfu});
   H5Dvlen_reclaim(mem_type.id(), space.id(), H5P_DEFAULT, native.data());
   return out;
 }

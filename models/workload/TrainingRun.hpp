@@ -23,9 +23,37 @@ struct TrainingRun {
   double total_flop = 0.0;          ///< 0 when neither given nor derivable
   double flop_per_s_per_chip = 0.0; ///< achieved (measured) throughput, 0 when not given
   double utilisation = 0.0;         ///< used for the power curve; NaN when the power was given
+  double activated_parameters = 0.0;  ///< from a model description, 0 when not given
+  double peak_flop_per_s = 0.0;     ///< of the accelerator, 0 when not stated
 
   double it_power_w() const { return static_cast<double>(chips) * system_power_per_chip_w; }
   double it_energy_j() const { return it_power_w() * duration_s; }
+};
+
+/// A transformer described by its size and its training data, for its training FLOPs.
+///
+///   FLOPs = 6 x N_active x tokens                     (forward + backward, Kaplan et al. 2020)
+///         + 6 x layers x context x d_model x tokens   (the attention term, when layers are given)
+///
+/// N_active is the parameters used per token: all of a dense model's; for a mixture of experts,
+/// the shared (non-expert) parameters plus top_k experts' (Shazeer et al. 2017; Patterson et al.
+/// 2021 Table 4: GShard-600B activates 0.25%, Switch Transformer 0.10%), or a given share.
+struct ModelDescription {
+  double parameters = 0.0;          ///< total parameters
+  double activated_share = 1.0;     ///< used when no experts are given
+  double experts = 0.0;             ///< 0 for a dense model
+  double top_k = 0.0;
+  double expert_parameters = 0.0;   ///< per expert
+  double shared_parameters = 0.0;   ///< not in any expert
+  double tokens = 0.0;
+  double layers = 0.0, context = 0.0, d_model = 0.0;  ///< 0: no attention term
+
+  double activated_parameters() const {
+    return experts > 0.0 ? shared_parameters + top_k * expert_parameters : parameters * activated_share;
+  }
+  double training_flop() const {
+    return 6.0 * activated_parameters() * tokens + 6.0 * layers * context * d_model * tokens;
+  }
 };
 
 /// Time to execute `total_flop` on `chips` accelerators each achieving `flop_per_s_per_chip`.

@@ -77,19 +77,54 @@ void Simulation::start_job(std::size_t index) {
   it_w_ += it_w;
   const std::size_t placement = hall_ ? hall_->place(job.run.chips, job.run.system_power_per_chip_w) : 0;
   update();
-  active_[index] = ActiveJob{&job, it_w, per_it_facility_.total(), per_it_gross_.total(), per_it_net_.total(), placement};
-  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(job.duration_ms), [this, index] { end_job(index); });
+  ActiveJob& a = active_[index];
+  a.job = &job;
+  a.it_w = it_w;
+  a.facility_at_start = per_it_facility_.total();
+  a.gross_at_start = per_it_gross_.total();
+  a.net_at_start = per_it_net_.total();
+  a.placement = placement;
+  a.started = engine_.now();
+  if (job.failure_rate_per_s > 0.0) a.failures.emplace(job.failure_rate_per_s, job.seed);
+  run_segment(index);
+}
+
+void Simulation::run_segment(std::size_t index) {
+  ActiveJob& a = active_[index];
+  const Time now = engine_.now();
+  a.segment_start = now;
+  const std::int64_t remaining = a.job->duration_ms - a.progress_ms;
+  a.completion = engine_.schedule_at(now + engine::Duration::from_ms(remaining), [this, index] { end_job(index); });
+  if (a.failures) {
+    const auto until_failure = std::max<std::int64_t>(1, std::llround(a.failures->next_interval_s() * 1000.0));
+    if (until_failure < remaining)
+      a.failure = engine_.schedule_at(now + engine::Duration::from_ms(until_failure), [this, index] { fail_job(index); });
+  }
+}
+
+void Simulation::fail_job(std::size_t index) {
+  ActiveJob& a = active_[index];
+  engine_.cancel(a.completion);
+  const std::int64_t progress = a.progress_ms + (engine_.now() - a.segment_start).ms();
+  const auto interval = a.job->checkpoint_interval_ms;
+  const std::int64_t lost = interval > 0 ? progress % interval : progress;
+  a.progress_ms = progress - lost;
+  a.wasted_j += a.it_w * static_cast<double>(lost + a.job->restart_ms) / 1000.0;
+  ++a.restarts;
+  // The job keeps its accelerators and draws its power while it restarts.
+  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(a.job->restart_ms), [this, index] { run_segment(index); });
 }
 
 void Simulation::end_job(std::size_t index) {
-  const ActiveJob& a = active_[index];
+  ActiveJob& a = active_[index];
+  engine_.cancel(a.failure);
   const scenario::ScheduledJob& job = *a.job;
   // The last job leaves exactly zero IT power behind, not a rounding residue.
   it_w_ = --jobs_left_ == 0 ? 0.0 : std::max(0.0, it_w_ - a.it_w);
   if (hall_) hall_->release(a.placement);
   update();
-  const double start_s = static_cast<double>(job.start_offset_ms) / 1000.0;
-  const double duration_s = static_cast<double>(job.duration_ms) / 1000.0;
+  const double start_s = a.started.seconds();
+  const double duration_s = (engine_.now() - a.started).seconds();
   analysis::JobRow row;
   row.name = job.run.name;
   row.start_s = start_s;
@@ -99,7 +134,14 @@ void Simulation::end_job(std::size_t index) {
   row.facility_energy_kwh = a.it_w * (per_it_facility_.total() - a.facility_at_start) / units::kJPerKWh;
   row.co2e_gross_kg = a.it_w * (per_it_gross_.total() - a.gross_at_start);
   row.co2e_net_kg = a.it_w * (per_it_net_.total() - a.net_at_start);
-  embodied_kg_ += job.embodied_kg;
+  row.restarts = a.restarts;
+  row.wasted_energy_kwh = a.wasted_j / units::kJPerKWh;
+  row.total_flop = job.run.total_flop;
+  row.mfu = job.run.peak_flop_per_s > 0.0 && job.run.flop_per_s_per_chip > 0.0
+                ? job.run.flop_per_s_per_chip / job.run.peak_flop_per_s
+                : 0.0;
+  embodied_kg_ += job.embodied_kg_per_s * duration_s;
+  wasted_j_ += a.wasted_j;
   if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
   else job_finished.emit(row);
   if (jobs_left_ == 0) engine_.stop();
@@ -205,6 +247,7 @@ analysis::Summary Simulation::run() {
   s.cfe_matched_share = facility_j_.total() > 0.0 ? matched_j_.total() / facility_j_.total() : 0.0;
   s.makespan_h = end.seconds() / 3600.0;
   s.embodied_co2e_t = embodied_kg_ / 1e3;
+  s.wasted_energy_mwh = wasted_j_ / kJPerMWh;
   s.over_rating_episodes = over_rating_episodes_;
   s.capped_rack_episodes = capped_episodes_;
   s.net_basis = grid_.net_basis == NetBasis::given    ? "given"

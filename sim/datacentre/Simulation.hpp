@@ -22,6 +22,7 @@
 #include "analysis/OutputFormat.hpp"
 #include "models/facility/FacilityPower.hpp"
 #include "models/facility/PhysicalFacility.hpp"
+#include "models/workload/Failures.hpp"
 #include "sim/engine/Engine.hpp"
 #include "sim/engine/Integral.hpp"
 #include "sim/engine/Signal.hpp"
@@ -72,15 +73,24 @@ class Simulation {
 
  private:
   struct ActiveJob {
-    const scenario::ScheduledJob* job;
-    double it_w;
-    double facility_at_start;  ///< R(start) for facility power / IT power
-    double gross_at_start;
-    double net_at_start;
-    std::size_t placement;  ///< in the physical hall
+    const scenario::ScheduledJob* job = nullptr;
+    double it_w = 0.0;
+    double facility_at_start = 0.0;  ///< R(start) for facility power / IT power
+    double gross_at_start = 0.0;
+    double net_at_start = 0.0;
+    std::size_t placement = 0;       ///< in the physical hall
+    engine::Time started, segment_start;
+    std::int64_t progress_ms = 0;    ///< work kept (up to the last checkpoint) at the segment start
+    engine::EventHandle completion, failure;
+    std::optional<models::FailureProcess> failures;
+    std::int64_t restarts = 0;
+    double wasted_j = 0.0;
   };
 
   void start_job(std::size_t index);
+  /// Computes from the work kept so far until done or the next failure.
+  void run_segment(std::size_t index);
+  void fail_job(std::size_t index);
   void end_job(std::size_t index);
   /// Integrates every rate up to now, then recomputes rates from the current state.
   void update();
@@ -99,6 +109,7 @@ class Simulation {
 
   double it_w_ = 0.0;
   double embodied_kg_ = 0.0;
+  double wasted_j_ = 0.0;
   std::optional<models::PhysicalFacility> hall_;
   models::Weather weather_;
   std::int64_t over_rating_episodes_ = 0;

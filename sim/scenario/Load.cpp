@@ -147,6 +147,7 @@ double per_chip_power_w(const AcceleratorSpec& a, const JobSpec& j, double& util
   utilisation = std::nan("");
   if (j.system_power_per_chip_w) return *j.system_power_per_chip_w;
   std::optional<double> u = j.utilisation;
+  if (!u && j.mfu) u = j.mfu;
   if (!u && j.flop_per_s_per_chip && a.peak_flop_per_s)
     u = models::mfu_utilisation(*j.flop_per_s_per_chip, *a.peak_flop_per_s);
   if (a.idle_power_w && u) {
@@ -185,22 +186,44 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     run.name = j.name;
     run.accelerator = j.accelerator;
     run.chips = j.chips;
-    run.flop_per_s_per_chip = j.flop_per_s_per_chip.value_or(0.0);
+    run.peak_flop_per_s = a.peak_flop_per_s.value_or(0.0);
+    run.flop_per_s_per_chip = j.flop_per_s_per_chip.value_or(j.mfu ? *j.mfu * a.peak_flop_per_s.value_or(0.0) : 0.0);
     run.system_power_per_chip_w = per_chip_power_w(a, j, run.utilisation);
-    if (j.total_flop) {
+    if (j.model) {
+      const ModelSpec& m = *j.model;
+      models::ModelDescription d;
+      d.parameters = m.parameters.value_or(m.shared_parameters + m.experts.value_or(0.0) * m.expert_parameters.value_or(0.0));
+      d.activated_share = m.activated_share;
+      d.experts = m.experts.value_or(0.0);
+      d.top_k = m.top_k.value_or(0.0);
+      d.expert_parameters = m.expert_parameters.value_or(0.0);
+      d.shared_parameters = m.shared_parameters;
+      d.tokens = m.tokens;
+      d.layers = m.layers.value_or(0.0);
+      d.context = m.context.value_or(0.0);
+      d.d_model = m.d_model.value_or(0.0);
+      run.total_flop = d.training_flop();
+      run.activated_parameters = d.activated_parameters();
+    } else if (j.total_flop) {
       run.total_flop = *j.total_flop;
-      run.duration_s = models::duration_from_flops_s(*j.total_flop, j.chips, *j.flop_per_s_per_chip);
+    }
+    if (j.model || j.total_flop) {
+      run.duration_s = models::duration_from_flops_s(run.total_flop, j.chips, run.flop_per_s_per_chip);
     } else {
       run.duration_s = *j.duration_s;
-      if (j.flop_per_s_per_chip) run.total_flop = run.duration_s * static_cast<double>(j.chips) * *j.flop_per_s_per_chip;
+      if (run.flop_per_s_per_chip > 0.0) run.total_flop = run.duration_s * static_cast<double>(j.chips) * run.flop_per_s_per_chip;
     }
     const std::int64_t start = j.start_ms.value_or(spec.start_ms) - spec.start_ms;
     const std::int64_t duration_ms = std::max<std::int64_t>(1, to_ms(run.duration_s));
     const models::Accelerator& accel =
         *std::find_if(s.accelerators.begin(), s.accelerators.end(), [&](const auto& x) { return x.name == j.accelerator; });
-    const double embodied_kg =
-        models::amortised_embodied_kg(accel, static_cast<double>(j.chips), static_cast<double>(duration_ms) / 1000.0);
-    s.jobs.push_back(ScheduledJob{std::move(run), start, duration_ms, embodied_kg});
+    ScheduledJob job{std::move(run), start, duration_ms, models::amortised_embodied_kg(accel, static_cast<double>(j.chips), 1.0)};
+    if (j.mtbf_s) job.failure_rate_per_s = static_cast<double>(j.chips) / *j.mtbf_s;
+    job.checkpoint_interval_ms = j.checkpoint_interval_s ? to_ms(*j.checkpoint_interval_s) : 0;
+    job.restart_ms = to_ms(j.restart_s);
+    // Each job's failures get their own stream, fixed by the scenario seed and the job's position.
+    job.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
+    s.jobs.push_back(std::move(job));
   }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
   s.rack_power = spec.output.rack_power && s.physical.has_value();

@@ -22,8 +22,12 @@ namespace dcsim::scenario {
 struct ScheduledJob {
   models::TrainingRun run;
   std::int64_t start_offset_ms = 0;  ///< from the scenario start
-  std::int64_t duration_ms = 0;      ///< the run's duration rounded to the engine's millisecond tick
-  double embodied_kg = 0.0;          ///< amortised manufacturing CO2e of its accelerators while it runs
+  std::int64_t duration_ms = 0;      ///< the work's duration (without failures), on the millisecond tick
+  double embodied_kg_per_s = 0.0;    ///< amortised manufacturing CO2e of its accelerators per occupied second
+  double failure_rate_per_s = 0.0;   ///< chips / MTBF; 0: no failures
+  std::int64_t checkpoint_interval_ms = 0;  ///< 0: no checkpoints (a failure loses all progress)
+  std::int64_t restart_ms = 0;
+  std::uint64_t seed = 0;            ///< of its failure process
 };
 
 enum class NetBasis { given, hourly, annual, gross };

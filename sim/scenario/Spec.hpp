@@ -273,6 +273,39 @@ void describe(V& v, GridSpec& s) {
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 
+/// A model to train, from which the job's FLOPs follow (see models/workload/TrainingRun.hpp).
+struct ModelSpec {
+  std::optional<double> parameters;
+  double activated_share = 1.0;
+  std::optional<double> experts;
+  std::optional<double> top_k;
+  std::optional<double> expert_parameters;
+  double shared_parameters = 0.0;
+  double tokens = 0.0;
+  std::optional<double> layers;
+  std::optional<double> context;
+  std::optional<double> d_model;
+};
+
+template <class V>
+void describe(V& v, ModelSpec& s) {
+  v.field("parameters", Need::optional, "total parameters (dense: all used per token)", s.parameters,
+          NumberKind{Range::positive(1e16)});
+  v.field("activated_share", Need::optional, "share of the parameters used per token", s.activated_share,
+          NumberKind{Range::positive(1.0)});
+  v.field("experts", Need::optional, "mixture of experts: number of experts", s.experts, NumberKind{Range::positive(1e7)});
+  v.field("top_k", Need::optional, "mixture of experts: experts used per token", s.top_k, NumberKind{Range::positive(1e4)});
+  v.field("expert_parameters", Need::optional, "mixture of experts: parameters per expert", s.expert_parameters,
+          NumberKind{Range::positive(1e15)});
+  v.field("shared_parameters", Need::optional, "mixture of experts: parameters outside the experts",
+          s.shared_parameters, NumberKind{Range::between(0.0, 1e16)});
+  v.field("tokens", Need::required, "training tokens", s.tokens, NumberKind{Range::positive(1e18)});
+  v.field("layers", Need::optional, "layers (with context and d_model: adds the attention term)", s.layers,
+          NumberKind{Range::positive(1e5)});
+  v.field("context", Need::optional, "context length in tokens", s.context, NumberKind{Range::positive(1e8)});
+  v.field("d_model", Need::optional, "attention width", s.d_model, NumberKind{Range::positive(1e7)});
+}
+
 struct JobSpec {
   std::string name;
   std::string accelerator;
@@ -283,6 +316,11 @@ struct JobSpec {
   std::optional<double> flop_per_s_per_chip;
   std::optional<std::int64_t> start_ms;
   std::optional<double> utilisation;
+  std::optional<ModelSpec> model;
+  std::optional<double> mfu;
+  std::optional<double> mtbf_s;
+  std::optional<double> checkpoint_interval_s;
+  double restart_s = 0.0;
 };
 
 template <class V>
@@ -304,6 +342,16 @@ void describe(V& v, JobSpec& s) {
   v.field("utilisation", Need::optional,
           "accelerator utilisation for the power curve; default: MFU = flops_per_chip / the accelerator's peak",
           s.utilisation, NumberKind{Range::between(0.0, 1.0)});
+  v.field("model", Need::optional, "the model trained: its FLOPs give the work (instead of total_flops)", s.model,
+          ObjectKind{});
+  v.field("mfu", Need::optional, "model FLOP/s utilisation: achieved = peak x mfu (instead of flops_per_chip)",
+          s.mfu, NumberKind{Range::positive(1.0)});
+  v.field("mtbf", Need::optional, "mean time between failures of one accelerator (with its server share)",
+          s.mtbf_s, QuantityKind{Dimension::time, Range::positive(1e6 * 365.25 * 86'400.0)});
+  v.field("checkpoint_interval", Need::optional, "work between checkpoints; a failure loses the work since the last",
+          s.checkpoint_interval_s, QuantityKind{Dimension::time, Range::positive(365.25 * 86'400.0)});
+  v.field("restart", Need::optional, "time to restart after a failure (the job's power is drawn meanwhile)",
+          s.restart_s, QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
 }
 
 struct OutputSpec {

@@ -45,16 +45,38 @@ void check_job(const ScenarioSpec& spec, const JobSpec& job, const std::string& 
   }
 
   const bool has_duration = c.present(p + ".duration"), has_flops = c.present(p + ".total_flops");
+  const bool has_model = c.present(p + ".model");
+  const bool has_rate = c.present(p + ".flops_per_chip"), has_mfu = c.present(p + ".mfu");
   if (has_duration && has_flops) c.fail(p + ".total_flops", "give either duration or total_flops, not both");
-  if (!has_duration && !has_flops) c.fail(p, "needs either duration or total_flops (with flops_per_chip)");
-  if (has_flops && !c.present(p + ".flops_per_chip"))
-    c.fail(p + ".total_flops", "total_flops needs flops_per_chip (achieved FLOP/s per chip) to give a duration");
-  if (has_duration && c.present(p + ".flops_per_chip") && !has_flops)
+  else if (int(has_duration) + int(has_flops) + int(has_model) > 1)
+    c.fail(p + ".model", "give only one of duration, total_flops and model");
+  if (!has_duration && !has_flops && !has_model)
+    c.fail(p, "needs either duration or total_flops (with flops_per_chip), or a model");
+  if ((has_flops || has_model) && !has_rate && !has_mfu)
+    c.fail(p + (has_flops ? ".total_flops" : ".model"),
+           std::string(has_flops ? "total_flops" : "a model") +
+               " needs flops_per_chip (achieved FLOP/s per chip) or mfu to give a duration");
+  if (has_rate && has_mfu) c.fail(p + ".mfu", "give either flops_per_chip or mfu, not both");
+  if (has_duration && has_rate && !has_flops)
     c.fail(p + ".flops_per_chip", "flops_per_chip is used only with total_flops");
+  if (has_mfu && accel != nullptr && !c.present("accelerators." + job.accelerator + ".peak"))
+    c.fail(p + ".mfu", fmt::format("mfu needs the accelerator's peak FLOP/s (accelerators.{}.peak)", job.accelerator));
+  if (job.model && c.valid(p + ".model")) {
+    const ModelSpec& m = *job.model;
+    if (m.experts && (!m.top_k || !m.expert_parameters))
+      c.fail(p + ".model", "a mixture of experts needs experts, top_k and expert_parameters");
+    if (!m.experts && !m.parameters) c.fail(p + ".model", "needs parameters (or experts, top_k and expert_parameters)");
+    if (m.experts && m.top_k && *m.top_k > *m.experts) c.fail(p + ".model.top_k", "top_k is more than the experts");
+    const int attention = int(m.layers.has_value()) + int(m.context.has_value()) + int(m.d_model.has_value());
+    if (attention != 0 && attention != 3) c.fail(p + ".model", "the attention term needs all of layers, context and d_model");
+  }
+  if (c.present(p + ".checkpoint_interval") && !c.present(p + ".mtbf"))
+    c.fail(p + ".checkpoint_interval", "checkpoints matter only with failures: give mtbf too");
 
   const std::string a = "accelerators." + job.accelerator;
   const bool curve = accel != nullptr && c.present(a + ".idle_power") &&
-                     (c.present(p + ".utilisation") || (c.present(p + ".flops_per_chip") && c.present(a + ".peak")));
+                     (c.present(p + ".utilisation") || c.present(p + ".mfu") ||
+                      (c.present(p + ".flops_per_chip") && c.present(a + ".peak")));
   if (!c.present(p + ".system_power_per_chip") && accel != nullptr && !curve && !c.present(a + ".system_power"))
     c.fail(p, fmt::format("needs a power: system_power_per_chip, accelerator '{}''s system_power, or its idle_power "
                           "with a utilisation (or flops_per_chip and peak)",
