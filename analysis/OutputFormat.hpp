@@ -85,6 +85,8 @@ struct JobRow {
   double wasted_energy_kwh = 0.0;  ///< IT energy of work lost to failures and of restarts
   double total_flop = 0.0;         ///< the work, when known (0 otherwise)
   double mfu = 0.0;                ///< achieved / peak FLOP/s, when both are known (0 otherwise)
+  double delay_s = 0.0;            ///< start after arrival, chosen by the scheduler
+  double co2e_saved_kg = 0.0;      ///< forecast gross CO2e avoided against starting at arrival
 };
 
 /// One row of /timeseries: interval averages of powers and intensities, interval emissions.

@@ -43,7 +43,9 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
                     {"restarts", r.restarts},
                     {"wasted_energy_kwh", r.wasted_energy_kwh},
                     {"total_flop", r.total_flop},
-                    {"mfu", r.mfu}});
+                    {"mfu", r.mfu},
+                    {"delay_s", r.delay_s},
+                    {"co2e_saved_kg", r.co2e_saved_kg}});
   }
   j["jobs"] = std::move(list);
   return j;

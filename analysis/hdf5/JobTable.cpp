@@ -22,6 +22,8 @@ struct NativeRow {
   double wasted_energy_kwh;
   double total_flop;
   double mfu;
+  double delay_s;
+  double co2e_saved_kg;
 };
 
 struct Member {
@@ -41,6 +43,8 @@ constexpr Member kMembers[] = {
     {"wasted_energy_kwh", offsetof(NativeRow, wasted_energy_kwh), false},
     {"total_flop", offsetof(NativeRow, total_flop), false},
     {"mfu", offsetof(NativeRow, mfu), false},
+    {"delay_s", offsetof(NativeRow, delay_s), false},
+    {"co2e_saved_kg", offsetof(NativeRow, co2e_saved_kg), false},
 };
 
 void ok(herr_t s, const char* what) {
@@ -80,7 +84,7 @@ JobTableWriter::JobTableWriter(hid_t loc, const std::string& name, std::size_t c
   write_attribute(dataset_.id(), "long_name", std::string_view("one row per job"));
   write_attribute(dataset_.id(), "units",
                   std::string_view("start_s,end_s: s; it_energy_kwh,facility_energy_kwh,wasted_energy_kwh: kWh; "
-                                   "co2e_*_kg: kg CO2e; total_flop: FLOP; mfu: 1"));
+                                   "co2e_*_kg: kg CO2e; total_flop: FLOP; mfu: 1; delay_s: s"));
   buffer_.reserve(chunk_rows);
 }
 
@@ -95,7 +99,8 @@ void JobTableWriter::flush() {
   native.reserve(buffer_.size());
   for (const analysis::JobRow& r : buffer_)
     native.push_back(NativeRow{r.name.c_str(), r.start_s, r.end_s, r.chips, r.it_energy_kwh, r.facility_energy_kwh,
-                               r.co2e_gross_kg, r.co2e_net_kg, r.restarts, r.wasted_energy_kwh, r.total_flop, r.mfu});
+                               r.co2e_gross_kg, r.co2e_net_kg, r.restarts, r.wasted_energy_kwh, r.total_flop, r.mfu,
+                               r.delay_s, r.co2e_saved_kg});
   const hsize_t start[1] = {rows_}, count[1] = {native.size()}, new_size[1] = {rows_ + native.size()};
   ok(H5Dset_extent(dataset_.id(), new_size), "extend the jobs table");
   const Handle file_space(H5Dget_space(dataset_.id()), H5Sclose);
@@ -125,7 +130,7 @@ std::vector<analysis::JobRow> read_job_table(hid_t loc, const std::string& name)
   for (const NativeRow& r : native)
     out.push_back(analysis::JobRow{r.name != nullptr ? r.name : "", r.start_s, r.end_s, r.chips, r.it_energy_kwh,
                                    r.facility_energy_kwh, r.co2e_gross_kg, r.co2e_net_kg, r.restarts,
-                                   r.wasted_energy_kwh, r.total_flop, r.mfu});
+                                   r.wasted_energy_kwh, r.total_flop, r.mfu, r.delay_s, r.co2e_saved_kg});
   H5Dvlen_reclaim(mem_type.id(), space.id(), H5P_DEFAULT, native.data());
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "models/grid/Accounting.hpp"
 #include "models/units/Units.hpp"
+#include "sim/datacentre/CarbonAware.hpp"
 #include "sim/datacentre/SeriesPlayer.hpp"
 #include "sim/engine/Profile.hpp"
 
@@ -135,6 +136,8 @@ void Simulation::end_job(std::size_t index) {
   row.co2e_gross_kg = a.it_w * (per_it_gross_.total() - a.gross_at_start);
   row.co2e_net_kg = a.it_w * (per_it_net_.total() - a.net_at_start);
   row.restarts = a.restarts;
+  row.delay_s = (a.started - a.arrived).seconds();
+  row.co2e_saved_kg = a.co2e_saved_kg;
   row.wasted_energy_kwh = a.wasted_j / units::kJPerKWh;
   row.total_flop = job.run.total_flop;
   row.mfu = job.run.peak_flop_per_s > 0.0 && job.run.flop_per_s_per_chip > 0.0
@@ -216,8 +219,25 @@ analysis::Summary Simulation::run() {
   if (hall_) apply_weather();
   step_player.start();
   for (auto& p : players_) p->start();
-  for (std::size_t i = 0; i < scenario_.jobs.size(); ++i)
-    engine_.schedule_at(Time::from_ms(scenario_.jobs[i].start_offset_ms), [this, i] { start_job(i); });
+  const IntensityForecast truth(grid_, scenario_.start_ms, 0.0, 0);
+  const IntensityForecast forecast(grid_, scenario_.start_ms, scenario_.forecast_error,
+                                   static_cast<std::uint64_t>(scenario_.seed) ^ 0xF0CA57ull);
+  for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
+    const scenario::ScheduledJob& job = scenario_.jobs[i];
+    std::int64_t start = job.start_offset_ms;
+    active_[i].arrived = Time::from_ms(start);
+    if (scenario_.carbon_aware && job.slack_ms > 0) {
+      start = best_start_ms(forecast, job.start_offset_ms, job.slack_ms, job.duration_ms);
+      // The saving as it turns out (true intensities), at the facility's fixed PUE (IT only for a
+      // preset facility, whose PUE is not known in advance).
+      const double pue = scenario_.physical ? 1.0 : scenario_.facility.pue();
+      active_[i].co2e_saved_kg =
+          job.run.it_power_w() * pue *
+          (truth.integral(job.start_offset_ms, job.start_offset_ms + job.duration_ms) -
+           truth.integral(start, start + job.duration_ms));
+    }
+    engine_.schedule_at(Time::from_ms(start), [this, i] { start_job(i); });
+  }
   engine_.run();
 
   const Time end = engine_.now();

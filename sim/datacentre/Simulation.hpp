@@ -79,7 +79,8 @@ class Simulation {
     double gross_at_start = 0.0;
     double net_at_start = 0.0;
     std::size_t placement = 0;       ///< in the physical hall
-    engine::Time started, segment_start;
+    engine::Time arrived, started, segment_start;
+    double co2e_saved_kg = 0.0;
     std::int64_t progress_ms = 0;    ///< work kept (up to the last checkpoint) at the segment start
     engine::EventHandle completion, failure;
     std::optional<models::FailureProcess> failures;

@@ -221,12 +221,15 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     if (j.mtbf_s) job.failure_rate_per_s = static_cast<double>(j.chips) / *j.mtbf_s;
     job.checkpoint_interval_ms = j.checkpoint_interval_s ? to_ms(*j.checkpoint_interval_s) : 0;
     job.restart_ms = to_ms(j.restart_s);
+    job.slack_ms = to_ms(j.slack_s);
     // Each job's failures get their own stream, fixed by the scenario seed and the job's position.
     job.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
     s.jobs.push_back(std::move(job));
   }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
   s.rack_power = spec.output.rack_power && s.physical.has_value();
+  s.carbon_aware = spec.scheduler.policy == "carbon_aware";
+  s.forecast_error = spec.scheduler.forecast_error;
 
   if (spec.expected) {
     const ExpectedSpec& e = *spec.expected;

@@ -28,6 +28,7 @@ struct ScheduledJob {
   std::int64_t checkpoint_interval_ms = 0;  ///< 0: no checkpoints (a failure loses all progress)
   std::int64_t restart_ms = 0;
   std::uint64_t seed = 0;            ///< of its failure process
+  std::int64_t slack_ms = 0;         ///< it may start up to this long after its arrival
 };
 
 enum class NetBasis { given, hourly, annual, gross };
@@ -86,6 +87,8 @@ struct Scenario {
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
   bool rack_power = false;
+  bool carbon_aware = false;    ///< scheduler: shift jobs within their slack
+  double forecast_error = 0.0;
   std::optional<analysis::PublishedFigures> expected;
 };
 

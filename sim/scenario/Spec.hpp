@@ -321,6 +321,7 @@ struct JobSpec {
   std::optional<double> mtbf_s;
   std::optional<double> checkpoint_interval_s;
   double restart_s = 0.0;
+  double slack_s = 0.0;
 };
 
 template <class V>
@@ -352,6 +353,8 @@ void describe(V& v, JobSpec& s) {
           s.checkpoint_interval_s, QuantityKind{Dimension::time, Range::positive(365.25 * 86'400.0)});
   v.field("restart", Need::optional, "time to restart after a failure (the job's power is drawn meanwhile)",
           s.restart_s, QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
+  v.field("slack", Need::optional, "how long after its start the job may begin (carbon_aware scheduler)", s.slack_s,
+          QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
 }
 
 struct OutputSpec {
@@ -395,6 +398,23 @@ void describe(V& v, ExpectedSpec& s) {
   v.field("source", Need::optional, "citation of the published figures", s.source, TextKind{});
 }
 
+inline constexpr std::array<std::string_view, 2> kSchedulers{"fifo", "carbon_aware"};
+
+/// How jobs are started: at arrival (fifo), or shifted within their slack to the window of
+/// lowest forecast grid intensity (carbon_aware).
+struct SchedulerSpec {
+  std::string policy = "fifo";
+  double forecast_error = 0.0;
+};
+
+template <class V>
+void describe(V& v, SchedulerSpec& s) {
+  v.field("policy", Need::optional, "scheduling policy", s.policy, ChoiceKind{kSchedulers});
+  v.field("forecast_error", Need::optional,
+          "carbon_aware: relative error (standard deviation) of the hourly intensity forecast; 0 = perfect",
+          s.forecast_error, NumberKind{Range::between(0.0, 1.0)});
+}
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -405,6 +425,7 @@ struct ScenarioSpec {
   GridSpec grid;
   std::vector<JobSpec> jobs;
   OutputSpec output;
+  SchedulerSpec scheduler;
   std::optional<ExpectedSpec> expected;
 };
 
@@ -420,6 +441,7 @@ void describe(V& v, ScenarioSpec& s) {
   v.field("grid", Need::required, "carbon intensity of the electricity", s.grid, ObjectKind{});
   v.field("jobs", Need::required, "training runs", s.jobs, ListKind{1});
   v.field("output", Need::optional, "what the run records", s.output, ObjectKind{});
+  v.field("scheduler", Need::optional, "when jobs start", s.scheduler, ObjectKind{});
   v.field("expected", Need::optional, "published figures to compare against", s.expected, ObjectKind{});
 }
 
