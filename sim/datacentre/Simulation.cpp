@@ -147,6 +147,12 @@ void Simulation::end_job(std::size_t index) {
   wasted_j_ += a.wasted_j;
   if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
   else job_finished.emit(row);
+  if (job.campaign >= 0 && !waiting_[static_cast<std::size_t>(job.campaign)].empty()) {
+    auto& queue = waiting_[static_cast<std::size_t>(job.campaign)];
+    const std::size_t next = queue.back();
+    queue.pop_back();
+    engine_.schedule_at(engine_.now(), [this, next] { start_job(next); });
+  }
   if (jobs_left_ == 0) engine_.stop();
 }
 
@@ -222,11 +228,20 @@ analysis::Summary Simulation::run() {
   const IntensityForecast truth(grid_, scenario_.start_ms, 0.0, 0);
   const IntensityForecast forecast(grid_, scenario_.start_ms, scenario_.forecast_error,
                                    static_cast<std::uint64_t>(scenario_.seed) ^ 0xF0CA57ull);
+  waiting_.assign(scenario_.campaign_concurrency.size(), {});
+  std::vector<int> launched(scenario_.campaign_concurrency.size(), 0);
   for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
     const scenario::ScheduledJob& job = scenario_.jobs[i];
     std::int64_t start = job.start_offset_ms;
     active_[i].arrived = Time::from_ms(start);
-    if (scenario_.carbon_aware && job.slack_ms > 0) {
+    if (job.campaign >= 0) {
+      // A campaign's trials beyond its concurrency wait for a running one to end.
+      const auto c = static_cast<std::size_t>(job.campaign);
+      if (launched[c]++ >= scenario_.campaign_concurrency[c]) {
+        waiting_[c].insert(waiting_[c].begin(), i);
+        continue;
+      }
+    } else if (scenario_.carbon_aware && job.slack_ms > 0) {
       start = best_start_ms(forecast, job.start_offset_ms, job.slack_ms, job.duration_ms);
       // The saving as it turns out (true intensities), at the facility's fixed PUE (IT only for a
       // preset facility, whose PUE is not known in advance).

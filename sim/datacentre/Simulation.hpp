@@ -107,6 +107,7 @@ class Simulation {
   std::vector<std::unique_ptr<SeriesPlayer>> players_;
   std::vector<double> contract_w_;
   std::vector<std::string> warnings_;
+  std::vector<std::vector<std::size_t>> waiting_;  ///< per campaign: trials not started, last first
 
   double it_w_ = 0.0;
   double embodied_kg_ = 0.0;

@@ -222,9 +222,17 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     job.checkpoint_interval_ms = j.checkpoint_interval_s ? to_ms(*j.checkpoint_interval_s) : 0;
     job.restart_ms = to_ms(j.restart_s);
     job.slack_ms = to_ms(j.slack_s);
-    // Each job's failures get their own stream, fixed by the scenario seed and the job's position.
-    job.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
-    s.jobs.push_back(std::move(job));
+    if (j.trials > 1) {
+      job.campaign = static_cast<int>(s.campaign_concurrency.size());
+      s.campaign_concurrency.push_back(static_cast<int>(j.concurrency.value_or(j.trials)));
+    }
+    for (std::int64_t t = 0; t < j.trials; ++t) {
+      ScheduledJob trial = job;
+      if (j.trials > 1) trial.run.name = fmt::format("{}#{}", j.name, t + 1);
+      // Each job's failures get their own stream, fixed by the scenario seed and the job's position.
+      trial.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
+      s.jobs.push_back(std::move(trial));
+    }
   }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
   s.rack_power = spec.output.rack_power && s.physical.has_value();

@@ -29,6 +29,7 @@ struct ScheduledJob {
   std::int64_t restart_ms = 0;
   std::uint64_t seed = 0;            ///< of its failure process
   std::int64_t slack_ms = 0;         ///< it may start up to this long after its arrival
+  int campaign = -1;                 ///< index into Scenario::campaign_concurrency, -1: a single job
 };
 
 enum class NetBasis { given, hourly, annual, gross };
@@ -87,6 +88,7 @@ struct Scenario {
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
   bool rack_power = false;
+  std::vector<int> campaign_concurrency;  ///< per campaign: trials running at once
   bool carbon_aware = false;    ///< scheduler: shift jobs within their slack
   double forecast_error = 0.0;
   std::optional<analysis::PublishedFigures> expected;

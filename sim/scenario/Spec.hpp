@@ -322,6 +322,8 @@ struct JobSpec {
   std::optional<double> checkpoint_interval_s;
   double restart_s = 0.0;
   double slack_s = 0.0;
+  std::int64_t trials = 1;
+  std::optional<std::int64_t> concurrency;
 };
 
 template <class V>
@@ -355,6 +357,10 @@ void describe(V& v, JobSpec& s) {
           s.restart_s, QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
   v.field("slack", Need::optional, "how long after its start the job may begin (carbon_aware scheduler)", s.slack_s,
           QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
+  v.field("trials", Need::optional, "a campaign (architecture search, sweep): this many trials of this job",
+          s.trials, IntegerKind{1, 1'000'000});
+  v.field("concurrency", Need::optional, "campaign: trials running at once; default: all", s.concurrency,
+          IntegerKind{1, 1'000'000});
 }
 
 struct OutputSpec {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -159,5 +160,21 @@ TEST_SUITE("workloads") {
     CHECK(dense.jobs.at(0).total_flop == doctest::Approx(6 * 64e9 * 1e12).epsilon(1e-12));
     CHECK(moe.jobs.at(0).total_flop == doctest::Approx(6 * 6.4e9 * 1e12).epsilon(1e-12));
     CHECK(moe.jobs.at(0).mfu == doctest::Approx(0.30).epsilon(1e-12));
+  }
+}
+
+TEST_SUITE("workloads") {
+  TEST_CASE("a campaign runs its trials at most `concurrency` at a time, each waiting for a free slot") {
+    // 10 trials of 2 h on 10 chips of 1 kW, 3 at a time: waves at 0, 2, 4 and 6 h; done at 8 h.
+    const auto r = run_text(
+        "name: nas\naccelerators:\n  T: {tdp: 1000 W, system_power: 1000 W}\nfacility: {pue: 1.0}\n"
+        "grid: {gross: 0 g/kWh}\njobs:\n  - {name: trial, accelerator: T, chips: 10, duration: 2 h, trials: 10, concurrency: 3}\n");
+    CHECK(r.summary.makespan_h == doctest::Approx(8.0).epsilon(1e-15));
+    CHECK(r.summary.it_energy_mwh * 1e3 == doctest::Approx(10 * 10 * 2.0).epsilon(1e-12));
+    REQUIRE(r.jobs.size() == 10);
+    double max_delay = 0.0;
+    for (const auto& j : r.jobs) max_delay = std::max(max_delay, j.delay_s);
+    CHECK(max_delay == doctest::Approx(6 * 3600.0).epsilon(1e-12));
+    CHECK(r.jobs.front().name.rfind("trial#", 0) == 0);
   }
 }
