@@ -37,6 +37,7 @@ struct Summary {
   std::string net_basis;          ///< "given", "hourly", "annual" or "gross"
   std::int64_t over_rating_episodes = 0;  ///< times a power-delivery node went over its rating
   std::int64_t capped_rack_episodes = 0;  ///< times a rack's IT power was clipped at its cap
+  std::int64_t capped_jobs = 0;           ///< jobs whose power curve was clipped at the server cap
 };
 
 struct SummaryField {

@@ -30,6 +30,7 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
   j["net_basis"] = s.net_basis;
   j["over_rating_episodes"] = s.over_rating_episodes;
   j["capped_rack_episodes"] = s.capped_rack_episodes;
+  j["capped_jobs"] = s.capped_jobs;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const JobRow& r : jobs) {
     list.push_back({{"name", r.name},
@@ -80,6 +81,7 @@ std::string format_report(const std::string& path, const RunFile& run) {
   out += run.timeseries_rows > 0 ? fmt::format(", {} time-series rows)\n", run.timeseries_rows) : std::string(")\n");
   if (s.over_rating_episodes > 0)
     out += fmt::format("  power delivery     {} episode(s) with a node over its rating\n", s.over_rating_episodes);
+  if (s.capped_jobs > 0) out += fmt::format("  server power caps  {} job(s) clipped\n", s.capped_jobs);
   if (s.capped_rack_episodes > 0)
     out += fmt::format("  rack power caps    {} episode(s) of clipped racks\n", s.capped_rack_episodes);
   out += fmt::format("  {} job(s)\n", run.jobs.size());

@@ -48,6 +48,7 @@ RunFile read_run(const std::string& path) {
     out.summary.net_basis = h5::read_string_attribute(summary.id(), "net_basis");
     out.summary.over_rating_episodes = h5::read_int_attribute(summary.id(), "over_rating_episodes");
     out.summary.capped_rack_episodes = h5::read_int_attribute(summary.id(), "capped_rack_episodes");
+    out.summary.capped_jobs = h5::read_int_attribute(summary.id(), "capped_jobs");
     out.jobs = h5::read_job_table(file.id(), "jobs");
     const h5::Handle ts = h5::open_group(file.id(), "timeseries");
     out.timeseries_rows = h5::read_double_column(ts.id(), "time_s").size();

@@ -25,6 +25,7 @@ struct TrainingRun {
   double utilisation = 0.0;         ///< used for the power curve; NaN when the power was given
   double activated_parameters = 0.0;  ///< from a model description, 0 when not given
   double peak_flop_per_s = 0.0;     ///< of the accelerator, 0 when not stated
+  bool power_capped = false;        ///< its power curve was clipped at the server power cap
 
   double it_power_w() const { return static_cast<double>(chips) * system_power_per_chip_w; }
   double it_energy_j() const { return it_power_w() * duration_s; }

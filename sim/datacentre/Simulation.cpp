@@ -144,6 +144,7 @@ void Simulation::end_job(std::size_t index) {
                 ? job.run.flop_per_s_per_chip / job.run.peak_flop_per_s
                 : 0.0;
   embodied_kg_ += job.embodied_kg_per_s * duration_s;
+  capped_jobs_ += job.run.power_capped ? 1 : 0;
   wasted_j_ += a.wasted_j;
   if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
   else job_finished.emit(row);
@@ -285,6 +286,7 @@ analysis::Summary Simulation::run() {
   s.wasted_energy_mwh = wasted_j_ / kJPerMWh;
   s.over_rating_episodes = over_rating_episodes_;
   s.capped_rack_episodes = capped_episodes_;
+  s.capped_jobs = capped_jobs_;
   s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
                 : grid_.net_basis == NetBasis::hourly ? "hourly"
                 : grid_.net_basis == NetBasis::annual ? "annual"

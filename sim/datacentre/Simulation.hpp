@@ -116,6 +116,7 @@ class Simulation {
   models::Weather weather_;
   std::int64_t over_rating_episodes_ = 0;
   std::int64_t capped_episodes_ = 0;
+  std::int64_t capped_jobs_ = 0;
   PowerState state_;
   engine::Integral it_j_, facility_j_, gross_kg_, given_kg_, hourly_kg_, marginal_kg_, supply_j_, matched_j_;
   engine::Integral per_it_facility_, per_it_gross_, per_it_net_;

@@ -192,6 +192,7 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
   h5::write_attribute(group.id(), "net_basis", std::string_view(summary.net_basis));
   h5::write_attribute(group.id(), "over_rating_episodes", summary.over_rating_episodes);
   h5::write_attribute(group.id(), "capped_rack_episodes", summary.capped_rack_episodes);
+  h5::write_attribute(group.id(), "capped_jobs", summary.capped_jobs);
   finished_ = true;
 }
 

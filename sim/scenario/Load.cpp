@@ -143,8 +143,9 @@ std::int64_t to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 // The paper's path first: a run's own measured power, exactly. Then the physical path: the
 // accelerator's power curve at the run's utilisation (given, or its MFU) plus the host share.
 // Last, the accelerator's measured average (Patterson et al. 2021 Table 3) as a default.
-double per_chip_power_w(const AcceleratorSpec& a, const JobSpec& j, double& utilisation) {
+double per_chip_power_w(const AcceleratorSpec& a, const JobSpec& j, double& utilisation, bool& capped) {
   utilisation = std::nan("");
+  capped = false;
   if (j.system_power_per_chip_w) return *j.system_power_per_chip_w;
   std::optional<double> u = j.utilisation;
   if (!u && j.mfu) u = j.mfu;
@@ -158,7 +159,9 @@ double per_chip_power_w(const AcceleratorSpec& a, const JobSpec& j, double& util
                                     : a.curve == "cubic"  ? models::PowerCurve::cubic(*a.idle_power_w, max_w)
                                     : a.curve == "sqrt"   ? models::PowerCurve::sqrt(*a.idle_power_w, max_w)
                                                           : models::PowerCurve::linear(*a.idle_power_w, max_w);
-    return chip.power_w(*u) + models::PowerCurve::linear(a.host_idle_w, a.host_max_w).power_w(*u);
+    const double p = chip.power_w(*u) + models::PowerCurve::linear(a.host_idle_w, a.host_max_w).power_w(*u);
+    capped = a.power_cap_w && p > *a.power_cap_w;
+    return capped ? *a.power_cap_w : p;
   }
   return a.system_power_w.value_or(0.0);
 }
@@ -188,7 +191,7 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     run.chips = j.chips;
     run.peak_flop_per_s = a.peak_flop_per_s.value_or(0.0);
     run.flop_per_s_per_chip = j.flop_per_s_per_chip.value_or(j.mfu ? *j.mfu * a.peak_flop_per_s.value_or(0.0) : 0.0);
-    run.system_power_per_chip_w = per_chip_power_w(a, j, run.utilisation);
+    run.system_power_per_chip_w = per_chip_power_w(a, j, run.utilisation, run.power_capped);
     if (j.model) {
       const ModelSpec& m = *j.model;
       models::ModelDescription d;

@@ -34,6 +34,7 @@ struct AcceleratorSpec {
   double curve_r = 1.4;
   double host_idle_w = 0.0;
   double host_max_w = 0.0;
+  std::optional<double> power_cap_w;
   std::string source;
 };
 
@@ -65,6 +66,9 @@ void describe(V& v, AcceleratorSpec& s) {
           s.host_idle_w, QuantityKind{Dimension::power, Range::between(0.0, 10'000.0)});
   v.field("host_max", Need::optional, "host share per accelerator at full utilisation (linear between)", s.host_max_w,
           QuantityKind{Dimension::power, Range::between(0.0, 10'000.0)});
+  v.field("power_cap", Need::optional,
+          "server power cap per accelerator (chip + host share): clips the power-curve path, counted as capped jobs",
+          s.power_cap_w, QuantityKind{Dimension::power, Range::positive(100'000.0)});
   v.field("source", Need::optional, "where the figures come from", s.source, TextKind{});
 }
 

@@ -151,3 +151,15 @@ TEST_CASE("the fan2007 curve with r = 1.4 at half utilisation, and a measured po
       std::nullopt);
   CHECK(measured.summary.it_energy_mwh * 1e6 == doctest::Approx(330.0).epsilon(1e-12));
 }
+
+TEST_CASE("a server power cap clips the power-curve path and is counted") {
+  // Full utilisation: 300 W chip + 100 W host = 400 W, capped at 350 W; 1 chip for 1 h.
+  TempDir dir;
+  const auto file = dir.write("s.yaml",
+                              "name: cap\naccelerators:\n  G: {tdp: 300 W, idle_power: 50 W, host_idle: 100 W, host_max: 100 W, "
+                              "power_cap: 350 W}\nfacility: {pue: 1.0}\ngrid: {gross: 0 g/kWh}\n"
+                              "jobs:\n  - {name: j, accelerator: G, chips: 1, duration: 1 h, utilisation: 1.0}\n");
+  const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(file), std::nullopt);
+  CHECK(r.summary.it_energy_mwh * 1e6 == doctest::Approx(350.0).epsilon(1e-12));
+  CHECK(r.summary.capped_jobs == 1);
+}
