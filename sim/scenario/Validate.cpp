@@ -88,6 +88,7 @@ void check_job(const ScenarioSpec& spec, const JobSpec& job, const std::string& 
 }
 
 void check_grid(const GridSpec& g, Checker& c) {
+  if (!c.valid("grid")) return;  // missing or malformed: reported already
   int sources = 0;
   for (const char* k : {"grid.gross", "grid.trace", "grid.mix", "grid.region"}) sources += c.present(k) ? 1 : 0;
   if (sources == 0) c.fail("grid", "needs an intensity source: one of gross, trace, mix or region");
