@@ -34,6 +34,38 @@ void write_scalar_attribute(hid_t loc, const std::string& name, hid_t type, cons
   check_status(H5Awrite(attr.id(), type, value), "write attribute " + name);
 }
 
+// A growable float64 dataset: rank 1 when `columns` is 0, else rows x columns. Chunked by rows,
+// shuffled and deflate-compressed, time tracking off, with `units` and `long_name`.
+Handle create_growable(hid_t loc, const std::string& name, std::size_t columns, std::size_t chunk_rows,
+                       std::string_view units, std::string_view long_name) {
+  const int rank = columns == 0 ? 1 : 2;
+  const hsize_t dims[2] = {0, columns}, max_dims[2] = {H5S_UNLIMITED, columns}, chunk[2] = {chunk_rows, columns};
+  const Handle space(check(H5Screate_simple(rank, dims, max_dims), "create a dataspace"), H5Sclose);
+  const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
+  check_status(H5Pset_chunk(dcpl.id(), rank, chunk), "chunk " + name);
+  check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
+  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
+  Handle ds(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                  "create dataset " + name),
+            H5Dclose);
+  write_attribute(ds.id(), "units", units);
+  write_attribute(ds.id(), "long_name", long_name);
+  return ds;
+}
+
+// Appends `n` rows (of `columns` values each; 0 = rank 1) after the `rows` already written.
+void append_rows(const Handle& ds, hsize_t& rows, std::size_t columns, const double* data, hsize_t n) {
+  const int rank = columns == 0 ? 1 : 2;
+  const hsize_t width = columns;
+  const hsize_t start[2] = {rows, 0}, count[2] = {n, width}, new_size[2] = {rows + n, width};
+  check_status(H5Dset_extent(ds.id(), new_size), "extend a dataset");
+  const Handle file_space(check(H5Dget_space(ds.id()), "get a dataspace"), H5Sclose);
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
+  const Handle mem_space(check(H5Screate_simple(rank, count, nullptr), "create a dataspace"), H5Sclose);
+  check_status(H5Dwrite(ds.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, data), "write rows");
+  rows += n;
+}
+
 }  // namespace
 
 Handle& Handle::operator=(Handle&& o) noexcept {
@@ -130,31 +162,13 @@ Handle utf8_string_type() {
 
 DoubleColumn::DoubleColumn(hid_t loc, const std::string& name, std::string_view units, std::string_view long_name,
                            std::size_t chunk_rows)
-    : chunk_rows_(chunk_rows) {
-  const hsize_t dims[1] = {0}, max_dims[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
-  const Handle space(check(H5Screate_simple(1, dims, max_dims), "create a dataspace"), H5Sclose);
-  const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
-  check_status(H5Pset_chunk(dcpl.id(), 1, chunk), "chunk " + name);
-  check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
-  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
-  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
-                          "create dataset " + name),
-                    H5Dclose);
-  write_attribute(dataset_.id(), "units", units);
-  write_attribute(dataset_.id(), "long_name", long_name);
+    : dataset_(create_growable(loc, name, 0, chunk_rows, units, long_name)), chunk_rows_(chunk_rows) {
   buffer_.reserve(chunk_rows);
 }
 
 void DoubleColumn::flush() {
   if (buffer_.empty()) return;
-  const hsize_t start[1] = {rows_}, count[1] = {buffer_.size()}, new_size[1] = {rows_ + buffer_.size()};
-  check_status(H5Dset_extent(dataset_.id(), new_size), "extend a dataset");
-  const Handle file_space(check(H5Dget_space(dataset_.id()), "get a dataspace"), H5Sclose);
-  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
-  const Handle mem_space(check(H5Screate_simple(1, count, nullptr), "create a dataspace"), H5Sclose);
-  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, buffer_.data()),
-               "write rows");
-  rows_ += buffer_.size();
+  append_rows(dataset_, rows_, 0, buffer_.data(), buffer_.size());
   buffer_.clear();
 }
 
@@ -169,18 +183,8 @@ void DoubleColumn::scale(double k) {
 
 DoubleMatrix::DoubleMatrix(hid_t loc, const std::string& name, std::size_t columns, std::string_view units,
                            std::string_view long_name, std::size_t chunk_rows)
-    : columns_(columns), chunk_rows_(chunk_rows) {
-  const hsize_t dims[2] = {0, columns}, max_dims[2] = {H5S_UNLIMITED, columns}, chunk[2] = {chunk_rows, columns};
-  const Handle space(check(H5Screate_simple(2, dims, max_dims), "create a dataspace"), H5Sclose);
-  const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
-  check_status(H5Pset_chunk(dcpl.id(), 2, chunk), "chunk " + name);
-  check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
-  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
-  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
-                          "create dataset " + name),
-                    H5Dclose);
-  write_attribute(dataset_.id(), "units", units);
-  write_attribute(dataset_.id(), "long_name", long_name);
+    : dataset_(create_growable(loc, name, columns, chunk_rows, units, long_name)), columns_(columns),
+      chunk_rows_(chunk_rows) {
   buffer_.reserve(chunk_rows * columns);
 }
 
@@ -191,15 +195,7 @@ void DoubleMatrix::append_row(const double* values) {
 
 void DoubleMatrix::flush() {
   if (buffer_.empty()) return;
-  const hsize_t n = buffer_.size() / columns_;
-  const hsize_t start[2] = {rows_, 0}, count[2] = {n, columns_}, new_size[2] = {rows_ + n, columns_};
-  check_status(H5Dset_extent(dataset_.id(), new_size), "extend a dataset");
-  const Handle file_space(check(H5Dget_space(dataset_.id()), "get a dataspace"), H5Sclose);
-  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
-  const Handle mem_space(check(H5Screate_simple(2, count, nullptr), "create a dataspace"), H5Sclose);
-  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, buffer_.data()),
-               "write rows");
-  rows_ += n;
+  append_rows(dataset_, rows_, columns_, buffer_.data(), buffer_.size() / columns_);
   buffer_.clear();
 }
 
