@@ -118,30 +118,39 @@ struct TimeseriesRow {
   double capped_racks = 0.0;       ///< most racks clipped at their cap at any instant of the interval
 };
 
+/// How a column's interval value comes from the piecewise-constant state within the interval.
+enum class Aggregate {
+  average,  ///< time average (powers, intensities, temperatures)
+  total,    ///< integral of a rate (emissions: kg/s -> kg)
+  maximum,  ///< most at any instant (counts)
+  derived,  ///< computed from other columns (time_s, pue)
+};
+
 struct TimeseriesColumn {
   std::string_view name;
   std::string_view units;
   std::string_view long_name;
   double TimeseriesRow::*member;
+  Aggregate aggregate = Aggregate::average;
 };
 inline constexpr std::array<TimeseriesColumn, 32> kTimeseriesColumns{{
-    {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s},
+    {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s, Aggregate::derived},
     {"it_power_w", "W", "IT power (interval average)", &TimeseriesRow::it_power_w},
     {"delivery_loss_w", "W", "power-delivery losses (interval average)", &TimeseriesRow::delivery_loss_w},
     {"cooling_power_w", "W", "cooling plant power (interval average)", &TimeseriesRow::cooling_power_w},
     {"other_power_w", "W", "overhead not attributed to a modelled subsystem (interval average)", &TimeseriesRow::other_power_w},
     {"facility_power_w", "W", "facility power (interval average)", &TimeseriesRow::facility_power_w},
-    {"pue", "1", "interval facility energy / IT energy", &TimeseriesRow::pue},
+    {"pue", "1", "interval facility energy / IT energy", &TimeseriesRow::pue, Aggregate::derived},
     {"grid_gross_g_per_kwh", "g/kWh", "gross grid intensity (interval time average)", &TimeseriesRow::grid_gross_g_per_kwh},
     {"grid_net_g_per_kwh", "g/kWh", "effective intensity under the net basis (interval time average)", &TimeseriesRow::grid_net_g_per_kwh},
     {"grid_net_given_g_per_kwh", "g/kWh", "published net intensity, NaN when not given", &TimeseriesRow::grid_net_given_g_per_kwh},
     {"grid_marginal_g_per_kwh", "g/kWh", "marginal emissions signal, NaN when none", &TimeseriesRow::grid_marginal_g_per_kwh},
     {"cfe_supply_w", "W", "carbon-free supply matched hour by hour (interval average)", &TimeseriesRow::cfe_supply_w},
-    {"co2e_gross_kg", "kg CO2e", "location-based emissions in the interval", &TimeseriesRow::co2e_gross_kg},
-    {"co2e_net_kg", "kg CO2e", "emissions under the net basis in the interval", &TimeseriesRow::co2e_net_kg},
-    {"co2e_net_given_kg", "kg CO2e", "emissions at the published net intensity, NaN when not given", &TimeseriesRow::co2e_net_given_kg},
-    {"co2e_hourly_kg", "kg CO2e", "emissions under 24/7 hourly matching", &TimeseriesRow::co2e_hourly_kg},
-    {"co2e_marginal_kg", "kg CO2e", "emissions at the marginal signal, NaN when none", &TimeseriesRow::co2e_marginal_kg},
+    {"co2e_gross_kg", "kg CO2e", "location-based emissions in the interval", &TimeseriesRow::co2e_gross_kg, Aggregate::total},
+    {"co2e_net_kg", "kg CO2e", "emissions under the net basis in the interval", &TimeseriesRow::co2e_net_kg, Aggregate::total},
+    {"co2e_net_given_kg", "kg CO2e", "emissions at the published net intensity, NaN when not given", &TimeseriesRow::co2e_net_given_kg, Aggregate::total},
+    {"co2e_hourly_kg", "kg CO2e", "emissions under 24/7 hourly matching", &TimeseriesRow::co2e_hourly_kg, Aggregate::total},
+    {"co2e_marginal_kg", "kg CO2e", "emissions at the marginal signal, NaN when none", &TimeseriesRow::co2e_marginal_kg, Aggregate::total},
     {"outdoor_temp_c", "degC", "outdoor dry-bulb temperature (interval average)", &TimeseriesRow::outdoor_temp_c},
     {"outdoor_wet_bulb_c", "degC", "outdoor wet-bulb temperature (interval average)", &TimeseriesRow::outdoor_wet_bulb_c},
     {"psu_loss_w", "W", "server power-supply losses (interval average)", &TimeseriesRow::psu_loss_w},
@@ -155,8 +164,8 @@ inline constexpr std::array<TimeseriesColumn, 32> kTimeseriesColumns{{
     {"tower_w", "W", "cooling-tower fans (interval average)", &TimeseriesRow::tower_w},
     {"humidifier_w", "W", "humidifier (interval average)", &TimeseriesRow::humidifier_w},
     {"lighting_w", "W", "lighting (interval average)", &TimeseriesRow::lighting_w},
-    {"over_rating_nodes", "1", "most power-delivery nodes over their rating at once in the interval", &TimeseriesRow::over_rating_nodes},
-    {"capped_racks", "1", "most racks clipped at their power cap at once in the interval", &TimeseriesRow::capped_racks},
+    {"over_rating_nodes", "1", "most power-delivery nodes over their rating at once in the interval", &TimeseriesRow::over_rating_nodes, Aggregate::maximum},
+    {"capped_racks", "1", "most racks clipped at their power cap at once in the interval", &TimeseriesRow::capped_racks, Aggregate::maximum},
 }};
 
 }  // namespace dcsim::analysis

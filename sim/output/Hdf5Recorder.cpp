@@ -73,103 +73,90 @@ void Hdf5Recorder::attach(sim::Simulation& simulation) {
   simulation.finished.connect([this](engine::Time t, const analysis::Summary& s, double k) { on_finish(t, s, k); });
 }
 
+namespace {
+
+// The state as one row of instantaneous values; emission columns hold rates (kg/s).
+analysis::TimeseriesRow instantaneous(const sim::PowerState& s) {
+  constexpr double kGPerKWhPerKgPerJ = 1.0 / units::kKgPerJPerGPerKWh;
+  const models::FacilityPower& p = s.power;
+  const models::FacilityDetail& d = p.detail;
+  const double facility_w = p.total_w();
+  analysis::TimeseriesRow r;
+  r.it_power_w = p.it_w;
+  r.delivery_loss_w = p.delivery_loss_w;
+  r.cooling_power_w = p.cooling_w;
+  r.other_power_w = p.other_w;
+  r.facility_power_w = facility_w;
+  r.grid_gross_g_per_kwh = s.gross_kg_per_j * kGPerKWhPerKgPerJ;
+  r.grid_net_g_per_kwh = s.net_kg_per_j * kGPerKWhPerKgPerJ;
+  r.grid_net_given_g_per_kwh = s.net_given_kg_per_j * kGPerKWhPerKgPerJ;
+  r.grid_marginal_g_per_kwh = s.marginal_kg_per_j * kGPerKWhPerKgPerJ;
+  r.cfe_supply_w = s.cfe_supply_w;
+  r.co2e_gross_kg = facility_w * s.gross_kg_per_j;
+  r.co2e_net_kg = s.net_rate_kg_per_s;
+  r.co2e_net_given_kg = facility_w * s.net_given_kg_per_j;
+  r.co2e_hourly_kg = s.hourly_rate_kg_per_s;
+  r.co2e_marginal_kg = facility_w * s.marginal_kg_per_j;
+  r.outdoor_temp_c = s.outdoor_temp_c;
+  r.outdoor_wet_bulb_c = s.outdoor_wet_bulb_c;
+  r.psu_loss_w = d.psu_loss_w;
+  r.pdu_loss_w = d.pdu_loss_w;
+  r.ups_loss_w = d.ups_loss_w;
+  r.transformer_loss_w = d.transformer_loss_w;
+  r.chiller_w = d.chiller_w;
+  r.economiser_w = d.economiser_w;
+  r.fans_w = d.fans_w;
+  r.pumps_w = d.pumps_w;
+  r.tower_w = d.tower_w;
+  r.humidifier_w = d.humidifier_w;
+  r.lighting_w = d.lighting_w;
+  r.over_rating_nodes = static_cast<double>(s.over_rating_nodes);
+  r.capped_racks = static_cast<double>(s.capped_racks);
+  return r;
+}
+
+}  // namespace
+
 void Hdf5Recorder::accumulate(engine::Time until) {
+  using analysis::Aggregate;
   while (until > cursor_) {
     const engine::Time bin_end = bin_start_ + engine::Duration::from_ms(interval_ms_);
     const engine::Time step_end = std::min(until, bin_end);
     const double dt = (step_end - cursor_).seconds();
-    const models::FacilityPower& p = state_.power;
-    const double facility_w = p.total_w();
-    bin_.it_j += p.it_w * dt;
-    bin_.loss_j += p.delivery_loss_w * dt;
-    bin_.cooling_j += p.cooling_w * dt;
-    bin_.other_j += p.other_w * dt;
-    bin_.facility_j += facility_w * dt;
-    bin_.gross_s += state_.gross_kg_per_j * dt;
-    bin_.net_s += state_.net_kg_per_j * dt;
-    bin_.given_s += state_.net_given_kg_per_j * dt;
-    bin_.marginal_s += state_.marginal_kg_per_j * dt;
-    bin_.temp_s += state_.outdoor_temp_c * dt;
-    bin_.wet_s += state_.outdoor_wet_bulb_c * dt;
-    const models::FacilityDetail& d = p.detail;
-    models::FacilityDetail& b = bin_.detail_j;
-    b.psu_loss_w += d.psu_loss_w * dt;
-    b.pdu_loss_w += d.pdu_loss_w * dt;
-    b.ups_loss_w += d.ups_loss_w * dt;
-    b.transformer_loss_w += d.transformer_loss_w * dt;
-    b.chiller_w += d.chiller_w * dt;
-    b.economiser_w += d.economiser_w * dt;
-    b.fans_w += d.fans_w * dt;
-    b.pumps_w += d.pumps_w * dt;
-    b.tower_w += d.tower_w * dt;
-    b.humidifier_w += d.humidifier_w * dt;
-    b.lighting_w += d.lighting_w * dt;
-    bin_.over_rating_max = std::max(bin_.over_rating_max, static_cast<double>(state_.over_rating_nodes));
-    bin_.capped_max = std::max(bin_.capped_max, static_cast<double>(state_.capped_racks));
+    for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns) {
+      if (c.aggregate == Aggregate::average || c.aggregate == Aggregate::total) bin_.*c.member += now_.*c.member * dt;
+      else if (c.aggregate == Aggregate::maximum) bin_.*c.member = std::max(bin_.*c.member, now_.*c.member);
+    }
     if (racks_ && state_.hall != nullptr)
       for (std::size_t r = 0; r < rack_j_.size(); ++r) rack_j_[r] += state_.hall->rack_it_w(r) * dt;
-    bin_.supply_j += state_.cfe_supply_w * dt;
-    bin_.gross_kg += facility_w * state_.gross_kg_per_j * dt;
-    bin_.net_kg += state_.net_rate_kg_per_s * dt;
-    bin_.given_kg += facility_w * state_.net_given_kg_per_j * dt;
-    bin_.hourly_kg += state_.hourly_rate_kg_per_s * dt;
-    bin_.marginal_kg += facility_w * state_.marginal_kg_per_j * dt;
     cursor_ = step_end;
     if (cursor_ == bin_end) close_bin(bin_end);
   }
 }
 
 void Hdf5Recorder::close_bin(engine::Time end) {
+  using analysis::Aggregate;
   const double len = (end - bin_start_).seconds();
   if (len <= 0.0) return;
-  constexpr double kGPerKWhPerKgPerJ = 1.0 / units::kKgPerJPerGPerKWh;
-  analysis::TimeseriesRow row;
+  analysis::TimeseriesRow row = bin_;
+  for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns)
+    if (c.aggregate == Aggregate::average) row.*c.member /= len;
   row.time_s = bin_start_.seconds();
-  row.it_power_w = bin_.it_j / len;
-  row.delivery_loss_w = bin_.loss_j / len;
-  row.cooling_power_w = bin_.cooling_j / len;
-  row.other_power_w = bin_.other_j / len;
-  row.facility_power_w = bin_.facility_j / len;
-  row.pue = bin_.it_j > 0.0 ? bin_.facility_j / bin_.it_j : std::numeric_limits<double>::quiet_NaN();
-  row.grid_gross_g_per_kwh = bin_.gross_s / len * kGPerKWhPerKgPerJ;
-  row.grid_net_g_per_kwh = bin_.net_s / len * kGPerKWhPerKgPerJ;
-  row.grid_net_given_g_per_kwh = bin_.given_s / len * kGPerKWhPerKgPerJ;
-  row.grid_marginal_g_per_kwh = bin_.marginal_s / len * kGPerKWhPerKgPerJ;
-  row.cfe_supply_w = bin_.supply_j / len;
-  row.co2e_gross_kg = bin_.gross_kg;
-  row.co2e_net_kg = bin_.net_kg;
-  row.co2e_net_given_kg = bin_.given_kg;
-  row.co2e_hourly_kg = bin_.hourly_kg;
-  row.co2e_marginal_kg = bin_.marginal_kg;
-  row.outdoor_temp_c = bin_.temp_s / len;
-  row.outdoor_wet_bulb_c = bin_.wet_s / len;
-  const models::FacilityDetail& b = bin_.detail_j;
-  row.psu_loss_w = b.psu_loss_w / len;
-  row.pdu_loss_w = b.pdu_loss_w / len;
-  row.ups_loss_w = b.ups_loss_w / len;
-  row.transformer_loss_w = b.transformer_loss_w / len;
-  row.chiller_w = b.chiller_w / len;
-  row.economiser_w = b.economiser_w / len;
-  row.fans_w = b.fans_w / len;
-  row.pumps_w = b.pumps_w / len;
-  row.tower_w = b.tower_w / len;
-  row.humidifier_w = b.humidifier_w / len;
-  row.lighting_w = b.lighting_w / len;
-  row.over_rating_nodes = bin_.over_rating_max;
-  row.capped_racks = bin_.capped_max;
+  row.pue = bin_.it_power_w > 0.0 ? bin_.facility_power_w / bin_.it_power_w : std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
   if (racks_) {
     for (double& j : rack_j_) j /= len;
     racks_->append_row(rack_j_.data());
     std::fill(rack_j_.begin(), rack_j_.end(), 0.0);
   }
-  bin_ = Bin{};
+  bin_ = analysis::TimeseriesRow{};
   bin_start_ = end;
 }
 
 void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
   accumulate(t);
   state_ = state;
+  now_ = instantaneous(state);
 }
 
 void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }

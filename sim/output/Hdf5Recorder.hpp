@@ -42,14 +42,6 @@ class Hdf5Recorder {
   void commit();
 
  private:
-  struct Bin {
-    double it_j = 0, loss_j = 0, cooling_j = 0, other_j = 0, facility_j = 0;
-    double gross_s = 0, net_s = 0, given_s = 0, marginal_s = 0, temp_s = 0;  ///< time integrals of intensity (kg/J s), temperature
-    double supply_j = 0, wet_s = 0;
-    models::FacilityDetail detail_j;
-    double over_rating_max = 0, capped_max = 0;
-    double gross_kg = 0, net_kg = 0, given_kg = 0, hourly_kg = 0, marginal_kg = 0;
-  };
   void accumulate(engine::Time until);
   void close_bin(engine::Time end);
 
@@ -62,7 +54,8 @@ class Hdf5Recorder {
   std::vector<double> rack_j_;
   sim::PowerState state_;
   engine::Time cursor_, bin_start_;
-  Bin bin_;
+  analysis::TimeseriesRow now_;  ///< the current state as instantaneous values (emission columns as kg/s)
+  analysis::TimeseriesRow bin_;  ///< integrals (average and total columns) and maxima over the open interval
   bool finished_ = false, committed_ = false;
 };
 
