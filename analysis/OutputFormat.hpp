@@ -13,10 +13,38 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dcsim::analysis {
 
 inline constexpr std::int64_t kFormatVersion = 1;
+
+/// One site's totals, the attributes of /summary/sites/<name>.
+struct SiteSummary {
+  std::string name;
+  double it_energy_mwh = 0.0;
+  double facility_energy_mwh = 0.0;
+  double pue = 0.0;
+  double co2e_gross_t = 0.0;
+  double co2e_net_t = 0.0;
+  double electricity_cost = 0.0;
+  double jobs = 0.0;  ///< jobs that ran there
+};
+
+struct SiteField {
+  std::string_view name;
+  std::string_view units;
+  double SiteSummary::*member;
+};
+inline constexpr std::array<SiteField, 7> kSiteFields{{
+    {"it_energy_mwh", "MWh", &SiteSummary::it_energy_mwh},
+    {"facility_energy_mwh", "MWh", &SiteSummary::facility_energy_mwh},
+    {"pue", "1", &SiteSummary::pue},
+    {"co2e_gross_t", "t CO2e", &SiteSummary::co2e_gross_t},
+    {"co2e_net_t", "t CO2e", &SiteSummary::co2e_net_t},
+    {"electricity_cost", "currency", &SiteSummary::electricity_cost},
+    {"jobs", "1", &SiteSummary::jobs},
+}};
 
 /// Whole-run totals, the /summary attributes.
 struct Summary {
@@ -38,6 +66,17 @@ struct Summary {
   std::int64_t over_rating_episodes = 0;  ///< times a power-delivery node went over its rating
   std::int64_t capped_rack_episodes = 0;  ///< times a rack's IT power was clipped at its cap
   std::int64_t capped_jobs = 0;           ///< jobs whose power curve was clipped at the server cap
+  double electricity_cost = 0.0;  ///< sum over sites of price per MWh x facility energy (the price's currency)
+  double mean_wait_h = 0.0;       ///< mean over started jobs of start - arrival (queueing and shifting)
+  double jobs_completed = 0.0;    ///< jobs that ran to completion
+  double jobs_cut = 0.0;          ///< jobs still running at the horizon (counted up to it)
+  double jobs_not_started = 0.0;  ///< jobs still queued or not yet arrived at the horizon, or that fit no site
+  /// Against the same scenario run FIFO at fixed placement (NaN when not run): CO2e under the
+  /// net basis avoided (positive: this scheduler emits less), and mean completion delay added.
+  double baseline_co2e_net_t = std::numeric_limits<double>::quiet_NaN();
+  double co2e_saved_vs_baseline_t = std::numeric_limits<double>::quiet_NaN();
+  double delay_added_h = std::numeric_limits<double>::quiet_NaN();
+  std::vector<SiteSummary> sites;  ///< totals per site (one entry for a single-site scenario)
 };
 
 struct SummaryField {
@@ -45,7 +84,7 @@ struct SummaryField {
   std::string_view units;
   double Summary::*member;
 };
-inline constexpr std::array<SummaryField, 14> kSummaryFields{{
+inline constexpr std::array<SummaryField, 22> kSummaryFields{{
     {"it_energy_mwh", "MWh", &Summary::it_energy_mwh},
     {"facility_energy_mwh", "MWh", &Summary::facility_energy_mwh},
     {"pue", "1", &Summary::pue},
@@ -60,6 +99,14 @@ inline constexpr std::array<SummaryField, 14> kSummaryFields{{
     {"co2e_marginal_t", "t CO2e", &Summary::co2e_marginal_t},
     {"cfe_supply_mwh", "MWh", &Summary::cfe_supply_mwh},
     {"cfe_matched_share", "1", &Summary::cfe_matched_share},
+    {"electricity_cost", "currency", &Summary::electricity_cost},
+    {"mean_wait_h", "h", &Summary::mean_wait_h},
+    {"jobs_completed", "1", &Summary::jobs_completed},
+    {"jobs_cut", "1", &Summary::jobs_cut},
+    {"jobs_not_started", "1", &Summary::jobs_not_started},
+    {"baseline_co2e_net_t", "t CO2e", &Summary::baseline_co2e_net_t},
+    {"co2e_saved_vs_baseline_t", "t CO2e", &Summary::co2e_saved_vs_baseline_t},
+    {"delay_added_h", "h", &Summary::delay_added_h},
 }};
 
 /// The root attributes that identify a run.
@@ -86,9 +133,46 @@ struct JobRow {
   double wasted_energy_kwh = 0.0;  ///< IT energy of work lost to failures and of restarts
   double total_flop = 0.0;         ///< the work, when known (0 otherwise)
   double mfu = 0.0;                ///< achieved / peak FLOP/s, when both are known (0 otherwise)
-  double delay_s = 0.0;            ///< start after arrival, chosen by the scheduler
-  double co2e_saved_kg = 0.0;      ///< forecast gross CO2e avoided against starting at arrival
+  double delay_s = 0.0;            ///< start after arrival: queueing and carbon-aware shifting
+  double co2e_saved_kg = 0.0;      ///< carbon-aware: gross CO2e avoided against running at arrival, by the true intensities
+  std::string site;                ///< where it ran
+  std::int64_t completed = 1;      ///< 1: ran to completion; 0: cut at the horizon
+  std::int64_t checkpoints = 0;    ///< checkpoints completed
+  double startup_energy_kwh = 0.0;     ///< IT energy of the start-up phase
+  double checkpoint_energy_kwh = 0.0;  ///< IT energy of checkpoint phases
+  double eval_energy_kwh = 0.0;        ///< IT energy of evaluation phases
+  double suspended_s = 0.0;        ///< carbon-aware suspension: time held but paused
 };
+
+/// The numeric columns of /jobs after `name` and `site`, in order; each member is a double or an
+/// int64 (exactly one of the two pointers is set).
+struct JobColumn {
+  std::string_view name;
+  std::string_view units;
+  double JobRow::*real = nullptr;
+  std::int64_t JobRow::*integer = nullptr;
+};
+inline constexpr std::array<JobColumn, 19> kJobColumns{{
+    {"start_s", "s", &JobRow::start_s, nullptr},
+    {"end_s", "s", &JobRow::end_s, nullptr},
+    {"chips", "1", nullptr, &JobRow::chips},
+    {"it_energy_kwh", "kWh", &JobRow::it_energy_kwh, nullptr},
+    {"facility_energy_kwh", "kWh", &JobRow::facility_energy_kwh, nullptr},
+    {"co2e_gross_kg", "kg CO2e", &JobRow::co2e_gross_kg, nullptr},
+    {"co2e_net_kg", "kg CO2e", &JobRow::co2e_net_kg, nullptr},
+    {"restarts", "1", nullptr, &JobRow::restarts},
+    {"wasted_energy_kwh", "kWh", &JobRow::wasted_energy_kwh, nullptr},
+    {"total_flop", "FLOP", &JobRow::total_flop, nullptr},
+    {"mfu", "1", &JobRow::mfu, nullptr},
+    {"delay_s", "s", &JobRow::delay_s, nullptr},
+    {"co2e_saved_kg", "kg CO2e", &JobRow::co2e_saved_kg, nullptr},
+    {"completed", "1", nullptr, &JobRow::completed},
+    {"checkpoints", "1", nullptr, &JobRow::checkpoints},
+    {"startup_energy_kwh", "kWh", &JobRow::startup_energy_kwh, nullptr},
+    {"checkpoint_energy_kwh", "kWh", &JobRow::checkpoint_energy_kwh, nullptr},
+    {"eval_energy_kwh", "kWh", &JobRow::eval_energy_kwh, nullptr},
+    {"suspended_s", "s", &JobRow::suspended_s, nullptr},
+}};
 
 /// One row of /timeseries: interval averages of powers and intensities, interval emissions.
 struct TimeseriesRow {

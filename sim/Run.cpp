@@ -1,5 +1,6 @@
 #include "sim/Run.hpp"
 
+#include <cmath>
 #include <memory>
 
 #include "models/units/Calendar.hpp"
@@ -20,6 +21,11 @@ analysis::RunInfo run_info(const scenario::Scenario& scenario) {
   return info;
 }
 
+bool needs_baseline(const scenario::Scenario& scenario) {
+  const scenario::SchedulerSetup& s = scenario.scheduler;
+  return s.baseline && (s.policy != scenario::Policy::fifo || s.spatial);
+}
+
 RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output) {
   RunOutcome outcome;
   outcome.info = run_info(scenario);
@@ -27,16 +33,33 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   std::unique_ptr<output::Hdf5Recorder> recorder;
   if (output) {
     const std::size_t racks =
-        scenario.rack_power ? static_cast<std::size_t>(scenario.physical->hall.racks) : std::size_t{0};
+        scenario.rack_power ? static_cast<std::size_t>(scenario.sites.front().physical->hall.racks) : std::size_t{0};
     recorder = std::make_unique<output::Hdf5Recorder>(*output, outcome.info, scenario.sample_interval_ms, racks);
     recorder->attach(simulation);
   }
   simulation.job_finished.connect([&outcome](const analysis::JobRow& row) { outcome.jobs.push_back(row); });
-  outcome.summary = simulation.run();
+  analysis::Summary summary = simulation.run();
   outcome.events = simulation.events_processed();
+  if (needs_baseline(scenario)) {
+    // The same scenario under FIFO at fixed placement, for the delay added and the CO2e saved.
+    Simulation baseline(scenario, SimulationOptions{true});
+    const analysis::Summary b = baseline.run();
+    const std::vector<double> ends = simulation.job_ends_s(), base_ends = baseline.job_ends_s();
+    double delay = 0.0;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < ends.size(); ++i)
+      if (!std::isnan(ends[i]) && !std::isnan(base_ends[i])) {
+        delay += ends[i] - base_ends[i];
+        ++n;
+      }
+    summary.baseline_co2e_net_t = b.co2e_net_t;
+    summary.co2e_saved_vs_baseline_t = b.co2e_net_t - summary.co2e_net_t;
+    summary.delay_added_h = n > 0 ? delay / static_cast<double>(n) / 3600.0 : 0.0;
+  }
+  outcome.summary = summary;
   outcome.warnings = scenario.warnings;
   outcome.warnings.insert(outcome.warnings.end(), simulation.warnings().begin(), simulation.warnings().end());
-  if (recorder) recorder->commit();
+  if (recorder) recorder->commit(outcome.summary);
   return outcome;
 }
 

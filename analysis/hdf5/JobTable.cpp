@@ -1,6 +1,7 @@
 #include "analysis/hdf5/JobTable.hpp"
 
 #include <cstddef>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -8,44 +9,37 @@
 namespace dcsim::h5 {
 namespace {
 
-// The in-memory layout handed to HDF5; `name` points into the JobRow it was made from.
+using analysis::kJobColumns;
+
+// The in-memory layout handed to HDF5: two strings pointing into the JobRow it was made from,
+// then one 8-byte slot per numeric column of analysis::kJobColumns.
 struct NativeRow {
   const char* name;
-  double start_s;
-  double end_s;
-  std::int64_t chips;
-  double it_energy_kwh;
-  double facility_energy_kwh;
-  double co2e_gross_kg;
-  double co2e_net_kg;
-  std::int64_t restarts;
-  double wasted_energy_kwh;
-  double total_flop;
-  double mfu;
-  double delay_s;
-  double co2e_saved_kg;
+  const char* site;
+  unsigned char slots[8 * kJobColumns.size()];
 };
 
-struct Member {
-  const char* name;
-  std::size_t offset;
-  bool integer;
-};
-constexpr Member kMembers[] = {
-    {"start_s", offsetof(NativeRow, start_s), false},
-    {"end_s", offsetof(NativeRow, end_s), false},
-    {"chips", offsetof(NativeRow, chips), true},
-    {"it_energy_kwh", offsetof(NativeRow, it_energy_kwh), false},
-    {"facility_energy_kwh", offsetof(NativeRow, facility_energy_kwh), false},
-    {"co2e_gross_kg", offsetof(NativeRow, co2e_gross_kg), false},
-    {"co2e_net_kg", offsetof(NativeRow, co2e_net_kg), false},
-    {"restarts", offsetof(NativeRow, restarts), true},
-    {"wasted_energy_kwh", offsetof(NativeRow, wasted_energy_kwh), false},
-    {"total_flop", offsetof(NativeRow, total_flop), false},
-    {"mfu", offsetof(NativeRow, mfu), false},
-    {"delay_s", offsetof(NativeRow, delay_s), false},
-    {"co2e_saved_kg", offsetof(NativeRow, co2e_saved_kg), false},
-};
+NativeRow to_native(const analysis::JobRow& r) {
+  NativeRow n{r.name.c_str(), r.site.c_str(), {}};
+  for (std::size_t i = 0; i < kJobColumns.size(); ++i) {
+    const analysis::JobColumn& c = kJobColumns[i];
+    if (c.real != nullptr) std::memcpy(n.slots + 8 * i, &(r.*c.real), 8);
+    else std::memcpy(n.slots + 8 * i, &(r.*c.integer), 8);
+  }
+  return n;
+}
+
+analysis::JobRow from_native(const NativeRow& n) {
+  analysis::JobRow r;
+  r.name = n.name != nullptr ? n.name : "";
+  r.site = n.site != nullptr ? n.site : "";
+  for (std::size_t i = 0; i < kJobColumns.size(); ++i) {
+    const analysis::JobColumn& c = kJobColumns[i];
+    if (c.real != nullptr) std::memcpy(&(r.*c.real), n.slots + 8 * i, 8);
+    else std::memcpy(&(r.*c.integer), n.slots + 8 * i, 8);
+  }
+  return r;
+}
 
 void ok(herr_t s, const char* what) {
   if (s < 0) throw Error(fmt::format("HDF5: cannot {}", what));
@@ -54,18 +48,27 @@ void ok(herr_t s, const char* what) {
 // Native (file == false) or little-endian packed file layout.
 Handle row_type(bool file) {
   const Handle str = utf8_string_type();
-  const std::size_t size = file ? sizeof(char*) + 8 * std::size(kMembers) : sizeof(NativeRow);
+  const std::size_t size = file ? 2 * sizeof(char*) + 8 * kJobColumns.size() : sizeof(NativeRow);
   Handle t(H5Tcreate(H5T_COMPOUND, size), H5Tclose);
   if (!t) throw Error("HDF5: cannot create the jobs row type");
-  std::size_t packed = 0;
   ok(H5Tinsert(t.id(), "name", file ? 0 : offsetof(NativeRow, name), str.id()), "describe jobs.name");
-  packed += sizeof(char*);
-  for (const Member& m : kMembers) {
-    const hid_t mt = m.integer ? (file ? H5T_STD_I64LE : H5T_NATIVE_INT64) : (file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
-    ok(H5Tinsert(t.id(), m.name, file ? packed : m.offset, mt), "describe a jobs column");
-    packed += 8;
+  ok(H5Tinsert(t.id(), "site", file ? sizeof(char*) : offsetof(NativeRow, site), str.id()), "describe jobs.site");
+  const std::size_t first = file ? 2 * sizeof(char*) : offsetof(NativeRow, slots);
+  for (std::size_t i = 0; i < kJobColumns.size(); ++i) {
+    const bool integer = kJobColumns[i].integer != nullptr;
+    const hid_t mt = integer ? (file ? H5T_STD_I64LE : H5T_NATIVE_INT64) : (file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
+    ok(H5Tinsert(t.id(), std::string(kJobColumns[i].name).c_str(), first + 8 * i, mt), "describe a jobs column");
   }
   return t;
+}
+
+std::string units_attribute() {
+  std::string out;
+  for (const analysis::JobColumn& c : kJobColumns) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{}: {}", c.name, c.units);
+  }
+  return out;
 }
 
 }  // namespace
@@ -82,9 +85,7 @@ JobTableWriter::JobTableWriter(hid_t loc, const std::string& name, std::size_t c
   dataset_ = Handle(H5Dcreate2(loc, name.c_str(), file_type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), H5Dclose);
   if (!dataset_) throw Error("HDF5: cannot create the jobs table");
   write_attribute(dataset_.id(), "long_name", std::string_view("one row per job"));
-  write_attribute(dataset_.id(), "units",
-                  std::string_view("start_s,end_s: s; it_energy_kwh,facility_energy_kwh,wasted_energy_kwh: kWh; "
-                                   "co2e_*_kg: kg CO2e; total_flop: FLOP; mfu: 1; delay_s: s"));
+  write_attribute(dataset_.id(), "units", std::string_view(units_attribute()));
   buffer_.reserve(chunk_rows);
 }
 
@@ -97,10 +98,7 @@ void JobTableWriter::flush() {
   if (buffer_.empty()) return;
   std::vector<NativeRow> native;
   native.reserve(buffer_.size());
-  for (const analysis::JobRow& r : buffer_)
-    native.push_back(NativeRow{r.name.c_str(), r.start_s, r.end_s, r.chips, r.it_energy_kwh, r.facility_energy_kwh,
-                               r.co2e_gross_kg, r.co2e_net_kg, r.restarts, r.wasted_energy_kwh, r.total_flop, r.mfu,
-                               r.delay_s, r.co2e_saved_kg});
+  for (const analysis::JobRow& r : buffer_) native.push_back(to_native(r));
   const hsize_t start[1] = {rows_}, count[1] = {native.size()}, new_size[1] = {rows_ + native.size()};
   ok(H5Dset_extent(dataset_.id(), new_size), "extend the jobs table");
   const Handle file_space(H5Dget_space(dataset_.id()), H5Sclose);
@@ -127,10 +125,7 @@ std::vector<analysis::JobRow> read_job_table(hid_t loc, const std::string& name)
   if (H5Dread(ds.id(), mem_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, native.data()) < 0)
     throw Error(fmt::format("dataset '{}' does not have the jobs table layout", name));
   out.reserve(n);
-  for (const NativeRow& r : native)
-    out.push_back(analysis::JobRow{r.name != nullptr ? r.name : "", r.start_s, r.end_s, r.chips, r.it_energy_kwh,
-                                   r.facility_energy_kwh, r.co2e_gross_kg, r.co2e_net_kg, r.restarts,
-                                   r.wasted_energy_kwh, r.total_flop, r.mfu, r.delay_s, r.co2e_saved_kg});
+  for (const NativeRow& r : native) out.push_back(from_native(r));
   H5Dvlen_reclaim(mem_type.id(), space.id(), H5P_DEFAULT, native.data());
   return out;
 }

@@ -8,7 +8,25 @@ PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel>
                                    double switch_w, double rack_cap_w)
     : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
       free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0), switch_w_(switch_w),
-      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0) {}
+      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0), installed_(tree_.racks().size(), 0) {}
+
+void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
+  idle_w_ = idle_w;
+  std::int64_t left = machines;
+  for (std::size_t r = 0; r < installed_.size(); ++r) {
+    installed_[r] = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
+    left -= installed_[r];
+    add_load(r, 0.0, 0);
+  }
+}
+
+void PhysicalFacility::set_power(std::size_t id, double w_per_chip) {
+  Placement& p = placements_[id];
+  const double delta = w_per_chip - p.w_per_chip;
+  if (delta == 0.0) return;
+  for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * delta, 0);
+  p.w_per_chip = w_per_chip;
+}
 
 void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) {
   const bool was_capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
@@ -54,6 +72,7 @@ void PhysicalFacility::release(std::size_t id) {
     const std::int64_t from_overflow = std::min(overflow_left, it->chips);
     overflow_left -= from_overflow;
     free_[it->rack] += static_cast<int>(it->chips - from_overflow);
+    if (idle_w_ > 0.0) add_load(it->rack, 0.0, 0);  // its freed machines draw idle power again
   }
   overflow_ -= p.overflow;
   p.shares.clear();

@@ -35,6 +35,12 @@ class PhysicalFacility {
   /// Places `chips` accelerators drawing `w_per_chip` each; returns the placement's id.
   std::size_t place(std::int64_t chips, double w_per_chip);
   void release(std::size_t placement);
+  /// Changes the power per accelerator of a placement (a job entering another phase).
+  void set_power(std::size_t placement, double w_per_chip);
+  /// Installs `machines` accelerators in the first slots (rack order), each drawing `idle_w`
+  /// while no job holds it. Call before any placement. Default: no installed machines, so an
+  /// empty slot draws nothing.
+  void install_idle_machines(std::int64_t machines, double idle_w);
 
   /// Facility power at the current rack loads in `outdoor` weather.
   FacilityPower power(const Weather& outdoor) const;
@@ -58,7 +64,12 @@ class PhysicalFacility {
     std::int64_t overflow = 0;
   };
   void add_load(std::size_t rack, double w, int jobs);
-  double demand(std::size_t rack) const { return rack_w_[rack] + (jobs_on_rack_[rack] > 0 ? switch_w_ : 0.0); }
+  double idle_draw(std::size_t rack) const {
+    return static_cast<double>(std::max(0, installed_[rack] - (per_rack_ - free_[rack]))) * idle_w_;
+  }
+  double demand(std::size_t rack) const {
+    return rack_w_[rack] + idle_draw(rack) + (jobs_on_rack_[rack] > 0 ? switch_w_ : 0.0);
+  }
   double drawn(std::size_t rack) const { return cap_w_ > 0.0 ? std::min(demand(rack), cap_w_) : demand(rack); }
 
   PowerTree tree_;
@@ -70,6 +81,8 @@ class PhysicalFacility {
   std::int64_t overflow_ = 0;
   double switch_w_ = 0.0, cap_w_ = 0.0;
   std::vector<int> jobs_on_rack_;
+  std::vector<int> installed_;  ///< machines installed per rack (drawing idle power when free)
+  double idle_w_ = 0.0;
   std::size_t capped_ = 0;
 };
 

@@ -10,287 +10,814 @@
 #include "models/units/Units.hpp"
 #include "sim/datacentre/CarbonAware.hpp"
 #include "sim/datacentre/SeriesPlayer.hpp"
-#include "sim/engine/Profile.hpp"
 
 namespace dcsim::sim {
 
+using engine::Duration;
 using engine::Time;
 using scenario::NetBasis;
+using scenario::Policy;
 
-Simulation::Simulation(const scenario::Scenario& scenario)
-    : scenario_(scenario), grid_(scenario.grid), active_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()),
-      contract_w_(scenario.grid.contracts.size(), 0.0) {
-  if (scenario.physical) {
-    const scenario::PhysicalFacilitySetup& p = *scenario.physical;
-    hall_.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
-                  p.accelerators_per_rack, p.switch_power_w, p.rack_cap_w);
+namespace {
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr double kJPerMWh = units::kJPerKWh * 1e3;
+}  // namespace
+
+Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions options)
+    : scenario_(scenario), options_(options), jobs_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()) {
+  const scenario::SchedulerSetup& s = scenario.scheduler;
+  policy_ = options.baseline ? Policy::fifo : s.policy;
+  carbon_aware_ = policy_ == Policy::carbon_aware;
+  suspend_mode_ = carbon_aware_ && s.suspend;
+  spatial_ = !options.baseline && s.spatial;
+  sites_.resize(scenario.sites.size());
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    Site& site = sites_[i];
+    const scenario::SiteSetup& setup = scenario.sites[i];
+    site.setup = &setup;
+    site.free_chips = setup.capacity_chips;
+    site.contract_w.assign(setup.grid.contracts.size(), 0.0);
+    site.price = setup.price_per_mwh;
+    if (setup.physical) {
+      const scenario::PhysicalFacilitySetup& p = *setup.physical;
+      site.hall.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
+                        p.accelerators_per_rack, p.switch_power_w, p.rack_cap_w);
+      if (setup.capacity_chips > 0) site.hall->install_idle_machines(setup.capacity_chips, setup.idle_w_per_chip);
+    }
   }
+  for (std::size_t i = 0; i < jobs_.size(); ++i) jobs_[i].spec = &scenario.jobs[i];
+  if (suspend_mode_) plans_.resize(jobs_.size());
 }
 
 Simulation::~Simulation() = default;
 
-void Simulation::update() {
+std::vector<double> Simulation::job_ends_s() const {
+  std::vector<double> out;
+  out.reserve(jobs_.size());
+  for (const Job& j : jobs_) out.push_back(j.end_s);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sites and accounting
+
+void Simulation::update(std::size_t index) {
   // set_rate() integrates each old rate up to now before switching: update before change.
+  Site& site = sites_[index];
+  const scenario::GridSetup& grid = site.setup->grid;
   const Time now = engine_.now();
-  for (const auto& p : players_) p->check(now, jobs_left_ > 0);
-  PowerState& s = state_;
-  if (hall_) {
-    s.hall = &*hall_;
-    s.power = hall_->power(weather_);
-    const std::size_t over = hall_->over_rating_count();
-    if (over > 0 && s.over_rating_nodes == 0) ++over_rating_episodes_;
+  for (const auto& p : site.players) p->check(now, jobs_left_ > 0);
+  PowerState& s = site.state;
+  if (site.hall) {
+    s.hall = &*site.hall;
+    s.power = site.hall->power(site.weather);
+    const std::size_t over = site.hall->over_rating_count();
+    if (over > 0 && s.over_rating_nodes == 0) ++site.over_rating_episodes;
     s.over_rating_nodes = over;
-    const std::size_t capped = hall_->capped_racks();
-    if (capped > 0 && s.capped_racks == 0) ++capped_episodes_;
+    const std::size_t capped = site.hall->capped_racks();
+    if (capped > 0 && s.capped_racks == 0) ++site.capped_episodes;
     s.capped_racks = capped;
   } else {
-    s.power = scenario_.facility.power(it_w_);
+    s.power = site.setup->facility.power(site.it_w());
   }
   const double f = s.power.total_w();
-  s.cfe_supply_w = grid_.cfe_share * f + std::accumulate(contract_w_.begin(), contract_w_.end(), 0.0);
+  s.cfe_supply_w = grid.cfe_share * f + std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
   s.hourly_rate_kg_per_s = models::hourly_matched_rate(f, s.cfe_supply_w, s.gross_kg_per_j);
-  switch (grid_.net_basis) {
+  switch (grid.net_basis) {
     case NetBasis::given: s.net_rate_kg_per_s = f * s.net_given_kg_per_j; break;
     case NetBasis::hourly: s.net_rate_kg_per_s = s.hourly_rate_kg_per_s; break;
     case NetBasis::annual:
     case NetBasis::gross: s.net_rate_kg_per_s = f * s.gross_kg_per_j; break;
   }
-  const double idle_net = grid_.net_basis == NetBasis::given ? s.net_given_kg_per_j : s.gross_kg_per_j;
+  const double idle_net = grid.net_basis == NetBasis::given ? s.net_given_kg_per_j : s.gross_kg_per_j;
   s.net_kg_per_j = f > 0.0 ? s.net_rate_kg_per_s / f : idle_net;
-  it_j_.set_rate(now, s.power.it_w);  // as drawn: switches included, rack caps applied
-  facility_j_.set_rate(now, f);
-  gross_kg_.set_rate(now, f * s.gross_kg_per_j);
-  given_kg_.set_rate(now, f * s.net_given_kg_per_j);
-  hourly_kg_.set_rate(now, s.hourly_rate_kg_per_s);
-  marginal_kg_.set_rate(now, f * s.marginal_kg_per_j);
-  supply_j_.set_rate(now, s.cfe_supply_w - grid_.cfe_share * f);  // contracted output only
-  matched_j_.set_rate(now, std::min(f, s.cfe_supply_w));
-  const double per_it = it_w_ > 0.0 ? 1.0 / it_w_ : 0.0;  // jobs share in proportion to their demand
-  per_it_facility_.set_rate(now, f * per_it);
-  per_it_gross_.set_rate(now, f * s.gross_kg_per_j * per_it);
-  per_it_net_.set_rate(now, s.net_rate_kg_per_s * per_it);
-  changed.emit(now, state_);
+  site.it_j.set_rate(now, s.power.it_w);  // as drawn: switches included, rack caps applied
+  site.facility_j.set_rate(now, f);
+  site.gross_kg.set_rate(now, f * s.gross_kg_per_j);
+  site.given_kg.set_rate(now, f * s.net_given_kg_per_j);
+  site.hourly_kg.set_rate(now, s.hourly_rate_kg_per_s);
+  site.marginal_kg.set_rate(now, f * s.marginal_kg_per_j);
+  site.supply_j.set_rate(now, s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
+  site.matched_j.set_rate(now, std::min(f, s.cfe_supply_w));
+  site.cost.set_rate(now, f * site.price / kJPerMWh);
+  const double it = site.it_w();
+  const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
+  site.per_it_facility.set_rate(now, f * per_it);
+  site.per_it_gross.set_rate(now, f * s.gross_kg_per_j * per_it);
+  site.per_it_net.set_rate(now, s.net_rate_kg_per_s * per_it);
+  emit_changed(site);
 }
 
-void Simulation::start_job(std::size_t index) {
-  const scenario::ScheduledJob& job = scenario_.jobs[index];
-  const double it_w = job.run.it_power_w();
-  it_w_ += it_w;
-  const std::size_t placement = hall_ ? hall_->place(job.run.chips, job.run.system_power_per_chip_w) : 0;
-  update();
-  ActiveJob& a = active_[index];
-  a.job = &job;
-  a.it_w = it_w;
-  a.facility_at_start = per_it_facility_.total();
-  a.gross_at_start = per_it_gross_.total();
-  a.net_at_start = per_it_net_.total();
-  a.placement = placement;
-  a.started = engine_.now();
-  if (job.failure_rate_per_s > 0.0) a.failures.emplace(job.failure_rate_per_s, job.seed);
-  run_segment(index);
-}
-
-void Simulation::run_segment(std::size_t index) {
-  ActiveJob& a = active_[index];
-  const Time now = engine_.now();
-  a.segment_start = now;
-  const std::int64_t remaining = a.job->duration_ms - a.progress_ms;
-  a.completion = engine_.schedule_at(now + engine::Duration::from_ms(remaining), [this, index] { end_job(index); });
-  if (a.failures) {
-    const auto until_failure = std::max<std::int64_t>(1, std::llround(a.failures->next_interval_s() * 1000.0));
-    if (until_failure < remaining)
-      a.failure = engine_.schedule_at(now + engine::Duration::from_ms(until_failure), [this, index] { fail_job(index); });
+// One site: its own state. Several: their sum, intensities weighted by facility power.
+void Simulation::emit_changed(const Site& changed_site) {
+  if (!changed.connected()) return;
+  if (sites_.size() == 1) {
+    changed.emit(engine_.now(), changed_site.state);
+    return;
   }
-}
-
-void Simulation::fail_job(std::size_t index) {
-  ActiveJob& a = active_[index];
-  engine_.cancel(a.completion);
-  const std::int64_t progress = a.progress_ms + (engine_.now() - a.segment_start).ms();
-  const auto interval = a.job->checkpoint_interval_ms;
-  const std::int64_t lost = interval > 0 ? progress % interval : progress;
-  a.progress_ms = progress - lost;
-  a.wasted_j += a.it_w * static_cast<double>(lost + a.job->restart_ms) / 1000.0;
-  ++a.restarts;
-  // The job keeps its accelerators and draws its power while it restarts.
-  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(a.job->restart_ms), [this, index] { run_segment(index); });
-}
-
-void Simulation::end_job(std::size_t index) {
-  ActiveJob& a = active_[index];
-  engine_.cancel(a.failure);
-  const scenario::ScheduledJob& job = *a.job;
-  // The last job leaves exactly zero IT power behind, not a rounding residue.
-  it_w_ = --jobs_left_ == 0 ? 0.0 : std::max(0.0, it_w_ - a.it_w);
-  if (hall_) hall_->release(a.placement);
-  update();
-  const double start_s = a.started.seconds();
-  const double duration_s = (engine_.now() - a.started).seconds();
-  analysis::JobRow row;
-  row.name = job.run.name;
-  row.start_s = start_s;
-  row.end_s = start_s + duration_s;
-  row.chips = job.run.chips;
-  row.it_energy_kwh = a.it_w * duration_s / units::kJPerKWh;
-  row.facility_energy_kwh = a.it_w * (per_it_facility_.total() - a.facility_at_start) / units::kJPerKWh;
-  row.co2e_gross_kg = a.it_w * (per_it_gross_.total() - a.gross_at_start);
-  row.co2e_net_kg = a.it_w * (per_it_net_.total() - a.net_at_start);
-  row.restarts = a.restarts;
-  row.delay_s = (a.started - a.arrived).seconds();
-  row.co2e_saved_kg = a.co2e_saved_kg;
-  row.wasted_energy_kwh = a.wasted_j / units::kJPerKWh;
-  row.total_flop = job.run.total_flop;
-  row.mfu = job.run.peak_flop_per_s > 0.0 && job.run.flop_per_s_per_chip > 0.0
-                ? job.run.flop_per_s_per_chip / job.run.peak_flop_per_s
-                : 0.0;
-  embodied_kg_ += job.embodied_kg_per_s * duration_s;
-  capped_jobs_ += job.run.power_capped ? 1 : 0;
-  wasted_j_ += a.wasted_j;
-  if (grid_.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
-  else job_finished.emit(row);
-  if (job.campaign >= 0 && !waiting_[static_cast<std::size_t>(job.campaign)].empty()) {
-    auto& queue = waiting_[static_cast<std::size_t>(job.campaign)];
-    const std::size_t next = queue.back();
-    queue.pop_back();
-    engine_.schedule_at(engine_.now(), [this, next] { start_job(next); });
+  PowerState t;
+  double f = 0.0, gross = 0.0, given = 0.0, marginal = 0.0, idle_gross = 0.0;
+  for (const Site& site : sites_) {
+    const PowerState& s = site.state;
+    const models::FacilityPower& p = s.power;
+    const double fs = p.total_w();
+    t.power.it_w += p.it_w;
+    t.power.delivery_loss_w += p.delivery_loss_w;
+    t.power.cooling_w += p.cooling_w;
+    t.power.other_w += p.other_w;
+    models::FacilityDetail& d = t.power.detail;
+    const models::FacilityDetail& e = p.detail;
+    d.psu_loss_w += e.psu_loss_w;
+    d.pdu_loss_w += e.pdu_loss_w;
+    d.ups_loss_w += e.ups_loss_w;
+    d.transformer_loss_w += e.transformer_loss_w;
+    d.chiller_w += e.chiller_w;
+    d.economiser_w += e.economiser_w;
+    d.fans_w += e.fans_w;
+    d.pumps_w += e.pumps_w;
+    d.tower_w += e.tower_w;
+    d.humidifier_w += e.humidifier_w;
+    d.lighting_w += e.lighting_w;
+    f += fs;
+    gross += fs * s.gross_kg_per_j;
+    given += fs * s.net_given_kg_per_j;
+    marginal += fs * s.marginal_kg_per_j;
+    idle_gross += s.gross_kg_per_j / static_cast<double>(sites_.size());
+    t.cfe_supply_w += s.cfe_supply_w;
+    t.hourly_rate_kg_per_s += s.hourly_rate_kg_per_s;
+    t.net_rate_kg_per_s += s.net_rate_kg_per_s;
+    t.over_rating_nodes += s.over_rating_nodes;
+    t.capped_racks += s.capped_racks;
   }
-  if (jobs_left_ == 0) engine_.stop();
+  t.gross_kg_per_j = f > 0.0 ? gross / f : idle_gross;
+  t.net_given_kg_per_j = f > 0.0 ? given / f : kNaN;
+  t.marginal_kg_per_j = f > 0.0 ? marginal / f : kNaN;
+  t.net_kg_per_j = f > 0.0 ? t.net_rate_kg_per_s / f : t.gross_kg_per_j;
+  total_state_ = t;
+  changed.emit(engine_.now(), total_state_);
 }
 
 // Hourly weather of one calendar year, replayed by whole years for runs outside it.
-void Simulation::apply_weather() {
-  const models::WeatherTrace& w = scenario_.physical->weather;
+void Simulation::apply_weather(std::size_t index) {
+  Site& site = sites_[index];
+  const models::WeatherTrace& w = site.setup->physical->weather;
   const std::int64_t span = w.end_ms() - w.utc_ms.front();
   std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.utc_ms.front()) % span;
   if (offset < 0) offset += span;
-  weather_ = w.values[static_cast<std::size_t>(offset / w.step_ms)];
-  state_.outdoor_temp_c = weather_.dry_bulb_c;
-  state_.outdoor_wet_bulb_c = weather_.wet_bulb_c;
-  update();
-  engine_.schedule_at(engine_.now() + engine::Duration::from_ms(w.step_ms - offset % w.step_ms), [this] { apply_weather(); });
+  site.weather = w.values[static_cast<std::size_t>(offset / w.step_ms)];
+  site.state.outdoor_temp_c = site.weather.dry_bulb_c;
+  site.state.outdoor_wet_bulb_c = site.weather.wet_bulb_c;
+  update(index);
+  engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms - offset % w.step_ms), [this, index] { apply_weather(index); });
 }
 
-double Simulation::annual_factor() const {
-  const double e = facility_j_.total();
+double Simulation::annual_factor(const Site& site) const {
+  const scenario::GridSetup& grid = site.setup->grid;
+  const double e = site.facility_j.total();
   if (e <= 0.0) return 1.0;
-  const double certificates = grid_.certificate_share ? *grid_.certificate_share * e
-                              : grid_.certificates_j  ? *grid_.certificates_j
-                                                      : supply_j_.total();
+  const double certificates = grid.certificate_share ? *grid.certificate_share * e
+                              : grid.certificates_j  ? *grid.certificates_j
+                                                     : site.supply_j.total();
   return models::annual_matched_kg(1.0, e, certificates);
 }
 
+// Closes the job's account at its current power up to now.
+void Simulation::account(Job& job) {
+  const Time now = engine_.now();
+  if (job.site < 0) return;
+  Site& site = sites_[static_cast<std::size_t>(job.site)];
+  site.per_it_facility.advance(now);
+  site.per_it_gross.advance(now);
+  site.per_it_net.advance(now);
+  const double e = job.w * (now - job.last_change).seconds();
+  job.it_j += e;
+  job.phase_j[static_cast<int>(job.phase)] += e;
+  job.facility_j += job.w * (site.per_it_facility.total() - job.mark_facility);
+  job.gross_kg += job.w * (site.per_it_gross.total() - job.mark_gross);
+  job.net_kg += job.w * (site.per_it_net.total() - job.mark_net);
+  job.mark_facility = site.per_it_facility.total();
+  job.mark_gross = site.per_it_gross.total();
+  job.mark_net = site.per_it_net.total();
+  job.last_change = now;
+}
+
+void Simulation::set_power(std::size_t index, double w) {
+  Job& job = jobs_[index];
+  account(job);
+  if (w == job.w) return;
+  const auto s = static_cast<std::size_t>(job.site);
+  Site& site = sites_[s];
+  site.jobs_w = site.running.empty() ? 0.0 : std::max(0.0, site.jobs_w + (w - job.w));
+  job.w = w;
+  if (site.hall) site.hall->set_power(job.placement, w / static_cast<double>(job.spec->allocated_chips()));
+  update(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling
+
+void Simulation::arrive(std::size_t index) {
+  Job& job = jobs_[index];
+  job.arrived = Time::from_ms(job.spec->start_offset_ms);  // a campaign trial released later still arrived with its campaign
+  const int site = place(index);
+  if (site < 0) {
+    ++rejected_;
+    if (rejected_ == 1)
+      warnings_.push_back(fmt::format("job '{}' needs {} accelerators, more than any site's cluster has; it never starts",
+                                      job.spec->run.name, job.spec->allocated_chips()));
+    job.phase = Phase::done;
+    if (--jobs_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
+    return;
+  }
+  job.site = site;
+  const scenario::ScheduledJob& spec = *job.spec;
+  if (carbon_aware_ && !suspend_mode_ && spec.slack_ms > 0) {
+    // Shift: enter the queue at the start of the lowest-forecast window within the slack.
+    const Site& s = sites_[static_cast<std::size_t>(site)];
+    const std::int64_t arrival = engine_.now().ms();
+    const std::int64_t wall = spec.planned_wall_ms();
+    const std::int64_t start = best_start_ms(*s.forecast, arrival, spec.slack_ms, wall);
+    const IntensityForecast truth(s.setup->grid, scenario_.start_ms, 0.0, 0);
+    // The saving as it turns out (true intensities), at the fixed PUE (IT only for a preset
+    // facility, whose PUE is not known in advance).
+    const double pue = s.setup->physical ? 1.0 : s.setup->facility.pue();
+    job.co2e_saved_kg = spec.run.it_power_w() * pue *
+                        (truth.integral(arrival, arrival + wall) - truth.integral(start, start + wall));
+    if (start > arrival) {
+      engine_.schedule_at(Time::from_ms(start), [this, index] { enqueue(index); });
+      return;
+    }
+  }
+  enqueue(index);
+}
+
+// A fixed site (the job's, else the first that could ever hold it), or the best by the objective.
+int Simulation::place(std::size_t index) {
+  const Job& job = jobs_[index];
+  const scenario::ScheduledJob& spec = *job.spec;
+  const auto can_hold = [&](const Site& s) { return !s.limited() || spec.allocated_chips() <= s.setup->capacity_chips; };
+  if (spec.site >= 0) return can_hold(sites_[static_cast<std::size_t>(spec.site)]) ? spec.site : -1;
+  if (!spatial_) {
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      if (can_hold(sites_[i])) return static_cast<int>(i);
+    return -1;
+  }
+  // Spatial: forecast CO2e, electricity cost and latency of running here, each divided by its
+  // mean over the candidate sites, weighted.
+  const std::int64_t now = engine_.now().ms();
+  const std::int64_t wall = spec.planned_wall_ms();
+  const double it_w = spec.run.it_power_w();
+  struct Candidate {
+    int site;
+    double co2e, cost, latency;
+  };
+  std::vector<Candidate> c;
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    const Site& s = sites_[i];
+    if (!can_hold(s)) continue;
+    const double pue = s.setup->physical ? 1.0 : s.setup->facility.pue();
+    const double energy_j = it_w * pue * static_cast<double>(wall) / 1000.0;
+    c.push_back({static_cast<int>(i), it_w * pue * s.forecast->integral(now, now + wall), energy_j / kJPerMWh * s.price,
+                 s.setup->latency_s});
+  }
+  if (c.empty()) return -1;
+  const scenario::SchedulerSetup& w = scenario_.scheduler;
+  const auto mean = [&](double Candidate::*m) {
+    double sum = 0.0;
+    for (const Candidate& x : c) sum += std::abs(x.*m);
+    return sum > 0.0 ? sum / static_cast<double>(c.size()) : 1.0;
+  };
+  const double mc = mean(&Candidate::co2e), mp = mean(&Candidate::cost), ml = mean(&Candidate::latency);
+  int best = c.front().site;
+  double best_score = std::numeric_limits<double>::infinity();
+  for (const Candidate& x : c) {
+    const double score = w.weight_co2e * x.co2e / mc + w.weight_price * x.cost / mp + w.weight_latency * x.latency / ml;
+    if (score < best_score) {  // ties: the first site listed
+      best_score = score;
+      best = x.site;
+    }
+  }
+  return best;
+}
+
+void Simulation::enqueue(std::size_t index) {
+  const auto s = static_cast<std::size_t>(jobs_[index].site);
+  sites_[s].queue.push_back(index);
+  dispatch(s);
+}
+
+bool Simulation::fits(const Site& site, const Job& job) const {
+  return !site.limited() || job.spec->allocated_chips() <= site.free_chips;
+}
+
+void Simulation::dispatch(std::size_t s) {
+  Site& site = sites_[s];
+  while (!site.queue.empty() && fits(site, jobs_[site.queue.front()])) {
+    const std::size_t next = site.queue.front();
+    site.queue.pop_front();
+    start(next);
+  }
+  if (policy_ == Policy::backfill && site.queue.size() > 1) backfill(site);
+}
+
+// EASY backfilling: reserve the head's start at the earliest planned time enough accelerators
+// are free; a later job may start now if it fits and ends by then, or uses only the
+// accelerators the head will not need.
+void Simulation::backfill(Site& site) {
+  const Job& head = jobs_[site.queue.front()];
+  std::vector<std::pair<std::int64_t, std::int64_t>> ends;  // planned end, chips released
+  ends.reserve(site.running.size());
+  for (const std::size_t r : site.running) ends.emplace_back(jobs_[r].planned_end_ms, jobs_[r].spec->allocated_chips());
+  std::sort(ends.begin(), ends.end());
+  std::int64_t free_then = site.free_chips;
+  std::int64_t shadow = std::numeric_limits<std::int64_t>::max();
+  for (const auto& [end, chips] : ends) {
+    free_then += chips;
+    if (free_then >= head.spec->allocated_chips()) {
+      shadow = end;
+      break;
+    }
+  }
+  std::int64_t extra = free_then - head.spec->allocated_chips();
+  const std::int64_t now = engine_.now().ms();
+  for (auto it = std::next(site.queue.begin()); it != site.queue.end() && site.free_chips > 0;) {
+    const Job& j = jobs_[*it];
+    const std::int64_t chips = j.spec->allocated_chips();
+    const bool before_shadow = now + j.spec->planned_wall_ms() <= shadow;
+    if (chips <= site.free_chips && (before_shadow || chips <= extra)) {
+      if (!before_shadow) extra -= chips;
+      const std::size_t index = *it;
+      it = site.queue.erase(it);
+      start(index);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Simulation::start(std::size_t index) {
+  Job& job = jobs_[index];
+  const scenario::ScheduledJob& spec = *job.spec;
+  const auto s = static_cast<std::size_t>(job.site);
+  Site& site = sites_[s];
+  if (site.limited()) site.free_chips -= spec.allocated_chips();
+  job.started = engine_.now();
+  job.last_change = job.started;
+  job.planned_end_ms = job.started.ms() + spec.planned_wall_ms();
+  job.running_pos = site.running.size();
+  site.running.push_back(index);
+  ++site.jobs_run;
+  ++started_;
+  wait_s_ += (job.started - job.arrived).seconds();
+  job.next_checkpoint_ms = spec.checkpoint_interval_ms > 0 ? spec.checkpoint_interval_ms : spec.duration_ms;
+  job.next_eval_ms = spec.eval_every_ms > 0 ? spec.eval_every_ms : spec.duration_ms;
+  if (spec.failure_rate_per_s > 0.0) job.failures.emplace(spec.failure_rate_per_s, spec.seed);
+  // Its accelerators leave the idle pool (free_chips): their power becomes the job's.
+  const double w0 = phase_w(job, spec.startup_ms > 0 ? Phase::startup : Phase::train);
+  site.jobs_w += w0;
+  job.w = w0;
+  if (site.hall) job.placement = site.hall->place(spec.allocated_chips(), w0 / static_cast<double>(spec.allocated_chips()));
+  update(s);
+  job.mark_facility = site.per_it_facility.total();
+  job.mark_gross = site.per_it_gross.total();
+  job.mark_net = site.per_it_net.total();
+  arm_failure(index);
+  if (spec.startup_ms > 0) begin(index, Phase::startup, spec.startup_ms);
+  else proceed(index);
+  if (suspend_mode_ && spec.slack_ms > 0) {
+    plans_[index] = suspend_plan(job);
+    follow_plan(index);
+  }
+}
+
+// Suspend mode: the cleanest hours (by forecast) of the window from now to the job's deadline
+// (arrival + planned wall time + slack), enough of them to hold its planned wall time, in time
+// order and merged where adjacent.
+std::vector<std::pair<std::int64_t, std::int64_t>> Simulation::suspend_plan(const Job& job) const {
+  const Site& site = sites_[static_cast<std::size_t>(job.site)];
+  const std::int64_t from = engine_.now().ms();
+  const std::int64_t wall = job.spec->planned_wall_ms();
+  const std::int64_t deadline = job.arrived.ms() + wall + job.spec->slack_ms;
+  if (deadline - from <= wall) return {{from, std::numeric_limits<std::int64_t>::max()}};
+  struct Slot {
+    std::int64_t from, to;
+    double mean;
+  };
+  std::vector<Slot> slots;
+  const std::int64_t utc0 = scenario_.start_ms;
+  for (std::int64_t t = from; t < deadline;) {
+    const std::int64_t utc = utc0 + t;
+    std::int64_t next_hour = (utc / kHourMs + 1) * kHourMs - utc0;
+    if (utc % kHourMs < 0) next_hour = ((utc - kHourMs + 1) / kHourMs + 1) * kHourMs - utc0;
+    const std::int64_t to = std::min(next_hour, deadline);
+    slots.push_back({t, to, site.forecast->integral(t, to) / (static_cast<double>(to - t) / 1000.0)});
+    t = to;
+  }
+  std::stable_sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.mean < b.mean; });
+  std::vector<Slot> chosen;
+  std::int64_t held = 0;
+  for (const Slot& s : slots) {
+    if (held >= wall) break;
+    chosen.push_back(s);
+    held += s.to - s.from;
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const Slot& a, const Slot& b) { return a.from < b.from; });
+  std::vector<std::pair<std::int64_t, std::int64_t>> plan;
+  for (const Slot& s : chosen) {
+    if (!plan.empty() && plan.back().second == s.from) plan.back().second = s.to;
+    else plan.emplace_back(s.from, s.to);
+  }
+  plan.back().second = std::numeric_limits<std::int64_t>::max();  // after the last window it runs to the end
+  return plan;
+}
+
+// Moves the job along its plan: suspended before a window, running inside one.
+void Simulation::follow_plan(std::size_t index) {
+  Job& job = jobs_[index];
+  if (job.phase == Phase::done) return;
+  const auto& plan = plans_[index];
+  const std::int64_t now = engine_.now().ms();
+  while (job.plan_index < plan.size() && plan[job.plan_index].second <= now) ++job.plan_index;
+  if (job.plan_index >= plan.size()) return;
+  const auto [from, to] = plan[job.plan_index];
+  if (now < from) {
+    suspend(index);
+    job.plan_event = engine_.schedule_at(Time::from_ms(from), [this, index] { follow_plan(index); });
+  } else {
+    resume(index);
+    if (to != std::numeric_limits<std::int64_t>::max())
+      job.plan_event = engine_.schedule_at(Time::from_ms(to), [this, index] { follow_plan(index); });
+  }
+}
+
+void Simulation::suspend(std::size_t index) {
+  Job& job = jobs_[index];
+  if (job.phase == Phase::suspended || job.phase == Phase::done) return;
+  const Time now = engine_.now();
+  if (job.phase == Phase::train) job.progress_ms += (now - job.phase_start).ms();
+  job.phase_left_ms = std::max<std::int64_t>(0, job.phase_left_ms - (now - job.phase_start).ms());
+  engine_.cancel(job.next);
+  engine_.cancel(job.failure);
+  account(job);
+  job.paused_phase = job.phase;
+  job.phase = Phase::suspended;
+  job.suspended_at = now;
+  set_power(index, job.spec->idle_w_per_chip * static_cast<double>(job.spec->allocated_chips()));
+}
+
+void Simulation::resume(std::size_t index) {
+  Job& job = jobs_[index];
+  if (job.phase != Phase::suspended) return;
+  account(job);
+  job.suspended_s += (engine_.now() - job.suspended_at).seconds();
+  const Phase p = job.paused_phase;
+  job.phase = p;  // so begin() charges the right power
+  arm_failure(index);
+  if (p == Phase::train) proceed(index);
+  else begin(index, p, job.phase_left_ms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A running job's phases
+
+double Simulation::phase_w(const Job& job, Phase phase) const {
+  const scenario::ScheduledJob& s = *job.spec;
+  const auto chips = static_cast<double>(s.run.chips);
+  const double spares = static_cast<double>(s.spares) * s.idle_w_per_chip;
+  switch (phase) {
+    case Phase::startup:
+    case Phase::restart: return chips * s.startup_w_per_chip + spares;
+    case Phase::checkpoint: return chips * s.checkpoint_w_per_chip + spares;
+    case Phase::eval: return chips * s.eval_w_per_chip + spares;
+    case Phase::suspended: return (chips + static_cast<double>(s.spares)) * s.idle_w_per_chip;
+    default: return chips * s.run.system_power_per_chip_w + spares;
+  }
+}
+
+void Simulation::begin(std::size_t index, Phase phase, std::int64_t duration_ms) {
+  Job& job = jobs_[index];
+  account(job);
+  job.phase = phase;
+  job.phase_start = engine_.now();
+  job.phase_left_ms = duration_ms;
+  set_power(index, phase_w(job, phase));
+  job.next = engine_.schedule_at(engine_.now() + Duration::from_ms(duration_ms), [this, index] { phase_end(index); });
+}
+
+// After a phase: the next checkpoint or evaluation if one is due, else training up to the next
+// boundary, else the end.
+void Simulation::proceed(std::size_t index) {
+  Job& job = jobs_[index];
+  const scenario::ScheduledJob& s = *job.spec;
+  if (job.progress_ms >= s.duration_ms) {
+    finish(index, true);
+    return;
+  }
+  if (s.checkpoint_interval_ms > 0 && job.progress_ms == job.next_checkpoint_ms) {
+    if (s.checkpoint_ms > 0) {
+      begin(index, Phase::checkpoint, s.checkpoint_ms);
+      return;
+    }
+    account(job);  // an instantaneous checkpoint
+    job.saved_ms = job.progress_ms;
+    job.energy_at_saved = job.it_j;
+    job.next_checkpoint_ms += s.checkpoint_interval_ms;
+    ++job.checkpoints;
+  }
+  if (s.eval_every_ms > 0 && job.progress_ms == job.next_eval_ms) {
+    job.next_eval_ms += s.eval_every_ms;
+    if (s.eval_ms > 0) {
+      begin(index, Phase::eval, s.eval_ms);
+      return;
+    }
+  }
+  std::int64_t until = s.duration_ms;
+  if (s.checkpoint_interval_ms > 0) until = std::min(until, job.next_checkpoint_ms);
+  if (s.eval_every_ms > 0) until = std::min(until, job.next_eval_ms);
+  begin(index, Phase::train, until - job.progress_ms);
+}
+
+void Simulation::phase_end(std::size_t index) {
+  Job& job = jobs_[index];
+  const scenario::ScheduledJob& s = *job.spec;
+  switch (job.phase) {
+    case Phase::train: job.progress_ms += (engine_.now() - job.phase_start).ms(); break;
+    case Phase::checkpoint:
+      account(job);
+      job.saved_ms = job.progress_ms;
+      job.energy_at_saved = job.it_j;
+      job.next_checkpoint_ms += s.checkpoint_interval_ms;
+      ++job.checkpoints;
+      break;
+    case Phase::restart:
+      account(job);
+      job.wasted_j += job.it_j - job.energy_at_saved;
+      job.energy_at_saved = job.it_j;
+      arm_failure(index);
+      break;
+    default: break;
+  }
+  proceed(index);
+}
+
+void Simulation::arm_failure(std::size_t index) {
+  Job& job = jobs_[index];
+  if (!job.failures) return;
+  engine_.cancel(job.failure);
+  const auto until = std::max<std::int64_t>(1, std::llround(job.failures->next_interval_s() * 1000.0));
+  job.failure = engine_.schedule_at(engine_.now() + Duration::from_ms(until), [this, index] { fail(index); });
+}
+
+// A failure loses the work since the last checkpoint and everything drawn since; the job keeps
+// its accelerators and restarts (plus the repair time when it has no spares).
+void Simulation::fail(std::size_t index) {
+  Job& job = jobs_[index];
+  const scenario::ScheduledJob& s = *job.spec;
+  engine_.cancel(job.next);
+  if (job.phase == Phase::train) job.progress_ms += (engine_.now() - job.phase_start).ms();
+  account(job);
+  job.wasted_j += job.it_j - job.energy_at_saved;
+  job.energy_at_saved = job.it_j;
+  job.progress_ms = job.saved_ms;
+  job.next_checkpoint_ms = s.checkpoint_interval_ms > 0 ? job.saved_ms + s.checkpoint_interval_ms : s.duration_ms;
+  if (s.eval_every_ms > 0) job.next_eval_ms = (job.saved_ms / s.eval_every_ms + 1) * s.eval_every_ms;
+  ++job.restarts;
+  begin(index, Phase::restart, s.restart_ms + (s.spares > 0 ? 0 : s.repair_ms));
+}
+
+analysis::JobRow Simulation::row_of(const Job& job, bool completed) {
+  const scenario::ScheduledJob& spec = *job.spec;
+  analysis::JobRow row;
+  row.name = spec.run.name;
+  row.site = sites_[static_cast<std::size_t>(job.site)].setup->name;
+  row.start_s = job.started.seconds();
+  row.end_s = engine_.now().seconds();
+  row.chips = spec.run.chips;
+  row.it_energy_kwh = job.it_j / units::kJPerKWh;
+  row.facility_energy_kwh = job.facility_j / units::kJPerKWh;
+  row.co2e_gross_kg = job.gross_kg;
+  row.co2e_net_kg = job.net_kg;
+  row.restarts = job.restarts;
+  row.delay_s = (job.started - job.arrived).seconds();
+  row.co2e_saved_kg = job.co2e_saved_kg;
+  row.wasted_energy_kwh = job.wasted_j / units::kJPerKWh;
+  row.total_flop = spec.run.total_flop;
+  row.mfu = spec.run.peak_flop_per_s > 0.0 && spec.run.flop_per_s_per_chip > 0.0
+                ? spec.run.flop_per_s_per_chip / spec.run.peak_flop_per_s
+                : 0.0;
+  row.completed = completed ? 1 : 0;
+  row.checkpoints = job.checkpoints;
+  row.startup_energy_kwh = job.phase_j[static_cast<int>(Phase::startup)] / units::kJPerKWh;
+  row.checkpoint_energy_kwh = job.phase_j[static_cast<int>(Phase::checkpoint)] / units::kJPerKWh;
+  row.eval_energy_kwh = job.phase_j[static_cast<int>(Phase::eval)] / units::kJPerKWh;
+  row.suspended_s = job.suspended_s;
+  return row;
+}
+
+void Simulation::finish(std::size_t index, bool completed) {
+  Job& job = jobs_[index];
+  const scenario::ScheduledJob& spec = *job.spec;
+  engine_.cancel(job.next);
+  engine_.cancel(job.failure);
+  engine_.cancel(job.plan_event);
+  if (job.phase == Phase::suspended) job.suspended_s += (engine_.now() - job.suspended_at).seconds();
+  account(job);
+  const auto s = static_cast<std::size_t>(job.site);
+  Site& site = sites_[s];
+  site.running[job.running_pos] = site.running.back();
+  jobs_[site.running.back()].running_pos = job.running_pos;
+  site.running.pop_back();
+  // The last job leaves exactly zero job power behind, not a rounding residue.
+  site.jobs_w = site.running.empty() ? 0.0 : std::max(0.0, site.jobs_w - job.w);
+  if (site.limited()) site.free_chips += spec.allocated_chips();
+  if (site.hall) site.hall->release(job.placement);
+  job.w = 0.0;
+  job.phase = Phase::done;
+  job.end_s = engine_.now().seconds();
+  const bool last = --jobs_left_ == 0;
+  update(s);
+  analysis::JobRow row = row_of(job, completed);
+  embodied_kg_ += spec.embodied_kg_per_s * (engine_.now() - job.started).seconds();
+  capped_jobs_ += spec.run.power_capped ? 1 : 0;
+  wasted_j_ += job.wasted_j;
+  ++(completed ? completed_ : cut_);
+  if (sites_.size() == 1 && site.setup->grid.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
+  else job_finished.emit(row);
+  if (!completed) return;  // cut at the horizon: nothing more starts
+  if (spec.campaign >= 0 && !waiting_[static_cast<std::size_t>(spec.campaign)].empty()) {
+    auto& queue = waiting_[static_cast<std::size_t>(spec.campaign)];
+    const std::size_t next = queue.back();
+    queue.pop_back();
+    engine_.schedule_at(engine_.now(), [this, next] { arrive(next); });
+  }
+  dispatch(s);
+  if (last && !scenario_.horizon_ms) engine_.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+
 analysis::Summary Simulation::run() {
-  const models::IntensityStep& first = grid_.steps.steps().front();
-  state_.gross_kg_per_j = first.gross_kg_per_j;
-  state_.net_given_kg_per_j = grid_.has_net_given ? first.net_kg_per_j : kNaN;
-  for (std::size_t i = 0; i < grid_.contracts.size(); ++i)
-    contract_w_[i] = grid_.contracts[i].capacity_w * grid_.contracts[i].capacity_factor;
-
-  // Exogenous series, each scheduling its own next change.
-  std::vector<engine::Dated<models::IntensityStep>> steps;
-  for (std::size_t i = 1; i < grid_.steps.steps().size(); ++i) {
-    const models::IntensityStep& s = grid_.steps.steps()[i];
-    steps.push_back({Time::from_ms(std::llround(s.from_s * 1000.0)), s});
-  }
-  const bool gross_from_steps = !grid_.trace.has_value();
-  engine::ProfilePlayer<models::IntensityStep> step_player(engine_, std::move(steps), [this, gross_from_steps](const models::IntensityStep& s) {
-    if (gross_from_steps) state_.gross_kg_per_j = s.gross_kg_per_j;
-    if (grid_.has_net_given) state_.net_given_kg_per_j = s.net_kg_per_j;
-    update();
-  });
   const std::int64_t t0 = scenario_.start_ms;
-  if (grid_.trace)
-    players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.trace, t0, grid_.trace_origin, [this](const auto& s) {
-      state_.gross_kg_per_j = s.value;
-      update();
-    }));
-  if (grid_.marginal)
-    players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.marginal, t0, grid_.marginal_origin, [this](const auto& s) {
-      state_.marginal_kg_per_j = s.value;
-      update();
-    }));
-  for (std::size_t i = 0; i < grid_.contracts.size(); ++i)
-    if (grid_.contracts[i].profile)
-      players_.push_back(std::make_unique<SeriesPlayer>(engine_, *grid_.contracts[i].profile, t0,
-                                                        grid_.contracts[i].profile->trace().description,
-                                                        [this, i](const auto& s) {
-                                                          contract_w_[i] = grid_.contracts[i].capacity_w * s.value;
-                                                          update();
-                                                        }));
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    Site& site = sites_[i];
+    const scenario::GridSetup& grid = site.setup->grid;
+    const models::IntensityStep& first = grid.steps.steps().front();
+    site.state.gross_kg_per_j = first.gross_kg_per_j;
+    site.state.net_given_kg_per_j = grid.has_net_given ? first.net_kg_per_j : kNaN;
+    for (std::size_t c = 0; c < grid.contracts.size(); ++c)
+      site.contract_w[c] = grid.contracts[c].capacity_w * grid.contracts[c].capacity_factor;
 
-  if (hall_) {
-    const models::WeatherTrace& w = scenario_.physical->weather;
-    weather_ = w.values.front();
+    // Exogenous series, each scheduling its own next change.
+    std::vector<engine::Dated<models::IntensityStep>> steps;
+    for (std::size_t k = 1; k < grid.steps.steps().size(); ++k) {
+      const models::IntensityStep& s = grid.steps.steps()[k];
+      steps.push_back({Time::from_ms(std::llround(s.from_s * 1000.0)), s});
+    }
+    const bool gross_from_steps = !grid.trace.has_value();
+    site.step_player = std::make_unique<engine::ProfilePlayer<models::IntensityStep>>(
+        engine_, std::move(steps), [this, i, gross_from_steps](const models::IntensityStep& s) {
+          Site& here = sites_[i];
+          if (gross_from_steps) here.state.gross_kg_per_j = s.gross_kg_per_j;
+          if (here.setup->grid.has_net_given) here.state.net_given_kg_per_j = s.net_kg_per_j;
+          update(i);
+        });
+    if (grid.trace)
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.trace, t0, grid.trace_origin, [this, i](const auto& s) {
+        sites_[i].state.gross_kg_per_j = s.value;
+        update(i);
+      }));
+    if (grid.marginal)
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.marginal, t0, grid.marginal_origin, [this, i](const auto& s) {
+        sites_[i].state.marginal_kg_per_j = s.value;
+        update(i);
+      }));
+    for (std::size_t c = 0; c < grid.contracts.size(); ++c)
+      if (grid.contracts[c].profile)
+        site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.contracts[c].profile, t0,
+                                                              grid.contracts[c].profile->trace().description,
+                                                              [this, i, c](const auto& s) {
+                                                                Site& here = sites_[i];
+                                                                here.contract_w[c] = here.setup->grid.contracts[c].capacity_w * s.value;
+                                                                update(i);
+                                                              }));
+    if (site.setup->price)
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *site.setup->price, t0, "price trace", [this, i](const auto& s) {
+        sites_[i].price = s.value;
+        update(i);
+      }));
+    if (carbon_aware_ || spatial_)
+      site.forecast = std::make_unique<IntensityForecast>(
+          grid, t0, options_.baseline ? 0.0 : scenario_.scheduler.forecast_error,
+          static_cast<std::uint64_t>(scenario_.seed) ^ (0xF0CA57ull + 0x9E3779B97F4A7C15ull * i));
+    if (site.hall) site.weather = site.setup->physical->weather.values.front();
   }
-  update();
-  if (hall_) apply_weather();
-  step_player.start();
-  for (auto& p : players_) p->start();
-  const IntensityForecast truth(grid_, scenario_.start_ms, 0.0, 0);
-  const IntensityForecast forecast(grid_, scenario_.start_ms, scenario_.forecast_error,
-                                   static_cast<std::uint64_t>(scenario_.seed) ^ 0xF0CA57ull);
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    update(i);
+    if (sites_[i].hall) apply_weather(i);
+    sites_[i].step_player->start();
+    for (auto& p : sites_[i].players) p->start();
+  }
+
+  // Arrivals. A campaign's trials beyond its concurrency wait for a running one to end.
   waiting_.assign(scenario_.campaign_concurrency.size(), {});
   std::vector<int> launched(scenario_.campaign_concurrency.size(), 0);
   for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
     const scenario::ScheduledJob& job = scenario_.jobs[i];
-    std::int64_t start = job.start_offset_ms;
-    active_[i].arrived = Time::from_ms(start);
     if (job.campaign >= 0) {
-      // A campaign's trials beyond its concurrency wait for a running one to end.
       const auto c = static_cast<std::size_t>(job.campaign);
       if (launched[c]++ >= scenario_.campaign_concurrency[c]) {
         waiting_[c].insert(waiting_[c].begin(), i);
         continue;
       }
-    } else if (scenario_.carbon_aware && job.slack_ms > 0) {
-      start = best_start_ms(forecast, job.start_offset_ms, job.slack_ms, job.duration_ms);
-      // The saving as it turns out (true intensities), at the facility's fixed PUE (IT only for a
-      // preset facility, whose PUE is not known in advance).
-      const double pue = scenario_.physical ? 1.0 : scenario_.facility.pue();
-      active_[i].co2e_saved_kg =
-          job.run.it_power_w() * pue *
-          (truth.integral(job.start_offset_ms, job.start_offset_ms + job.duration_ms) -
-           truth.integral(start, start + job.duration_ms));
     }
-    engine_.schedule_at(Time::from_ms(start), [this, i] { start_job(i); });
+    engine_.schedule_at(Time::from_ms(job.start_offset_ms), [this, i] { arrive(i); });
   }
+  if (scenario_.horizon_ms) engine_.schedule_at(Time::from_ms(*scenario_.horizon_ms), [this] { engine_.stop(); });
+  else if (jobs_left_ == 0) engine_.stop();
   engine_.run();
 
+  // Jobs still running at the horizon count up to it.
   const Time end = engine_.now();
-  for (engine::Integral* i : {&it_j_, &facility_j_, &gross_kg_, &given_kg_, &hourly_kg_, &marginal_kg_, &supply_j_, &matched_j_})
-    i->advance(end);
-  for (const auto& p : players_)
-    if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
+  for (std::size_t i = 0; i < jobs_.size(); ++i)
+    if (jobs_[i].phase != Phase::waiting && jobs_[i].phase != Phase::done) finish(i, false);
 
-  const double factor = grid_.net_basis == NetBasis::annual ? annual_factor() : 1.0;
-  constexpr double kJPerMWh = units::kJPerKWh * 1e3;
   analysis::Summary s;
-  s.it_energy_mwh = it_j_.total() / kJPerMWh;
-  s.facility_energy_mwh = facility_j_.total() / kJPerMWh;
-  s.pue = it_j_.total() > 0.0 ? facility_j_.total() / it_j_.total() : 0.0;
-  s.co2e_gross_t = gross_kg_.total() / 1e3;
-  s.co2e_net_given_t = grid_.has_net_given ? given_kg_.total() / 1e3 : kNaN;
-  s.co2e_hourly_t = grid_.has_hourly ? hourly_kg_.total() / 1e3 : kNaN;
-  s.co2e_annual_t = grid_.has_annual ? gross_kg_.total() * annual_factor() / 1e3 : kNaN;
-  s.co2e_marginal_t = grid_.marginal ? marginal_kg_.total() / 1e3 : kNaN;
-  switch (grid_.net_basis) {
-    case NetBasis::given: s.co2e_net_t = s.co2e_net_given_t; break;
-    case NetBasis::hourly: s.co2e_net_t = s.co2e_hourly_t; break;
-    case NetBasis::annual: s.co2e_net_t = s.co2e_annual_t; break;
-    case NetBasis::gross: s.co2e_net_t = s.co2e_gross_t; break;
+  double it = 0.0, facility = 0.0, gross = 0.0, given = 0.0, hourly = 0.0, annual = 0.0, marginal = 0.0, net = 0.0;
+  double supply = 0.0, matched = 0.0, cost = 0.0;
+  bool all_given = true, all_hourly = true, all_annual = true, all_marginal = true;
+  double factor = 1.0;
+  for (Site& site : sites_) {
+    for (engine::Integral* i : {&site.it_j, &site.facility_j, &site.gross_kg, &site.given_kg, &site.hourly_kg,
+                                &site.marginal_kg, &site.supply_j, &site.matched_j, &site.cost})
+      i->advance(end);
+    for (const auto& p : site.players)
+      if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
+    const scenario::GridSetup& grid = site.setup->grid;
+    const double site_annual = grid.has_annual ? site.gross_kg.total() * annual_factor(site) : kNaN;
+    double site_net = 0.0;
+    switch (grid.net_basis) {
+      case NetBasis::given: site_net = site.given_kg.total(); break;
+      case NetBasis::hourly: site_net = site.hourly_kg.total(); break;
+      case NetBasis::annual: site_net = site_annual; break;
+      case NetBasis::gross: site_net = site.gross_kg.total(); break;
+    }
+    if (grid.net_basis == NetBasis::annual) factor = annual_factor(site);
+    it += site.it_j.total();
+    facility += site.facility_j.total();
+    gross += site.gross_kg.total();
+    given += site.given_kg.total();
+    hourly += site.hourly_kg.total();
+    annual += site_annual;
+    marginal += site.marginal_kg.total();
+    net += site_net;
+    supply += site.supply_j.total();
+    matched += site.matched_j.total();
+    cost += site.cost.total();
+    all_given = all_given && grid.has_net_given;
+    all_hourly = all_hourly && grid.has_hourly;
+    all_annual = all_annual && grid.has_annual;
+    all_marginal = all_marginal && grid.marginal.has_value();
+    analysis::SiteSummary ss;
+    ss.name = site.setup->name;
+    ss.it_energy_mwh = site.it_j.total() / kJPerMWh;
+    ss.facility_energy_mwh = site.facility_j.total() / kJPerMWh;
+    ss.pue = site.it_j.total() > 0.0 ? site.facility_j.total() / site.it_j.total() : 0.0;
+    ss.co2e_gross_t = site.gross_kg.total() / 1e3;
+    ss.co2e_net_t = site_net / 1e3;
+    ss.electricity_cost = site.cost.total();
+    ss.jobs = static_cast<double>(site.jobs_run);
+    s.sites.push_back(std::move(ss));
+    s.over_rating_episodes += site.over_rating_episodes;
+    s.capped_rack_episodes += site.capped_episodes;
   }
-  s.cfe_supply_mwh = supply_j_.total() / kJPerMWh;
-  s.cfe_matched_share = facility_j_.total() > 0.0 ? matched_j_.total() / facility_j_.total() : 0.0;
+  s.it_energy_mwh = it / kJPerMWh;
+  s.facility_energy_mwh = facility / kJPerMWh;
+  s.pue = it > 0.0 ? facility / it : 0.0;
+  s.co2e_gross_t = gross / 1e3;
+  s.co2e_net_given_t = all_given ? given / 1e3 : kNaN;
+  s.co2e_hourly_t = all_hourly ? hourly / 1e3 : kNaN;
+  s.co2e_annual_t = all_annual ? annual / 1e3 : kNaN;
+  s.co2e_marginal_t = all_marginal ? marginal / 1e3 : kNaN;
+  s.co2e_net_t = net / 1e3;
+  s.cfe_supply_mwh = supply / kJPerMWh;
+  s.cfe_matched_share = facility > 0.0 ? matched / facility : 0.0;
   s.makespan_h = end.seconds() / 3600.0;
   s.embodied_co2e_t = embodied_kg_ / 1e3;
   s.wasted_energy_mwh = wasted_j_ / kJPerMWh;
-  s.over_rating_episodes = over_rating_episodes_;
-  s.capped_rack_episodes = capped_episodes_;
   s.capped_jobs = capped_jobs_;
-  s.net_basis = grid_.net_basis == NetBasis::given    ? "given"
-                : grid_.net_basis == NetBasis::hourly ? "hourly"
-                : grid_.net_basis == NetBasis::annual ? "annual"
-                                                      : "gross";
+  s.electricity_cost = cost;
+  s.mean_wait_h = started_ > 0 ? wait_s_ / static_cast<double>(started_) / 3600.0 : 0.0;
+  s.jobs_completed = static_cast<double>(completed_);
+  s.jobs_cut = static_cast<double>(cut_);
+  s.jobs_not_started = static_cast<double>(static_cast<std::int64_t>(jobs_.size()) - completed_ - cut_);
+  const NetBasis basis = sites_.front().setup->grid.net_basis;
+  bool same_basis = true;
+  for (const Site& site : sites_) same_basis = same_basis && site.setup->grid.net_basis == basis;
+  s.net_basis = !same_basis                 ? "mixed"
+                : basis == NetBasis::given  ? "given"
+                : basis == NetBasis::hourly ? "hourly"
+                : basis == NetBasis::annual ? "annual"
+                                            : "gross";
   for (analysis::JobRow& row : held_rows_) {
     row.co2e_net_kg *= factor;
     job_finished.emit(row);

@@ -1,18 +1,33 @@
 #pragma once
 // The datacentre simulation: drives the scenario's models over simulated time on the engine.
 //
-// Events: job start, job end, and a change of any exogenous series (grid intensity steps or
-// trace, marginal signal, contracted carbon-free supply). At each, every integral (IT power,
-// facility power, and facility power x intensity under each accounting basis) is brought up to
-// date *before* the state changes, then the new state is published on `changed`. Between events
-// everything is constant, so the totals are exact sums of power x intensity x dt.
+// Sites. Each site has its own facility (fixed PUE, or a hall with power tree and cooling in its
+// weather), its own grid series and, optionally, a cluster: a fixed number of accelerators that
+// jobs are scheduled onto and that draw idle power while no job holds them.
 //
-// Per-job facility energy and emissions are attributed in proportion to the job's share of IT
-// power. Because a job's IT power is constant while it runs, its share is P_job x (R(end) -
-// R(start)), where R is the running integral of (facility power or emission rate) / IT power:
-// O(1) per job event however many jobs run at once.
+// Events: job arrival, start, phase ends (start-up, training segments, checkpoints,
+// evaluations, restarts), failures, carbon-aware suspension and resumption, and every change of
+// an exogenous series (grid intensity, marginal signal, carbon-free supply, price, weather). At
+// each, the site's integrals (IT power, facility power, and facility power x intensity under each
+// accounting basis) are brought up to date *before* its state changes; between events everything
+// is constant, so the totals are exact sums of power x intensity x dt.
+//
+// Per-job facility energy and emissions are attributed in proportion to the job's share of its
+// site's IT power. While a job's power is constant its share is P_job x (R(t1) - R(t0)), where R
+// is the running integral of (facility power or emission rate) / IT power; a job closes that
+// account at every change of its own power (a phase change), so the cost is O(1) per job event
+// however many jobs run at once.
+//
+// Scheduling. Each site has one queue. fifo: head of line; a job that does not fit blocks those
+// behind it. backfill (EASY): while the head waits, a later job may start if it fits now and
+// either ends, by its planned wall time, before the head's reserved start or uses only
+// accelerators the head will not need. carbon_aware: a job with slack enters the queue at the
+// start of its lowest-forecast window (shift), or holds its accelerators and pauses outside the
+// cleanest hours of its window (suspend). Spatial placement picks a job's site at arrival by a
+// weighted objective of forecast CO2e, electricity cost and latency.
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -25,16 +40,20 @@
 #include "models/workload/Failures.hpp"
 #include "sim/engine/Engine.hpp"
 #include "sim/engine/Integral.hpp"
+#include "sim/engine/Profile.hpp"
 #include "sim/engine/Signal.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace dcsim::sim {
 
 class SeriesPlayer;
+class IntensityForecast;
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// What the facility draws and what its electricity emits, constant until the next change.
+/// What a facility draws and what its electricity emits, constant until the next change. For a
+/// multi-site scenario the `changed` signal carries the sum over sites (intensities weighted by
+/// facility power).
 struct PowerState {
   models::FacilityPower power;
   double gross_kg_per_j = 0.0;         ///< location-based grid intensity
@@ -51,15 +70,20 @@ struct PowerState {
   const models::PhysicalFacility* hall = nullptr;  ///< rack loads, for a preset facility
 };
 
+struct SimulationOptions {
+  /// Run as the baseline of a scheduler comparison: FIFO, fixed placement, no carbon awareness.
+  bool baseline = false;
+};
+
 class Simulation {
  public:
-  explicit Simulation(const scenario::Scenario& scenario);
+  explicit Simulation(const scenario::Scenario& scenario, SimulationOptions options = {});
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  /// Runs every job to completion and returns the run's totals. Call once. Throws
-  /// dcsim::InputError when the run leaves the range of a trace that does not wrap.
+  /// Runs every job to completion (or to the horizon) and returns the run's totals. Call once.
+  /// Throws dcsim::InputError when the run leaves the range of a trace that does not wrap.
   analysis::Summary run();
 
   engine::Signal<engine::Time, const PowerState&> changed;  ///< after every change of state
@@ -70,56 +94,111 @@ class Simulation {
 
   std::uint64_t events_processed() const { return engine_.events_processed(); }
   const std::vector<std::string>& warnings() const { return warnings_; }
+  /// After run(): each job's end (s from the start; NaN if it never started), indexed like the scenario's jobs.
+  std::vector<double> job_ends_s() const;
 
  private:
-  struct ActiveJob {
-    const scenario::ScheduledJob* job = nullptr;
-    double it_w = 0.0;
-    double facility_at_start = 0.0;  ///< R(start) for facility power / IT power
-    double gross_at_start = 0.0;
-    double net_at_start = 0.0;
-    std::size_t placement = 0;       ///< in the physical hall
-    engine::Time arrived, started, segment_start;
-    double co2e_saved_kg = 0.0;
-    std::int64_t progress_ms = 0;    ///< work kept (up to the last checkpoint) at the segment start
-    engine::EventHandle completion, failure;
-    std::optional<models::FailureProcess> failures;
-    std::int64_t restarts = 0;
-    double wasted_j = 0.0;
+  enum class Phase : std::uint8_t { waiting, startup, train, checkpoint, eval, restart, suspended, done };
+
+  struct Site {
+    const scenario::SiteSetup* setup = nullptr;
+    std::optional<models::PhysicalFacility> hall;
+    models::Weather weather;
+    std::vector<std::unique_ptr<SeriesPlayer>> players;
+    std::unique_ptr<engine::ProfilePlayer<models::IntensityStep>> step_player;
+    std::vector<double> contract_w;
+    std::unique_ptr<IntensityForecast> forecast;  ///< for carbon-aware and spatial decisions
+    PowerState state;
+    double jobs_w = 0.0;            ///< IT power of the jobs it holds
+    std::int64_t free_chips = 0;    ///< of its cluster
+    double price = 0.0;             ///< per MWh, now
+    std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
+    std::vector<std::size_t> running;
+    std::int64_t jobs_run = 0;
+    std::int64_t over_rating_episodes = 0, capped_episodes = 0;
+    engine::Integral it_j, facility_j, gross_kg, given_kg, hourly_kg, marginal_kg, supply_j, matched_j, cost;
+    engine::Integral per_it_facility, per_it_gross, per_it_net;
+
+    double it_w() const { return jobs_w + static_cast<double>(free_chips) * setup->idle_w_per_chip; }
+    bool limited() const { return setup->capacity_chips > 0; }
   };
 
-  void start_job(std::size_t index);
-  /// Computes from the work kept so far until done or the next failure.
-  void run_segment(std::size_t index);
-  void fail_job(std::size_t index);
-  void end_job(std::size_t index);
-  /// Integrates every rate up to now, then recomputes rates from the current state.
-  void update();
-  double annual_factor() const;
-  void apply_weather();
+  struct Job {
+    const scenario::ScheduledJob* spec = nullptr;
+    int site = -1;
+    Phase phase = Phase::waiting;
+    Phase paused_phase = Phase::waiting;
+    double w = 0.0;                   ///< IT power now
+    engine::Time last_change;         ///< of its power
+    double mark_facility = 0.0, mark_gross = 0.0, mark_net = 0.0;  ///< R at last_change
+    double it_j = 0.0, facility_j = 0.0, gross_kg = 0.0, net_kg = 0.0;
+    double phase_j[8] = {};           ///< IT energy per phase
+    double energy_at_saved = 0.0;     ///< it_j when the work was last made safe (checkpoint, restart)
+    engine::Time arrived, started, phase_start;
+    std::int64_t phase_left_ms = 0;   ///< of a paused phase
+    std::int64_t progress_ms = 0;     ///< work done at phase_start
+    std::int64_t saved_ms = 0;        ///< work safe in the last checkpoint
+    std::int64_t next_checkpoint_ms = 0, next_eval_ms = 0;
+    std::int64_t planned_end_ms = 0;  ///< start + planned wall time (backfill reservations)
+    engine::EventHandle next, failure, plan_event;
+    std::optional<models::FailureProcess> failures;
+    std::int64_t restarts = 0, checkpoints = 0;
+    double wasted_j = 0.0, suspended_s = 0.0, co2e_saved_kg = 0.0;
+    engine::Time suspended_at;
+    std::size_t placement = 0, running_pos = 0;
+    std::size_t plan_index = 0;       ///< into plans_[job]: the next run window
+    double end_s = kNaN;
+  };
+
+  // Sites and accounting.
+  void update(std::size_t site);
+  void emit_changed(const Site& site);
+  void apply_weather(std::size_t site);
+  double annual_factor(const Site& site) const;
+  void account(Job& job);
+  void set_power(std::size_t index, double w);
+
+  // Scheduling.
+  void arrive(std::size_t index);
+  int place(std::size_t index);
+  void enqueue(std::size_t index);
+  void dispatch(std::size_t site);
+  void backfill(Site& site);
+  bool fits(const Site& site, const Job& job) const;
+  void start(std::size_t index);
+  std::vector<std::pair<std::int64_t, std::int64_t>> suspend_plan(const Job& job) const;
+  void follow_plan(std::size_t index);
+  void suspend(std::size_t index);
+  void resume(std::size_t index);
+
+  // A running job's phases.
+  void begin(std::size_t index, Phase phase, std::int64_t duration_ms);
+  void proceed(std::size_t index);
+  void phase_end(std::size_t index);
+  double phase_w(const Job& job, Phase phase) const;
+  void arm_failure(std::size_t index);
+  void fail(std::size_t index);
+  void finish(std::size_t index, bool completed);
+  analysis::JobRow row_of(const Job& job, bool completed);
 
   const scenario::Scenario& scenario_;
-  const scenario::GridSetup& grid_;
+  SimulationOptions options_;
+  bool carbon_aware_ = false, suspend_mode_ = false, spatial_ = false;
+  scenario::Policy policy_ = scenario::Policy::fifo;
   engine::Engine engine_;
-  std::vector<ActiveJob> active_;  ///< indexed like scenario_.jobs
+  std::vector<Site> sites_;
+  std::vector<Job> jobs_;
+  std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> plans_;  ///< suspend mode: run windows per job
   std::vector<analysis::JobRow> held_rows_;  ///< annual basis: rows wait for the netting factor
   std::size_t jobs_left_ = 0;
-  std::vector<std::unique_ptr<SeriesPlayer>> players_;
-  std::vector<double> contract_w_;
   std::vector<std::string> warnings_;
-  std::vector<std::vector<std::size_t>> waiting_;  ///< per campaign: trials not started, last first
-
-  double it_w_ = 0.0;
+  std::vector<std::vector<std::size_t>> waiting_;  ///< per campaign: trials not released, last first
+  PowerState total_state_;
   double embodied_kg_ = 0.0;
   double wasted_j_ = 0.0;
-  std::optional<models::PhysicalFacility> hall_;
-  models::Weather weather_;
-  std::int64_t over_rating_episodes_ = 0;
-  std::int64_t capped_episodes_ = 0;
+  double wait_s_ = 0.0;
+  std::int64_t started_ = 0, completed_ = 0, cut_ = 0, rejected_ = 0;
   std::int64_t capped_jobs_ = 0;
-  PowerState state_;
-  engine::Integral it_j_, facility_j_, gross_kg_, given_kg_, hourly_kg_, marginal_kg_, supply_j_, matched_j_;
-  engine::Integral per_it_facility_, per_it_gross_, per_it_net_;
 };
 
 }  // namespace dcsim::sim

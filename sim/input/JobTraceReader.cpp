@@ -1,1 +1,877 @@
-// placeholder
+// Job-trace reader: the whole file in one buffer, fields as string_views into it, numbers by
+// std::from_chars, and a column plan per layout that says what each field of a row becomes. No
+// allocation per row once the vectors have grown; strings are allocated once per distinct value.
+
+#include "sim/input/JobTraceReader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "models/InputError.hpp"
+#include "models/units/Calendar.hpp"
+
+namespace dcsim::input {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxProblems = 50;
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+// No cluster has a billion devices; the bound keeps every count far from integer overflow.
+constexpr std::int64_t kMaxCount = 1'000'000'000;
+
+constexpr std::string_view kLayoutNames[] = {"dcsim", "philly", "helios", "pai"};
+
+// alibaba/clusterdata cluster-trace-gpu-v2020/data/pai_task_table.header
+constexpr std::string_view kPaiTaskColumns[] = {"job_name", "task_name", "inst_num", "status",   "start_time",
+                                                "end_time", "plan_cpu",  "plan_mem", "plan_gpu", "gpu_type"};
+
+// ---------------------------------------------------------------------------------------------
+// Problems
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void add(int line, int column, std::string path, std::string message) {
+    if (list_.size() == kMaxProblems) {
+      list_.push_back(Problem{Location{file_, 0, 0}, "",
+                              fmt::format("... and more problems (the first {} are listed)", kMaxProblems)});
+      throw InputError(std::move(list_));
+    }
+    list_.push_back(Problem{Location{file_, line, column}, std::move(path), std::move(message)});
+  }
+  [[noreturn]] void fail(int line, int column, std::string path, std::string message) {
+    add(line, column, std::move(path), std::move(message));
+    throw InputError(std::move(list_));
+  }
+  bool any() const { return !list_.empty(); }
+  void throw_if_any() {
+    if (!list_.empty()) throw InputError(std::move(list_));
+  }
+
+ private:
+  std::string file_;
+  std::vector<Problem> list_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The file as one buffer
+
+struct Text {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+};
+
+Text read_text(const std::string& path, Problems& problems) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) problems.fail(0, 0, "", "no such file");
+  if (fs::is_directory(st)) problems.fail(0, 0, "", "is a directory, not a job trace");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxJobTraceFileBytes)
+    problems.fail(0, 0, "",
+                  fmt::format("file is {} bytes; job traces are limited to {} bytes (2 GiB)", size, kMaxJobTraceFileBytes));
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+
+  // One spare byte so that a file read to its stat size is seen to end with one more call.
+  std::size_t capacity = ec ? std::size_t{1} << 20 : static_cast<std::size_t>(size) + 1;
+  Text text{std::make_unique_for_overwrite<char[]>(capacity), 0};
+  for (;;) {
+    if (text.size == capacity) {  // the file grew since stat, or its size was unknown
+      const std::size_t bigger = capacity * 2;
+      auto grown = std::make_unique_for_overwrite<char[]>(bigger);
+      std::memcpy(grown.get(), text.data.get(), text.size);
+      text.data = std::move(grown);
+      capacity = bigger;
+    }
+    const std::size_t n = std::fread(text.data.get() + text.size, 1, capacity - text.size, f.get());
+    text.size += n;
+    if (text.size > kMaxJobTraceFileBytes)
+      problems.fail(0, 0, "", fmt::format("file is over {} bytes (2 GiB), the limit for job traces", kMaxJobTraceFileBytes));
+    if (n == 0) break;
+  }
+  if (std::ferror(f.get())) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+
+  if (const void* nul = std::memchr(text.data.get(), '\0', text.size)) {
+    const char* at = static_cast<const char*>(nul);
+    const char* begin = text.data.get();
+    const int line = 1 + static_cast<int>(std::count(begin, at, '\n'));
+    problems.fail(line, 0, "", "is not a text file (contains NUL bytes)");
+  }
+  return text;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// ---------------------------------------------------------------------------------------------
+// CSV records
+
+struct Field {
+  std::string_view value;  ///< trimmed, without enclosing quotes (a doubled quote stays doubled)
+  const char* raw;         ///< where the field starts in the text
+  bool escaped;            ///< quoted, with doubled quotes inside
+};
+
+class CsvRows {
+ public:
+  CsvRows(std::string_view text, Problems& problems)
+      : pos_(text.data()), end_(text.data() + text.size()), problems_(problems) {}
+
+  /// The next non-blank record, or false at the end of the text.
+  bool next(std::vector<Field>& fields) {
+    fields.clear();
+    const char* p = pos_;
+    for (;;) {  // skip blank lines
+      const char* q = p;
+      while (q < end_ && is_blank(*q)) ++q;
+      if (q == end_) {
+        pos_ = end_;
+        return false;
+      }
+      if (*q != '\n') break;
+      p = q + 1;
+      ++line_;
+    }
+    record_line_ = line_;
+    record_begin_ = p;
+    const auto left = static_cast<std::size_t>(end_ - p);
+    const char* eol = static_cast<const char*>(std::memchr(p, '\n', left));
+    if (eol == nullptr) eol = end_;
+    // The common case, a line without quoted fields: split at the commas. A field that opens
+    // with a quote sends the record back to the general scan below.
+    for (;;) {
+      const char* q = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(eol - p)));
+      if (q == nullptr) q = eol;
+      fields.push_back(field(p, q));
+      if (!fields.back().value.empty() && fields.back().value.front() == '"') break;
+      if (q == eol) {
+        if (eol < end_) ++line_;
+        pos_ = eol < end_ ? eol + 1 : end_;
+        return true;
+      }
+      p = q + 1;
+    }
+    fields.clear();
+    p = record_begin_;
+    for (;;) {
+      const char* const field_begin = p;
+      while (p < end_ && (*p == ' ' || *p == '\t')) ++p;
+      if (p < end_ && *p == '"') {
+        fields.push_back(quoted(p, field_begin));
+      } else {
+        const char* q = p;
+        while (q < end_ && *q != ',' && *q != '\n') ++q;
+        fields.push_back(field(field_begin, q));
+        p = q;
+      }
+      if (p < end_ && *p == ',') {
+        ++p;
+        continue;
+      }
+      if (p < end_ && *p == '\n') {
+        ++p;
+        ++line_;
+      }
+      break;
+    }
+    pos_ = p;
+    return true;
+  }
+
+  int record_line() const { return record_line_; }
+  /// 1-based line of a field (a quoted field may carry a record over several lines).
+  int line_of(const Field& f) const {
+    return record_line_ + static_cast<int>(std::count(record_begin_, f.raw, '\n'));
+  }
+  /// 1-based column of a field in characters (UTF-8 code points) from the start of its line.
+  int column_of(const Field& f) const {
+    const char* start = f.raw;
+    while (start > record_begin_ && start[-1] != '\n') --start;
+    int col = 1;
+    for (const char* c = start; c < f.raw; ++c)
+      if ((static_cast<unsigned char>(*c) & 0xC0) != 0x80) ++col;
+    return col;
+  }
+
+ private:
+  // An unquoted field from b to e, trimmed.
+  static Field field(const char* b, const char* e) {
+    const char* const raw = b;
+    while (b < e && (*b == ' ' || *b == '\t')) ++b;
+    while (e > b && is_blank(e[-1])) --e;
+    return Field{std::string_view(b, static_cast<std::size_t>(e - b)), raw, false};
+  }
+
+  // p at the opening quote; leaves p at the ',' or '\n' that ends the field (or the end).
+  Field quoted(const char*& p, const char* field_begin) {
+    const int open_line = line_;
+    const char* const begin = ++p;
+    bool escaped = false;
+    for (;;) {
+      if (p >= end_) problems_.fail(open_line, 0, "", "a quoted field is never closed");
+      if (*p == '"') {
+        if (p + 1 < end_ && p[1] == '"') {
+          escaped = true;
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      if (*p == '\n') ++line_;
+      ++p;
+    }
+    const std::string_view value(begin, static_cast<std::size_t>(p - begin));
+    ++p;
+    while (p < end_ && is_blank(*p)) ++p;
+    if (p < end_ && *p != ',' && *p != '\n') {
+      problems_.add(line_, 0, "", "unexpected text after a closing quote (a quote inside a field must be doubled)");
+      while (p < end_ && *p != ',' && *p != '\n') ++p;
+    }
+    return Field{value, field_begin, escaped};
+  }
+
+  const char* pos_;
+  const char* end_;
+  Problems& problems_;
+  int line_ = 1;
+  int record_line_ = 1;
+  const char* record_begin_ = nullptr;
+};
+
+std::string unescape(std::string_view quoted_value) {
+  std::string s;
+  s.reserve(quoted_value.size());
+  for (std::size_t i = 0; i < quoted_value.size(); ++i) {
+    s += quoted_value[i];
+    if (quoted_value[i] == '"') ++i;  // the second of a doubled quote
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+enum class Cell { ok, empty, not_number, not_finite, out_of_range, not_whole };
+
+Cell parse_double(std::string_view s, double& out) {
+  if (s.empty()) return Cell::empty;
+  const char* b = s.data();
+  const char* const e = b + s.size();
+  if (*b == '+' && e - b > 1 && b[1] != '-') ++b;  // from_chars takes no leading '+'
+  const auto [ptr, ec] = std::from_chars(b, e, out);
+  if (ptr != e || (ec != std::errc{} && ec != std::errc::result_out_of_range)) return Cell::not_number;
+  if (ec == std::errc::result_out_of_range) return Cell::out_of_range;
+  return std::isfinite(out) ? Cell::ok : Cell::not_finite;
+}
+
+// A whole number, also when written as a double ("8.0", "8e0": pandas writes integer columns
+// that hold a missing value that way).
+Cell parse_whole(std::string_view s, std::int64_t& out) {
+  if (s.empty()) return Cell::empty;
+  const char* b = s.data();
+  const char* const e = b + s.size();
+  if (*b == '+' && e - b > 1 && b[1] != '-') ++b;
+  const auto [ptr, ec] = std::from_chars(b, e, out);
+  if (ptr == e && ec == std::errc{}) return Cell::ok;
+  double d = 0;
+  const Cell c = parse_double(s, d);
+  if (c != Cell::ok) return c;
+  if (std::abs(d) > 9.0e18) return Cell::out_of_range;
+  if (d != std::floor(d)) return Cell::not_whole;
+  out = static_cast<std::int64_t>(d);
+  return Cell::ok;
+}
+
+std::string cell_message(Cell c, std::string_view text) {
+  switch (c) {
+    case Cell::empty: return "empty value";
+    case Cell::not_number: return fmt::format("'{}' is not a number", text);
+    case Cell::not_finite: return fmt::format("'{}' is not a finite number", text);
+    case Cell::out_of_range: return fmt::format("'{}' is out of range", text);
+    case Cell::not_whole: return fmt::format("'{}' is not a whole number", text);
+    case Cell::ok: break;
+  }
+  return "";
+}
+
+// 'YYYY-MM-DD hh:mm:ss' (or any ISO 8601 form units::parse_utc_ms takes); a space may stand for
+// the 'T' and a time without a zone is UTC. Returns false with the reason in `why`.
+bool parse_calendar(std::string_view text, std::int64_t& ms, std::string& why) {
+  char buf[48];
+  if (text.size() > 40) {
+    why = "too long for a time";
+    return false;
+  }
+  std::size_t n = text.size();
+  std::memcpy(buf, text.data(), n);
+  if (n > 10 && buf[10] == ' ') buf[10] = 'T';
+  if (n > 10 && std::none_of(buf + 11, buf + n, [](char c) { return c == 'Z' || c == 'z' || c == '+' || c == '-'; }))
+    buf[n++] = 'Z';
+  const std::string_view fixed(buf, n);
+  try {
+    ms = units::parse_utc_ms(fixed);
+    return true;
+  } catch (const units::TimeFormatError& e) {
+    // The message is "'<text>' is not a UTC time (<why>); write e.g. ...": keep <why>.
+    const std::string_view msg = e.what();
+    constexpr std::string_view lead = "is not a UTC time (";
+    const std::size_t a = msg.find(lead, fixed.size() + 2);
+    const std::size_t b = msg.rfind(");");
+    why = a != std::string_view::npos && b != std::string_view::npos && b > a
+              ? std::string(msg.substr(a + lead.size(), b - a - lead.size()))
+              : std::string(msg);
+    return false;
+  }
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i == 30) {
+      out += fmt::format(", ... ({} more)", names.size() - i);
+      break;
+    }
+    out += fmt::format("{}'{}'", i == 0 ? "" : ", ", names[i]);
+  }
+  return out.empty() ? "(nothing)" : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts and the column plan
+
+enum class Clock { seconds, calendar };
+
+// A layout's default column names; "" = the layout has no such column.
+struct LayoutSpec {
+  std::string_view arrival, hosts, accelerators, duration, start, end, utilisation, user, name, instances;
+  Clock clock;
+  bool public_trace;  ///< sort by arrival, epoch 0 = earliest arrival, CPU-only rows skipped
+};
+
+const LayoutSpec& spec_of(JobTraceLayout layout) {
+  static const LayoutSpec dcsim{"arrival_s", "hosts", "accelerators", "duration_s", "", "", "utilisation", "user",
+                                "name",      "",      Clock::seconds, false};
+  static const LayoutSpec helios{"submit_time", "", "gpu_num", "duration", "start_time", "end_time", "", "user",
+                                 "",            "", Clock::calendar, true};
+  static const LayoutSpec pai{"start_time", "", "plan_gpu", "", "start_time", "end_time", "", "", "", "inst_num",
+                              Clock::seconds, true};
+  switch (layout) {
+    case JobTraceLayout::dcsim: return dcsim;
+    case JobTraceLayout::philly:  // the Helios-schema conversion: same columns
+    case JobTraceLayout::helios: return helios;
+    case JobTraceLayout::pai: return pai;
+  }
+  return dcsim;
+}
+
+struct Header {
+  std::vector<std::string> names;
+  int line = 1;  ///< 0 when the layout supplies the names
+};
+
+struct Column {
+  std::size_t index = kNone;
+  std::string name;
+  bool present() const { return index != kNone; }
+};
+
+class Planner {
+ public:
+  Planner(const Header& header, JobTraceLayout layout, Problems& problems)
+      : header_(header), layout_(layout), problems_(problems) {}
+
+  // The column `mapped` (when set by the options, under `key`) or else `fallback`. A missing
+  // column is a problem when `required` or when the options named it.
+  Column resolve(const std::string& mapped, std::string_view fallback, std::string_view key, std::string_view role,
+                 bool required) {
+    const bool explicit_name = !mapped.empty();
+    const std::string wanted = explicit_name ? mapped : std::string(fallback);
+    if (wanted.empty()) return {};
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < header_.names.size(); ++i)
+      if (header_.names[i] == wanted) at.push_back(i);
+    if (at.size() == 1) return Column{at.front(), wanted};
+    if (at.size() > 1) {
+      std::string where;
+      for (std::size_t i : at) where += fmt::format("{}{}", where.empty() ? "" : ", ", i + 1);
+      problems_.add(header_.line, 0, wanted,
+                    fmt::format("column '{}' appears {} times in the header (fields {}); which one to read is ambiguous",
+                                wanted, at.size(), where));
+    } else if (required || explicit_name) {
+      problems_.add(header_.line, 0, wanted,
+                    missing_message(fmt::format("'{}'", wanted), role, explicit_name ? key : std::string_view()));
+    }
+    return {};
+  }
+
+  // `wanted` is quoted already: "'hosts'" or "'hosts' or 'accelerators'".
+  std::string missing_message(std::string_view wanted, std::string_view role, std::string_view key) const {
+    const std::string source = key.empty() ? fmt::format("the {} layout", job_trace_layout_name(layout_))
+                                           : fmt::format("columns.{}", key);
+    return fmt::format("missing column {} for {} ({}); the header has: {}", wanted, role, source,
+                       quoted_list(header_.names));
+  }
+
+  bool has(std::string_view name) const {
+    return std::find(header_.names.begin(), header_.names.end(), name) != header_.names.end();
+  }
+
+ private:
+  const Header& header_;
+  JobTraceLayout layout_;
+  Problems& problems_;
+};
+
+struct Plan {
+  Column arrival, count, instances, duration, start, end, utilisation, user, name;
+  bool by_hosts = false;
+  bool gpu_percent = false;  ///< pai: count = ceil(instances x count / 100)
+  Clock clock = Clock::seconds;
+  bool public_trace = false;
+  bool zero_start_unfinished = false;  ///< pai: start_time 0 = never started
+};
+
+Plan make_plan(const Header& header, const JobTraceOptions& options, Problems& problems) {
+  const LayoutSpec& spec = spec_of(options.layout);
+  const JobTraceColumns& c = options.columns;
+  Planner planner(header, options.layout, problems);
+  Plan plan;
+  plan.clock = spec.clock;
+  plan.public_trace = spec.public_trace;
+  plan.zero_start_unfinished = options.layout == JobTraceLayout::pai;
+
+  plan.arrival = planner.resolve(c.arrival, spec.arrival, "arrival", "the arrival time", true);
+
+  if (!c.hosts.empty() && !c.accelerators.empty()) {
+    problems.add(0, 0, "columns.hosts",
+                 "columns.hosts and columns.accelerators are both set; a job trace gives one or the other");
+  } else if (!c.hosts.empty()) {
+    plan.count = planner.resolve(c.hosts, "", "hosts", "the number of hosts", true);
+    plan.by_hosts = true;
+  } else if (!c.accelerators.empty()) {
+    plan.count = planner.resolve(c.accelerators, "", "accelerators", "the number of accelerators", true);
+  } else if (!spec.hosts.empty() && !spec.accelerators.empty()) {
+    const bool h = planner.has(spec.hosts), a = planner.has(spec.accelerators);
+    if (h && a) {
+      problems.add(header.line, 0, std::string(spec.hosts),
+                   fmt::format("the header has both '{}' and '{}'; set columns.hosts or columns.accelerators to say which to read",
+                               spec.hosts, spec.accelerators));
+    } else if (!h && !a) {
+      problems.add(header.line, 0, std::string(spec.hosts),
+                   planner.missing_message(fmt::format("'{}' or '{}'", spec.hosts, spec.accelerators), "the job size", ""));
+    } else {
+      plan.by_hosts = h;
+      plan.count = h ? planner.resolve("", spec.hosts, "hosts", "the number of hosts", true)
+                     : planner.resolve("", spec.accelerators, "accelerators", "the number of accelerators", true);
+    }
+  } else if (!spec.hosts.empty()) {
+    plan.count = planner.resolve("", spec.hosts, "hosts", "the number of hosts", true);
+    plan.by_hosts = true;
+  } else {
+    plan.count = planner.resolve("", spec.accelerators, "accelerators", "the number of GPUs", true);
+  }
+
+  if (options.layout == JobTraceLayout::pai && !plan.by_hosts) {
+    plan.gpu_percent = true;
+    plan.instances = planner.resolve("", spec.instances, "", "the instances per task", true);
+  }
+
+  const auto start_end = [&] {
+    if (c.start.empty() && spec.start.empty())
+      problems.add(0, 0, "columns.start", "the duration needs a start column as well as an end column");
+    if (c.end.empty() && spec.end.empty())
+      problems.add(0, 0, "columns.end", "the duration needs an end column as well as a start column");
+    plan.start = planner.resolve(c.start, spec.start, "start", "the start time", true);
+    plan.end = planner.resolve(c.end, spec.end, "end", "the end time", true);
+  };
+  if (!c.duration.empty())
+    plan.duration = planner.resolve(c.duration, "", "duration", "the duration", true);
+  else if (!c.start.empty() || !c.end.empty())
+    start_end();
+  else if (!spec.duration.empty())
+    plan.duration = planner.resolve("", spec.duration, "duration", "the duration", true);
+  else
+    start_end();
+
+  plan.utilisation = planner.resolve(c.utilisation, spec.utilisation, "utilisation", "the utilisation", false);
+  plan.user = planner.resolve(c.user, spec.user, "user", "the user", false);
+  plan.name = planner.resolve(c.name, spec.name, "name", "the job name", false);
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The row loop
+
+class Builder {
+ public:
+  Builder(const JobTraceOptions& options, const Plan& plan, const CsvRows& csv, Problems& problems,
+          std::size_t header_fields, JobTrace& trace)
+      : options_(options), plan_(plan), csv_(csv), problems_(problems), header_fields_(header_fields), trace_(trace) {
+    trace_.by_hosts = plan.by_hosts;
+  }
+
+  void reserve(std::size_t rows) {
+    trace_.jobs.reserve(rows);
+    if (plan_.clock == Clock::calendar) arrival_ms_.reserve(rows);
+  }
+
+  void row(const std::vector<Field>& f) {
+    ++rows_;
+    if (f.size() != header_fields_) {
+      problems_.add(csv_.record_line(), 0, "", fmt::format("row has {} fields; the header has {}", f.size(), header_fields_));
+      return;
+    }
+    if (unfinished(f)) return;
+
+    TraceJob job;
+    bool ok = count(f, job);
+    if (ok && job.hosts == 0 && job.accelerators == 0) {
+      ++trace_.skipped_cpu_only;
+      return;
+    }
+    std::int64_t arrival_ms = 0;
+    ok = arrival(f[plan_.arrival.index], job, arrival_ms) && ok;
+    ok = duration(f, job) && ok;
+    ok = utilisation(f, job) && ok;
+    if (plan_.user.present()) job.user = intern(f[plan_.user.index], users_, trace_.users);
+    if (plan_.name.present()) job.name = intern(f[plan_.name.index], names_, trace_.names);
+    if (!ok || problems_.any()) return;
+    trace_.jobs.push_back(job);
+    if (plan_.clock == Clock::calendar) arrival_ms_.push_back(arrival_ms);
+  }
+
+  void finish(int header_line) {
+    if (rows_ == 0) problems_.fail(header_line, 0, "", "has a header but no data rows");
+    problems_.throw_if_any();
+    std::vector<TraceJob>& jobs = trace_.jobs;
+    if (plan_.clock == Clock::calendar) {
+      std::int64_t origin = options_.epoch_ms;
+      if (origin == 0 && !arrival_ms_.empty()) origin = *std::min_element(arrival_ms_.begin(), arrival_ms_.end());
+      for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].arrival_s = static_cast<double>(arrival_ms_[i] - origin) / 1000.0;
+      trace_.origin_s = static_cast<double>(origin) / 1000.0;
+    } else if (plan_.public_trace && !jobs.empty()) {  // pai: its own clock starts at its first task
+      const double origin = std::min_element(jobs.begin(), jobs.end(), [](const TraceJob& a, const TraceJob& b) {
+                              return a.arrival_s < b.arrival_s;
+                            })->arrival_s;
+      for (TraceJob& j : jobs) j.arrival_s -= origin;
+      trace_.origin_s = origin;
+    }
+    if (plan_.public_trace)
+      std::stable_sort(jobs.begin(), jobs.end(), [](const TraceJob& a, const TraceJob& b) { return a.arrival_s < b.arrival_s; });
+  }
+
+ private:
+  void report(const Field& f, const std::string& column, std::string message) {
+    problems_.add(csv_.line_of(f), csv_.column_of(f), column, std::move(message));
+  }
+
+  // True if the row has no usable duration (and so is skipped or reported).
+  bool unfinished(const std::vector<Field>& f) {
+    const Field* empty = nullptr;
+    const std::string* column = nullptr;
+    if (plan_.duration.present()) {
+      if (f[plan_.duration.index].value.empty()) empty = &f[plan_.duration.index], column = &plan_.duration.name;
+    } else {
+      const Field& s = f[plan_.start.index];
+      const Field& e = f[plan_.end.index];
+      double t = 0;
+      if (s.value.empty() || (plan_.zero_start_unfinished && parse_double(s.value, t) == Cell::ok && t == 0))
+        empty = &s, column = &plan_.start.name;
+      else if (e.value.empty())
+        empty = &e, column = &plan_.end.name;
+    }
+    if (empty == nullptr) return false;
+    if (options_.skip_unfinished)
+      ++trace_.skipped;
+    else if (empty->value.empty())
+      report(*empty, *column,
+             "empty value: the job has no duration (still running, or never started); set skip_unfinished to skip such rows");
+    else
+      report(*empty, *column, "start time 0: the task never started; set skip_unfinished to skip such rows");
+    return true;
+  }
+
+  // The job size; 0 only for a CPU-only row of a public trace that skip_cpu_only lets through.
+  bool count(const std::vector<Field>& f, TraceJob& job) {
+    const Field& cf = f[plan_.count.index];
+    const std::string& column = plan_.count.name;
+    std::int64_t n = 0;
+    if (plan_.gpu_percent) {
+      if (!gpu_share(f, n)) return false;
+    } else if (const Cell c = parse_whole(cf.value, n); c != Cell::ok) {
+      report(cf, column, cell_message(c, cf.value));
+      return false;
+    }
+    if (n == 0 && plan_.public_trace && !plan_.by_hosts) {
+      if (options_.skip_cpu_only) return true;
+      report(cf, column, "0 GPUs (a CPU-only job); set skip_cpu_only to skip such rows");
+      return false;
+    }
+    if (n < 1) {
+      report(cf, column, fmt::format("{} {}: a job needs at least 1", n, plan_.by_hosts ? "hosts" : "accelerators"));
+      return false;
+    }
+    if (n > kMaxCount) {
+      report(cf, column, fmt::format("{} is more than {}", n, kMaxCount));
+      return false;
+    }
+    (plan_.by_hosts ? job.hosts : job.accelerators) = n;
+    return true;
+  }
+
+  // pai: whole GPUs for instances x a percentage of one GPU each (an empty percentage = none).
+  bool gpu_share(const std::vector<Field>& f, std::int64_t& n) {
+    const Field& pf = f[plan_.count.index];
+    const Field& inf = f[plan_.instances.index];
+    bool ok = true;
+    std::int64_t instances = 0;
+    if (const Cell c = parse_whole(inf.value, instances); c != Cell::ok) {
+      report(inf, plan_.instances.name, cell_message(c, inf.value));
+      ok = false;
+    } else if (instances < 1 || instances > kMaxCount) {
+      report(inf, plan_.instances.name, fmt::format("{} instances: a task has from 1 to {}", instances, kMaxCount));
+      ok = false;
+    }
+    double percent = 0;
+    if (const Cell c = parse_double(pf.value, percent); c != Cell::ok && c != Cell::empty) {
+      report(pf, plan_.count.name, cell_message(c, pf.value));
+      return false;
+    }
+    if (percent < 0) {
+      report(pf, plan_.count.name, fmt::format("'{}' percent of a GPU is negative", pf.value));
+      return false;
+    }
+    if (!ok) return false;
+    const double gpus = static_cast<double>(instances) * percent / 100.0;
+    if (gpus > static_cast<double>(kMaxCount)) {
+      report(pf, plan_.count.name, fmt::format("{} x {} % of a GPU is more than {} GPUs", instances, pf.value, kMaxCount));
+      return false;
+    }
+    // The 1e-9 keeps a share written in decimal (3 x 33.333333 %) from rounding up past a whole.
+    n = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::ceil(gpus - 1e-9)));
+    return true;
+  }
+
+  // Reads a time or a duration: numbers scaled by time_unit_s into `s`, calendar times into `ms`.
+  bool time(const Field& f, const std::string& column, Clock clock, double& s, std::int64_t& ms) {
+    if (clock == Clock::calendar) {
+      if (f.value.empty()) {
+        report(f, column, "empty time");
+        return false;
+      }
+      std::string why;
+      if (!parse_calendar(f.value, ms, why)) {
+        report(f, column, fmt::format("cannot read time '{}': {}", f.value, why));
+        return false;
+      }
+      return true;
+    }
+    double v = 0;
+    if (const Cell c = parse_double(f.value, v); c != Cell::ok) {
+      report(f, column, cell_message(c, f.value));
+      return false;
+    }
+    s = v * options_.time_unit_s;
+    if (!std::isfinite(s)) {
+      report(f, column, fmt::format("'{}' x {} s is not a finite number", f.value, options_.time_unit_s));
+      return false;
+    }
+    return true;
+  }
+
+  bool arrival(const Field& f, TraceJob& job, std::int64_t& ms) {
+    const std::string& column = plan_.arrival.name;
+    double s = 0;
+    if (!time(f, column, plan_.clock, s, ms)) return false;
+    if (plan_.clock == Clock::calendar) {
+      if (options_.epoch_ms != 0 && ms < options_.epoch_ms) {
+        report(f, column,
+               fmt::format("arrival {} is before the epoch {} (epoch_ms)", units::format_utc(ms), units::format_utc(options_.epoch_ms)));
+        return false;
+      }
+      return true;
+    }
+    if (!plan_.public_trace && s < 0) {
+      report(f, column, fmt::format("arrival {} s is before the start (0 s)", s));
+      return false;
+    }
+    job.arrival_s = s;
+    if (!plan_.public_trace) {  // dcsim: rows must come in order of arrival
+      const int line = csv_.record_line();
+      if (have_previous_ && s < previous_s_) {
+        report(f, column,
+               fmt::format("arrival {} s is before {} s on line {}; the dcsim layout needs rows in order of arrival "
+                           "(non-decreasing)",
+                           s, previous_s_, previous_line_));
+        return false;
+      }
+      have_previous_ = true;
+      previous_s_ = s;
+      previous_line_ = line;
+    }
+    return true;
+  }
+
+  bool duration(const std::vector<Field>& f, TraceJob& job) {
+    if (plan_.duration.present()) {
+      const Field& df = f[plan_.duration.index];
+      double s = 0;
+      std::int64_t unused = 0;
+      if (!time(df, plan_.duration.name, Clock::seconds, s, unused)) return false;
+      if (!(s > 0)) {
+        report(df, plan_.duration.name, fmt::format("duration {} s: it must be > 0", s));
+        return false;
+      }
+      job.duration_s = s;
+      return true;
+    }
+    const Field& sf = f[plan_.start.index];
+    const Field& ef = f[plan_.end.index];
+    double s0 = 0, s1 = 0;
+    std::int64_t m0 = 0, m1 = 0;
+    const bool ok0 = time(sf, plan_.start.name, plan_.clock, s0, m0);
+    const bool ok1 = time(ef, plan_.end.name, plan_.clock, s1, m1);
+    if (!ok0 || !ok1) return false;
+    const double d = plan_.clock == Clock::calendar ? static_cast<double>(m1 - m0) / 1000.0 : s1 - s0;
+    if (!(d > 0)) {
+      report(ef, plan_.end.name,
+             fmt::format("the job ends at or before it starts ('{}' to '{}', {} s); the duration must be > 0", sf.value,
+                         ef.value, d));
+      return false;
+    }
+    job.duration_s = d;
+    return true;
+  }
+
+  bool utilisation(const std::vector<Field>& f, TraceJob& job) {
+    if (!plan_.utilisation.present()) {
+      job.utilisation = options_.default_utilisation;
+      return true;
+    }
+    const Field& uf = f[plan_.utilisation.index];
+    double u = 0;
+    if (const Cell c = parse_double(uf.value, u); c != Cell::ok) {
+      report(uf, plan_.utilisation.name, cell_message(c, uf.value));
+      return false;
+    }
+    if (u < 0 || u > 1) {
+      report(uf, plan_.utilisation.name, fmt::format("'{}' is outside [0, 1]", uf.value));
+      return false;
+    }
+    job.utilisation = u;
+    return true;
+  }
+
+  using InternMap = std::unordered_map<std::string_view, std::uint32_t>;
+
+  // Keys are views into the file buffer (or into `unescaped_`), both alive until the read ends.
+  std::uint32_t intern(const Field& f, InternMap& map, std::vector<std::string>& values) {
+    if (f.value.empty()) return 0;
+    std::string_view key = f.value;
+    if (f.escaped) key = unescaped_.emplace_back(unescape(f.value));
+    const auto [it, added] = map.try_emplace(key, static_cast<std::uint32_t>(values.size()));
+    if (added) values.emplace_back(key);
+    return it->second;
+  }
+
+  const JobTraceOptions& options_;
+  const Plan& plan_;
+  const CsvRows& csv_;
+  Problems& problems_;
+  std::size_t header_fields_;
+  JobTrace& trace_;
+  std::vector<std::int64_t> arrival_ms_;  // calendar arrivals, parallel to trace_.jobs
+  InternMap users_, names_;
+  std::deque<std::string> unescaped_;
+  bool have_previous_ = false;
+  double previous_s_ = 0;
+  int previous_line_ = 0;
+  int rows_ = 0;
+};
+
+void check_options(const JobTraceOptions& options, Problems& problems) {
+  if (static_cast<std::size_t>(options.layout) >= std::size(kLayoutNames))
+    problems.fail(0, 0, "layout", "unknown job-trace layout");
+  if (!std::isfinite(options.time_unit_s) || options.time_unit_s <= 0)
+    problems.add(0, 0, "time_unit_s", fmt::format("{} is not a finite number > 0", options.time_unit_s));
+  if (!(options.default_utilisation >= 0 && options.default_utilisation <= 1))
+    problems.add(0, 0, "default_utilisation", fmt::format("{} is outside [0, 1]", options.default_utilisation));
+  problems.throw_if_any();
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------------
+
+std::optional<JobTraceLayout> job_trace_layout_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kLayoutNames); ++i)
+    if (kLayoutNames[i] == name) return static_cast<JobTraceLayout>(i);
+  return std::nullopt;
+}
+
+std::vector<std::string> job_trace_layout_names() { return {std::begin(kLayoutNames), std::end(kLayoutNames)}; }
+
+std::string_view job_trace_layout_name(JobTraceLayout layout) {
+  const auto i = static_cast<std::size_t>(layout);
+  return i < std::size(kLayoutNames) ? kLayoutNames[i] : std::string_view("?");
+}
+
+JobTrace read_job_trace(const std::string& file, const JobTraceOptions& options) {
+  Problems problems(file);
+  check_options(options, problems);
+  const Text text = read_text(file, problems);
+  std::string_view body(text.data.get(), text.size);
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  if (body.find_first_not_of("\r\n\t ") == std::string_view::npos) problems.fail(0, 0, "", "is empty");
+
+  CsvRows csv(body, problems);
+  std::vector<Field> fields;
+  csv.next(fields);
+  Header header;
+  header.line = csv.record_line();
+  for (const Field& f : fields) header.names.push_back(f.escaped ? unescape(f.value) : std::string(f.value));
+
+  // pai files have no header: the layout names the fields, and the first line is a job.
+  bool first_is_data = false;
+  if (options.layout == JobTraceLayout::pai) {
+    const std::vector<std::string> pai(std::begin(kPaiTaskColumns), std::end(kPaiTaskColumns));
+    if (header.names != pai) {
+      header.names = pai;
+      header.line = 0;
+      first_is_data = true;
+    }
+  }
+
+  const Plan plan = make_plan(header, options, problems);
+  problems.throw_if_any();
+
+  JobTrace trace;
+  trace.file = file;
+  Builder builder(options, plan, csv, problems, header.names.size(), trace);
+  // One job per line at most; the cap keeps a file of blank lines from reserving gigabytes.
+  std::size_t lines = 1;
+  for (const char *p = body.data(), *end = p + body.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p)
+    ++lines;
+  builder.reserve(std::min<std::size_t>(lines, std::size_t{1} << 24));
+  if (first_is_data) builder.row(fields);
+  while (csv.next(fields)) builder.row(fields);
+  builder.finish(header.line);
+  return trace;
+}
+
+}  // namespace dcsim::input

@@ -161,7 +161,7 @@ void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
 
 void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }
 
-void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary, double net_scale) {
+void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary&, double net_scale) {
   accumulate(end);
   close_bin(end);
   for (h5::DoubleColumn& c : columns_) c.flush();
@@ -172,6 +172,11 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
       if (name == "co2e_net_kg" || name == "grid_net_g_per_kwh") columns_[i].scale(net_scale);
     }
   jobs_->flush();
+  finished_ = true;
+}
+
+void Hdf5Recorder::commit(const analysis::Summary& summary) {
+  if (!finished_) throw std::logic_error("Hdf5Recorder::commit before the run finished");
   const h5::Handle group = h5::create_group(file_.id(), "summary");
   for (const analysis::SummaryField& f : analysis::kSummaryFields) {
     h5::write_attribute(group.id(), std::string(f.name), summary.*f.member);
@@ -180,11 +185,14 @@ void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary& summary,
   h5::write_attribute(group.id(), "over_rating_episodes", summary.over_rating_episodes);
   h5::write_attribute(group.id(), "capped_rack_episodes", summary.capped_rack_episodes);
   h5::write_attribute(group.id(), "capped_jobs", summary.capped_jobs);
-  finished_ = true;
-}
-
-void Hdf5Recorder::commit() {
-  if (!finished_) throw std::logic_error("Hdf5Recorder::commit before the run finished");
+  // Totals per site, one group each, in the scenario's order.
+  const h5::Handle sites = h5::create_group(group.id(), "sites");
+  for (std::size_t i = 0; i < summary.sites.size(); ++i) {
+    const analysis::SiteSummary& site = summary.sites[i];
+    const h5::Handle g = h5::create_group(sites.id(), site.name);
+    h5::write_attribute(g.id(), "index", static_cast<std::int64_t>(i));
+    for (const analysis::SiteField& f : analysis::kSiteFields) h5::write_attribute(g.id(), std::string(f.name), site.*f.member);
+  }
   columns_.clear();
   jobs_.reset();
   racks_.reset();

@@ -39,7 +39,7 @@ class Hdf5Recorder {
   void on_finish(engine::Time end, const analysis::Summary& summary, double net_scale);
 
   /// Closes the file and moves it onto the destination. Precondition: on_finish() was called.
-  void commit();
+  void commit(const analysis::Summary& summary);
 
  private:
   void accumulate(engine::Time until);

@@ -53,24 +53,23 @@ models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
 
 }  // namespace
 
-void resolve_facility_paths(ScenarioSpec& spec, const SourceMap& sources) {
-  FacilitySpec& f = spec.facility;
+void resolve_facility_paths(FacilitySpec& f, const std::string& prefix, const SourceMap& sources) {
   if (f.preset.empty()) return;
   if (f.catalog.empty()) f.catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/facilities.yaml";
-  else resolve_relative(f.catalog, "facility.catalog", sources);
+  else resolve_relative(f.catalog, prefix + ".catalog", sources);
   if (!f.site.empty()) {
     if (f.sites_catalog.empty()) f.sites_catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/sites.yaml";
-    else resolve_relative(f.sites_catalog, "facility.sites_catalog", sources);
+    else resolve_relative(f.sites_catalog, prefix + ".sites_catalog", sources);
   }
-  if (f.weather) resolve_relative(f.weather->file, "facility.weather.file", sources);
+  if (f.weather) resolve_relative(f.weather->file, prefix + ".weather.file", sources);
 }
 
-PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
-  const FacilitySpec& f = spec.facility;
+PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& prefix, const ScenarioSpec& spec,
+                                     std::int64_t cluster_chips, double cluster_max_w_per_chip) {
   const auto presets = load_catalog<FacilityPresetSpec>(f.catalog, "facilities");
   const auto it = presets.find(f.preset);
   if (it == presets.end())
-    throw InputError(Location{f.catalog, 0, 0}, "facility.preset",
+    throw InputError(Location{f.catalog, 0, 0}, prefix + ".preset",
                      fmt::format("no facility '{}' in the catalog; it has {}", f.preset, names_of(presets)));
   const FacilityPresetSpec& p = it->second;
 
@@ -79,13 +78,15 @@ PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
   out.accelerators_per_rack = static_cast<int>(p.accelerators_per_rack);
   out.switch_power_w = p.switch_power_w;
   out.rack_cap_w = p.rack_cap_w.value_or(0.0);
-  std::int64_t chips = 0;
-  double all_it_w = 0.0;
-  for (const JobSpec& j : spec.jobs) {
-    chips += j.chips;
-    const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
-    all_it_w += static_cast<double>(j.chips) * j.system_power_per_chip_w.value_or(a.system_power_w.value_or(0.0));
-  }
+  // Sized for the site's cluster, or else for every job running at once.
+  std::int64_t chips = cluster_chips;
+  double all_it_w = static_cast<double>(cluster_chips) * cluster_max_w_per_chip;
+  if (cluster_chips == 0)
+    for (const JobSpec& j : spec.jobs) {
+      chips += j.chips + j.spares;
+      const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
+      all_it_w += static_cast<double>(j.chips) * j.system_power_per_chip_w.value_or(a.system_power_w.value_or(0.0));
+    }
   const auto racks = static_cast<int>(
       f.racks.value_or(std::max<std::int64_t>(1, (chips + p.accelerators_per_rack - 1) / p.accelerators_per_rack)));
   out.design_it_w = f.design_it_w.value_or(all_it_w);
@@ -115,7 +116,7 @@ PhysicalFacilitySetup build_facility(const ScenarioSpec& spec) {
     const auto sites = load_catalog<SiteClimateSpec>(f.sites_catalog, "sites");
     const auto s = sites.find(f.site);
     if (s == sites.end())
-      throw InputError(Location{f.sites_catalog, 0, 0}, "facility.site",
+      throw InputError(Location{f.sites_catalog, 0, 0}, prefix + ".site",
                        fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);

@@ -37,6 +37,8 @@ input::TraceOptions options_for(const TraceSpec& t, const std::string& key, bool
   return o;
 }
 
+}  // namespace
+
 models::TraceSeries series(const TraceSpec& t, const std::string& key, bool intensity) {
   models::IntensityTrace trace = input::read_trace(t.file, options_for(t, key, intensity));
   try {
@@ -46,13 +48,15 @@ models::TraceSeries series(const TraceSpec& t, const std::string& key, bool inte
   }
 }
 
+namespace {
+
 // A contract whose output per unit capacity follows the model's wind or solar generation.
 models::TraceSeries mix_profile(const models::MixRegion& region, const models::MixDispatch& mix, const std::string& kind,
-                                std::int64_t start_ms, const std::string& name) {
+                                std::int64_t start_ms, const std::string& name, const std::string& prefix) {
   const bool wind = kind == "wind";
   const double capacity = wind ? region.wind.capacity_w : region.solar.capacity_w;
   if (capacity <= 0.0)
-    throw InputError(Location{}, "grid.cfe.contracts",
+    throw InputError(Location{}, prefix + ".cfe.contracts",
                      fmt::format("contract '{}': the mix region '{}' has no {} capacity to follow", name, region.name, kind));
   const auto column = static_cast<Eigen::Index>(wind ? models::Source::wind : models::Source::solar);
   models::IntensityTrace t;
@@ -68,26 +72,25 @@ models::TraceSeries mix_profile(const models::MixRegion& region, const models::M
 
 }  // namespace
 
-void resolve_paths(ScenarioSpec& spec, const SourceMap& sources) {
-  GridSpec& g = spec.grid;
-  if (g.trace) resolve_relative(g.trace->file, "grid.trace.file", sources);
-  if (g.marginal) resolve_relative(g.marginal->file, "grid.marginal.file", sources);
+void resolve_grid_paths(GridSpec& g, const std::string& prefix, const SourceMap& sources) {
+  if (g.trace) resolve_relative(g.trace->file, prefix + ".trace.file", sources);
+  if (g.marginal) resolve_relative(g.marginal->file, prefix + ".marginal.file", sources);
   if (g.mix) {
     if (g.mix->catalog.empty()) g.mix->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/grid-mix.yaml";
-    else resolve_relative(g.mix->catalog, "grid.mix.catalog", sources);
+    else resolve_relative(g.mix->catalog, prefix + ".mix.catalog", sources);
   }
   if (g.region) {
     if (g.region->catalog.empty()) g.region->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/regions.yaml";
-    else resolve_relative(g.region->catalog, "grid.region.catalog", sources);
+    else resolve_relative(g.region->catalog, prefix + ".region.catalog", sources);
   }
   if (g.cfe)
     for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i)
       if (g.cfe->contracts[i].profile)
-        resolve_relative(g.cfe->contracts[i].profile->file, element_path("grid.cfe.contracts", i) + ".profile.file", sources);
+        resolve_relative(g.cfe->contracts[i].profile->file, element_path(prefix + ".cfe.contracts", i) + ".profile.file", sources);
 }
 
-GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warnings) {
-  const GridSpec& g = spec.grid;
+GridSetup build_grid(const GridSpec& g, const std::string& prefix, std::int64_t start_ms, std::int64_t seed,
+                     std::vector<std::string>& warnings) {
   GridSetup out;
   std::optional<models::MixRegion> mix_region;
   std::optional<models::MixDispatch> mix;
@@ -102,11 +105,11 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
     const auto regions = load_catalog<RegionEntrySpec>(g.region->catalog, "regions");
     const auto r = regions.find(g.region->name);
     if (r == regions.end())
-      throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.name",
+      throw InputError(Location{g.region->catalog, 0, 0}, prefix + ".region.name",
                        fmt::format("no region '{}' in the catalog; it has {}", g.region->name, names_of(regions)));
     const auto p = r->second.periods.find(g.region->period);
     if (p == r->second.periods.end())
-      throw InputError(Location{g.region->catalog, 0, 0}, "grid.region.period",
+      throw InputError(Location{g.region->catalog, 0, 0}, prefix + ".region.period",
                        fmt::format("region '{}' has no period '{}'; it has {}", g.region->name, g.region->period,
                                    names_of(r->second.periods)));
     gross0 = p->second.grid_kg_per_j;
@@ -119,7 +122,7 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
   out.has_net_given = net0.has_value();
   std::vector<models::IntensityStep> steps{{0.0, gross0, net0.value_or(gross0)}};
   for (const GridChangeSpec& c : g.changes) {
-    const double from_s = static_cast<double>(c.at_ms - spec.start_ms) / 1000.0;
+    const double from_s = static_cast<double>(c.at_ms - start_ms) / 1000.0;
     const models::IntensityStep step{from_s, c.gross_kg_per_j, c.net_kg_per_j.value_or(c.gross_kg_per_j)};
     out.has_net_given = out.has_net_given || c.net_kg_per_j.has_value();
     if (from_s == 0.0) steps.front() = step;
@@ -128,26 +131,26 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
   out.steps = models::GridIntensity(std::move(steps));
 
   if (g.trace) {
-    out.trace = series(*g.trace, "grid.trace", true);
+    out.trace = series(*g.trace, prefix + ".trace", true);
     out.trace_origin = g.trace->file;
   } else if (g.mix) {
     const auto regions = load_catalog<MixRegionSpec>(g.mix->catalog, "regions");
     const auto r = regions.find(g.mix->region);
     if (r == regions.end())
-      throw InputError(Location{g.mix->catalog, 0, 0}, "grid.mix.region",
+      throw InputError(Location{g.mix->catalog, 0, 0}, prefix + ".mix.region",
                        fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, names_of(regions)));
     mix_region = to_model(r->second);
-    mix_start = units::start_of_year_ms(units::utc_year(spec.start_ms));
-    const std::int64_t next_year = units::start_of_year_ms(units::utc_year(spec.start_ms) + 1);
+    mix_start = units::start_of_year_ms(units::utc_year(start_ms));
+    const std::int64_t next_year = units::start_of_year_ms(units::utc_year(start_ms) + 1);
     mix_hours = static_cast<std::size_t>((next_year - mix_start) / 3'600'000);
-    mix_seed = static_cast<std::uint64_t>(g.mix->seed.value_or(spec.seed));
+    mix_seed = static_cast<std::uint64_t>(g.mix->seed.value_or(seed));
     mix = models::dispatch_mix(*mix_region, mix_start, mix_hours, mix_seed);
     out.trace = models::TraceSeries(models::generate_mix(*mix_region, mix_start, mix_hours, mix_seed), true);
     out.trace_origin = fmt::format("generation-mix region '{}'", g.mix->region);
   }
 
   if (g.marginal) {
-    out.marginal = series(*g.marginal, "grid.marginal", true);
+    out.marginal = series(*g.marginal, prefix + ".marginal", true);
     out.marginal_origin = g.marginal->file;
   }
 
@@ -157,8 +160,8 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
     for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i) {
       const ContractSpec& c = g.cfe->contracts[i];
       SupplyContract contract{c.name, c.capacity_w, c.capacity_factor.value_or(0.0), std::nullopt};
-      if (c.profile) contract.profile = series(*c.profile, element_path("grid.cfe.contracts", i) + ".profile", false);
-      if (c.from_mix) contract.profile = mix_profile(*mix_region, *mix, c.kind, mix_start, c.name);
+      if (c.profile) contract.profile = series(*c.profile, element_path(prefix + ".cfe.contracts", i) + ".profile", false);
+      if (c.from_mix) contract.profile = mix_profile(*mix_region, *mix, c.kind, mix_start, c.name, prefix);
       out.contracts.push_back(std::move(contract));
     }
   }
@@ -184,10 +187,10 @@ GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warning
   }
   if (out.trace && out.trace->wrap()) {
     const auto& t = out.trace->trace();
-    if (spec.start_ms < t.utc_ms.front() || spec.start_ms >= t.end_ms())
+    if (start_ms < t.utc_ms.front() || start_ms >= t.end_ms())
       warnings.push_back(fmt::format("grid intensity from {} ({} to {}) is replayed by whole years for a run starting {}",
                                      out.trace_origin, units::format_utc(t.utc_ms.front()), units::format_utc(t.end_ms()),
-                                     units::format_utc(spec.start_ms)));
+                                     units::format_utc(start_ms)));
   }
   return out;
 }

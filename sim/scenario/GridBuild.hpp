@@ -11,11 +11,16 @@
 
 namespace dcsim::scenario {
 
-/// Makes every file path in the spec absolute, relative to the YAML file that wrote it, and
-/// fills in the default catalogs, so the resolved scenario loads from anywhere.
-void resolve_paths(ScenarioSpec& spec, const SourceMap& sources);
+/// Makes every file path of a grid (at key path `prefix`, e.g. "grid" or "sites[1].grid")
+/// absolute, relative to the YAML file that wrote it, and fills in the default catalogs, so the
+/// resolved scenario loads from anywhere.
+void resolve_grid_paths(GridSpec& grid, const std::string& prefix, const SourceMap& sources);
+
+/// A series from a CSV trace: an intensity (unit conversion applies) or plain values.
+models::TraceSeries series(const TraceSpec& trace, const std::string& key, bool intensity);
 
 /// Reads the traces and catalogs the grid names. Throws dcsim::InputError.
-GridSetup build_grid(const ScenarioSpec& spec, std::vector<std::string>& warnings);
+GridSetup build_grid(const GridSpec& grid, const std::string& prefix, std::int64_t start_ms, std::int64_t seed,
+                     std::vector<std::string>& warnings);
 
 }  // namespace dcsim::scenario

@@ -11,6 +11,7 @@
 
 #include "models/InputError.hpp"
 #include "models/hardware/PowerCurve.hpp"
+#include "sim/input/JobTraceReader.hpp"
 #include "sim/scenario/FacilityBuild.hpp"
 #include "sim/scenario/GridBuild.hpp"
 #include "sim/scenario/Reader.hpp"
@@ -140,6 +141,23 @@ std::vector<Layer> read_layers(const std::string& file) {
 
 std::int64_t to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 
+models::PowerCurve chip_curve(const AcceleratorSpec& a) {
+  const double idle = a.idle_power_w.value_or(0.0);
+  const double max_w = a.max_power_w.value_or(a.tdp_w);
+  return a.curve == "fan2007"  ? models::PowerCurve::fan2007(idle, max_w, a.curve_r)
+         : a.curve == "square" ? models::PowerCurve::square(idle, max_w)
+         : a.curve == "cubic"  ? models::PowerCurve::cubic(idle, max_w)
+         : a.curve == "sqrt"   ? models::PowerCurve::sqrt(idle, max_w)
+                               : models::PowerCurve::linear(idle, max_w);
+}
+
+// Wall power of one accelerator with its host share at utilisation u, clipped at the server cap.
+double curve_power_w(const AcceleratorSpec& a, double u, bool& capped) {
+  const double p = chip_curve(a).power_w(u) + models::PowerCurve::linear(a.host_idle_w, a.host_max_w).power_w(u);
+  capped = a.power_cap_w && p > *a.power_cap_w;
+  return capped ? *a.power_cap_w : p;
+}
+
 // The paper's path first: a run's own measured power, exactly. Then the physical path: the
 // accelerator's power curve at the run's utilisation (given, or its MFU) plus the host share.
 // Last, the accelerator's measured average (Patterson et al. 2021 Table 3) as a default.
@@ -153,17 +171,115 @@ double per_chip_power_w(const AcceleratorSpec& a, const JobSpec& j, double& util
     u = models::mfu_utilisation(*j.flop_per_s_per_chip, *a.peak_flop_per_s);
   if (a.idle_power_w && u) {
     utilisation = *u;
-    const double max_w = a.max_power_w.value_or(a.tdp_w);
-    const models::PowerCurve chip = a.curve == "fan2007"  ? models::PowerCurve::fan2007(*a.idle_power_w, max_w, a.curve_r)
-                                    : a.curve == "square" ? models::PowerCurve::square(*a.idle_power_w, max_w)
-                                    : a.curve == "cubic"  ? models::PowerCurve::cubic(*a.idle_power_w, max_w)
-                                    : a.curve == "sqrt"   ? models::PowerCurve::sqrt(*a.idle_power_w, max_w)
-                                                          : models::PowerCurve::linear(*a.idle_power_w, max_w);
-    const double p = chip.power_w(*u) + models::PowerCurve::linear(a.host_idle_w, a.host_max_w).power_w(*u);
-    capped = a.power_cap_w && p > *a.power_cap_w;
-    return capped ? *a.power_cap_w : p;
+    return curve_power_w(a, *u, capped);
   }
   return a.system_power_w.value_or(0.0);
+}
+
+// A phase's power per accelerator: given, from the power curve, or the training power.
+double phase_power_w(const AcceleratorSpec& a, const std::optional<PhaseSpec>& phase, double training_w) {
+  if (!phase) return training_w;
+  if (phase->power_per_chip_w) return *phase->power_per_chip_w;
+  bool capped = false;
+  if (phase->utilisation && a.idle_power_w) return curve_power_w(a, *phase->utilisation, capped);
+  return training_w;
+}
+
+// Power of an accelerator no job holds: its idle power with the host's, else nothing known.
+double idle_power_w(const AcceleratorSpec& a) { return a.idle_power_w.value_or(0.0) + a.host_idle_w; }
+
+std::int64_t cluster_chips(const std::optional<ClusterSpec>& c) {
+  if (!c) return 0;
+  return c->accelerators ? *c->accelerators : c->hosts.value_or(0) * c->accelerators_per_host;
+}
+
+// The accelerator of a trace's jobs: its own, or the cluster's of its site (or of the first).
+std::string trace_accelerator(const ScenarioSpec& spec, const JobTraceSpec& t) {
+  if (!t.accelerator.empty()) return t.accelerator;
+  if (spec.cluster) return spec.cluster->accelerator;
+  for (const SiteSpec& site : spec.sites)
+    if ((t.site.empty() || site.name == t.site) && site.cluster) return site.cluster->accelerator;
+  return spec.accelerators.begin()->first;  // validation requires a cluster or an accelerator
+}
+
+std::int64_t per_host_of(const ScenarioSpec& spec, int site) {
+  if (spec.cluster) return spec.cluster->accelerators_per_host;
+  if (site >= 0 && spec.sites[static_cast<std::size_t>(site)].cluster)
+    return spec.sites[static_cast<std::size_t>(site)].cluster->accelerators_per_host;
+  for (const SiteSpec& s : spec.sites)
+    if (s.cluster) return s.cluster->accelerators_per_host;
+  return 8;
+}
+
+SiteSetup build_site(const ScenarioSpec& spec, const std::string& name, const FacilitySpec& facility, const GridSpec& grid,
+                     const std::optional<ClusterSpec>& cluster, const std::string& prefix, std::vector<std::string>& warnings) {
+  SiteSetup site;
+  site.name = name;
+  site.capacity_chips = cluster_chips(cluster);
+  double max_w = 0.0;
+  if (cluster) {
+    const AcceleratorSpec& a = spec.accelerators.at(cluster->accelerator);
+    site.idle_w_per_chip = idle_power_w(a);
+    bool capped = false;
+    max_w = a.idle_power_w ? curve_power_w(a, 1.0, capped) : a.system_power_w.value_or(a.tdp_w);
+  }
+  const std::string p = prefix.empty() ? "" : prefix + ".";
+  if (facility.pue) site.facility = models::FixedPue(*facility.pue);
+  else site.physical = build_facility(facility, p + "facility", spec, site.capacity_chips, max_w);
+  site.grid = build_grid(grid, p + "grid", spec.start_ms, spec.seed, warnings);
+  return site;
+}
+
+// Jobs of a cluster trace: each a fixed-duration run at the trace's utilisation on the cluster's
+// accelerator (power from its curve, else its measured system power).
+void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, Scenario& s) {
+  input::JobTraceOptions o;
+  o.layout = *input::job_trace_layout_from_name(t.layout);
+  if (t.columns) {
+    const TraceColumnsSpec& c = *t.columns;
+    o.columns.arrival = c.arrival;
+    o.columns.hosts = c.hosts;
+    o.columns.accelerators = c.accelerators;
+    o.columns.duration = c.duration;
+    o.columns.start = c.start;
+    o.columns.end = c.end;
+    o.columns.utilisation = c.utilisation;
+    o.columns.user = c.user;
+    o.columns.name = c.name;
+  }
+  o.time_unit_s = t.time_unit_s;
+  o.default_utilisation = t.utilisation;
+  o.epoch_ms = t.epoch_ms.value_or(spec.start_ms);
+  const input::JobTrace trace = input::read_job_trace(t.file, o);
+  s.trace_jobs_skipped = trace.skipped;
+  const std::string accel_name = trace_accelerator(spec, t);
+  const AcceleratorSpec& a = spec.accelerators.at(accel_name);
+  const models::Accelerator& accel =
+      *std::find_if(s.accelerators.begin(), s.accelerators.end(), [&](const auto& x) { return x.name == accel_name; });
+  const std::int64_t per_host = per_host_of(spec, site);
+  s.jobs.reserve(s.jobs.size() + trace.jobs.size());
+  for (std::size_t i = 0; i < trace.jobs.size(); ++i) {
+    const input::TraceJob& tj = trace.jobs[i];
+    ScheduledJob job;
+    job.run.name = trace.names[tj.name].empty() ? fmt::format("trace#{}", i + 1) : trace.names[tj.name];
+    job.run.accelerator = accel_name;
+    job.run.chips = tj.hosts > 0 ? tj.hosts * per_host : tj.accelerators;
+    bool capped = false;
+    job.run.utilisation = tj.utilisation;
+    job.run.system_power_per_chip_w = a.idle_power_w ? curve_power_w(a, tj.utilisation, capped) : a.system_power_w.value_or(a.tdp_w);
+    job.run.power_capped = capped;
+    job.run.duration_s = tj.duration_s;
+    job.run.peak_flop_per_s = a.peak_flop_per_s.value_or(0.0);
+    job.start_offset_ms = to_ms(tj.arrival_s);
+    job.duration_ms = std::max<std::int64_t>(1, to_ms(tj.duration_s));
+    job.embodied_kg_per_s = models::amortised_embodied_kg(accel, static_cast<double>(job.run.chips), 1.0);
+    job.slack_ms = to_ms(t.slack_s);
+    job.site = s.sites.size() == 1 ? 0 : site;
+    job.startup_w_per_chip = job.checkpoint_w_per_chip = job.eval_w_per_chip = job.run.system_power_per_chip_w;
+    job.idle_w_per_chip = idle_power_w(a);
+    job.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
+    s.jobs.push_back(std::move(job));
+  }
 }
 
 Scenario build(const ScenarioSpec& spec, const std::string& file) {
@@ -178,10 +294,24 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     s.accelerators.push_back(models::Accelerator{name, a.tdp_w, a.peak_flop_per_s.value_or(0.0),
                                                  a.system_power_w.value_or(0.0), a.embodied_kg.value_or(0.0),
                                                  a.service_life_s});
-  if (spec.facility.pue) s.facility = models::FixedPue(*spec.facility.pue);
-  else s.physical = build_facility(spec);
-
-  s.grid = build_grid(spec, s.warnings);
+  if (spec.sites.empty()) {
+    s.sites.push_back(build_site(spec, "site", spec.facility, spec.grid, spec.cluster, "", s.warnings));
+  } else {
+    for (std::size_t i = 0; i < spec.sites.size(); ++i) {
+      const SiteSpec& site = spec.sites[i];
+      SiteSetup built = build_site(spec, site.name, site.facility, site.grid, site.cluster, element_path("sites", i), s.warnings);
+      built.latency_s = site.latency_s;
+      built.price_per_mwh = site.price_per_mwh;
+      if (site.price_trace) built.price = series(*site.price_trace, element_path("sites", i) + ".price_trace", false);
+      s.sites.push_back(std::move(built));
+    }
+  }
+  const auto site_index = [&](const std::string& name) {
+    if (name.empty()) return -1;
+    for (std::size_t i = 0; i < s.sites.size(); ++i)
+      if (s.sites[i].name == name) return static_cast<int>(i);
+    return -1;  // unknown names are reported by validation
+  };
 
   for (const JobSpec& j : spec.jobs) {
     const AcceleratorSpec& a = spec.accelerators.at(j.accelerator);
@@ -225,6 +355,26 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     job.checkpoint_interval_ms = j.checkpoint_interval_s ? to_ms(*j.checkpoint_interval_s) : 0;
     job.restart_ms = to_ms(j.restart_s);
     job.slack_ms = to_ms(j.slack_s);
+    job.site = s.sites.size() == 1 ? 0 : site_index(j.site);
+    job.spares = j.spares;
+    job.idle_w_per_chip = idle_power_w(a);
+    job.repair_ms = to_ms(j.repair_s);
+    const double train_w = job.run.system_power_per_chip_w;
+    job.startup_w_per_chip = train_w;
+    job.checkpoint_w_per_chip = train_w;
+    job.eval_w_per_chip = train_w;
+    if (j.phases) {
+      const PhasesSpec& ph = *j.phases;
+      job.startup_w_per_chip = phase_power_w(a, ph.startup, train_w);
+      job.checkpoint_w_per_chip = phase_power_w(a, ph.checkpoint, train_w);
+      job.eval_w_per_chip = phase_power_w(a, ph.evaluation, train_w);
+      if (ph.startup) job.startup_ms = to_ms(ph.startup->duration_s);
+      if (ph.checkpoint) job.checkpoint_ms = to_ms(ph.checkpoint->duration_s);
+      if (ph.evaluation) {
+        job.eval_ms = to_ms(ph.evaluation->duration_s);
+        job.eval_every_ms = ph.evaluation->every_s ? to_ms(*ph.evaluation->every_s) : 0;
+      }
+    }
     if (j.trials > 1) {
       job.campaign = static_cast<int>(s.campaign_concurrency.size());
       s.campaign_concurrency.push_back(static_cast<int>(j.concurrency.value_or(j.trials)));
@@ -237,10 +387,19 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
       s.jobs.push_back(std::move(trial));
     }
   }
+  if (spec.job_trace) add_trace_jobs(spec, *spec.job_trace, site_index(spec.job_trace->site), s);
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
-  s.rack_power = spec.output.rack_power && s.physical.has_value();
-  s.carbon_aware = spec.scheduler.policy == "carbon_aware";
-  s.forecast_error = spec.scheduler.forecast_error;
+  s.rack_power = spec.output.rack_power && s.sites.size() == 1 && s.sites[0].physical.has_value();
+  const SchedulerSpec& sch = spec.scheduler;
+  s.scheduler.policy = sch.policy == "backfill" ? Policy::backfill : sch.policy == "carbon_aware" ? Policy::carbon_aware : Policy::fifo;
+  s.scheduler.suspend = sch.mode == "suspend";
+  s.scheduler.forecast_error = sch.forecast_error;
+  s.scheduler.spatial = sch.placement == "spatial";
+  s.scheduler.weight_co2e = sch.weights.co2e;
+  s.scheduler.weight_price = sch.weights.price;
+  s.scheduler.weight_latency = sch.weights.latency;
+  s.scheduler.baseline = sch.baseline;
+  if (spec.horizon_s) s.horizon_ms = to_ms(*spec.horizon_s);
 
   if (spec.expected) {
     const ExpectedSpec& e = *spec.expected;
@@ -275,8 +434,16 @@ Scenario load_scenario(const std::filesystem::path& path) {
     });
     throw InputError(std::move(problems));
   }
-  resolve_paths(spec, sources);
-  resolve_facility_paths(spec, sources);
+  resolve_grid_paths(spec.grid, "grid", sources);
+  resolve_facility_paths(spec.facility, "facility", sources);
+  for (std::size_t i = 0; i < spec.sites.size(); ++i) {
+    SiteSpec& site = spec.sites[i];
+    const std::string p = element_path("sites", i);
+    resolve_grid_paths(site.grid, p + ".grid", sources);
+    resolve_facility_paths(site.facility, p + ".facility", sources);
+    if (site.price_trace) resolve_relative(site.price_trace->file, p + ".price_trace.file", sources);
+  }
+  if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
   return build(spec, path.string());
 }
 

@@ -30,6 +30,27 @@ struct ScheduledJob {
   std::uint64_t seed = 0;            ///< of its failure process
   std::int64_t slack_ms = 0;         ///< it may start up to this long after its arrival
   int campaign = -1;                 ///< index into Scenario::campaign_concurrency, -1: a single job
+  int site = -1;                     ///< index into Scenario::sites; -1: the scheduler places it
+  std::int64_t spares = 0;           ///< spare accelerators held idle beside run.chips
+  double idle_w_per_chip = 0.0;      ///< an accelerator of this job held but idle (spares, suspension)
+  std::int64_t repair_ms = 0;        ///< added to each restart when there are no spares
+  // Phases other than steady training (power per accelerator; duration 0: no such phase).
+  std::int64_t startup_ms = 0;
+  double startup_w_per_chip = 0.0;   ///< also drawn while restarting after a failure
+  std::int64_t checkpoint_ms = 0;    ///< each checkpoint, every checkpoint_interval_ms of work
+  double checkpoint_w_per_chip = 0.0;
+  std::int64_t eval_every_ms = 0;    ///< work between evaluations; 0: none
+  std::int64_t eval_ms = 0;
+  double eval_w_per_chip = 0.0;
+
+  std::int64_t allocated_chips() const { return run.chips + spares; }
+  /// Wall time without failures or suspension: start-up, work, checkpoints and evaluations.
+  std::int64_t planned_wall_ms() const {
+    const std::int64_t checkpoints =
+        checkpoint_interval_ms > 0 && checkpoint_ms > 0 ? (duration_ms - 1) / checkpoint_interval_ms : 0;
+    const std::int64_t evals = eval_every_ms > 0 && eval_ms > 0 ? (duration_ms - 1) / eval_every_ms : 0;
+    return startup_ms + duration_ms + checkpoints * checkpoint_ms + evals * eval_ms;
+  }
 };
 
 enum class NetBasis { given, hourly, annual, gross };
@@ -73,6 +94,30 @@ struct PhysicalFacilitySetup {
   models::WeatherTrace weather;  ///< hourly, one calendar year; replayed by whole years
 };
 
+/// One datacentre: its facility, its electricity and its machines.
+struct SiteSetup {
+  std::string name = "site";
+  models::FixedPue facility{1.0};                 ///< used when `physical` is absent
+  std::optional<PhysicalFacilitySetup> physical;
+  GridSetup grid;
+  std::int64_t capacity_chips = 0;  ///< accelerators jobs are scheduled onto; 0: unlimited
+  double idle_w_per_chip = 0.0;     ///< drawn by each accelerator no job holds (with a capacity)
+  double latency_s = 0.0;
+  double price_per_mwh = 0.0;
+  std::optional<models::TraceSeries> price;  ///< hourly price per MWh; replaces price_per_mwh
+};
+
+enum class Policy { fifo, backfill, carbon_aware };
+
+struct SchedulerSetup {
+  Policy policy = Policy::fifo;
+  bool suspend = false;          ///< carbon_aware: suspend and resume instead of shifting the start
+  double forecast_error = 0.0;
+  bool spatial = false;          ///< place jobs across sites by the weighted objective
+  double weight_co2e = 1.0, weight_price = 0.0, weight_latency = 0.0;
+  bool baseline = true;          ///< also run FIFO at fixed placement, for the delay and saving
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -81,16 +126,15 @@ struct Scenario {
   std::int64_t start_ms = 0;  ///< simulated start, ms since the Unix epoch (UTC)
   std::int64_t seed = 1;
   std::vector<models::Accelerator> accelerators;
-  models::FixedPue facility{1.0};                 ///< used when `physical` is absent
-  std::optional<PhysicalFacilitySetup> physical;
-  GridSetup grid;
+  std::vector<SiteSetup> sites;       ///< at least one
   std::vector<std::string> warnings;  ///< printed by the command line, not fatal
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
   bool rack_power = false;
   std::vector<int> campaign_concurrency;  ///< per campaign: trials running at once
-  bool carbon_aware = false;    ///< scheduler: shift jobs within their slack
-  double forecast_error = 0.0;
+  SchedulerSetup scheduler;
+  std::optional<std::int64_t> horizon_ms;  ///< end of the run; absent: when the last job ends
+  std::size_t trace_jobs_skipped = 0;      ///< rows of the job trace without a usable duration
   std::optional<analysis::PublishedFigures> expected;
 };
 

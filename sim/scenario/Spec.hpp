@@ -310,6 +310,41 @@ void describe(V& v, ModelSpec& s) {
   v.field("d_model", Need::optional, "attention width", s.d_model, NumberKind{Range::positive(1e7)});
 }
 
+/// A phase of a job other than steady training, at its own power per accelerator.
+struct PhaseSpec {
+  double duration_s = 0.0;
+  std::optional<double> every_s;
+  std::optional<double> utilisation;
+  std::optional<double> power_per_chip_w;
+};
+
+template <class V>
+void describe(V& v, PhaseSpec& s) {
+  v.field("duration", Need::required, "how long the phase lasts each time", s.duration_s,
+          QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
+  v.field("every", Need::optional, "evaluation: training work between evaluations", s.every_s,
+          QuantityKind{Dimension::time, Range::positive(365.25 * 86'400.0)});
+  v.field("utilisation", Need::optional, "accelerator utilisation in the phase (power-curve path)", s.utilisation,
+          NumberKind{Range::between(0.0, 1.0)});
+  v.field("power_per_chip", Need::optional, "wall power per accelerator in the phase; default: the training power",
+          s.power_per_chip_w, QuantityKind{Dimension::power, Range::between(0.0, 100'000.0)});
+}
+
+/// Start-up, periodic checkpoints and evaluations around the steady training phase.
+struct PhasesSpec {
+  std::optional<PhaseSpec> startup;
+  std::optional<PhaseSpec> checkpoint;
+  std::optional<PhaseSpec> evaluation;
+};
+
+template <class V>
+void describe(V& v, PhasesSpec& s) {
+  v.field("startup", Need::optional, "once at the start (loading data and weights, compiling)", s.startup, ObjectKind{});
+  v.field("checkpoint", Need::optional, "writing a checkpoint, every checkpoint_interval of training work",
+          s.checkpoint, ObjectKind{});
+  v.field("evaluation", Need::optional, "evaluation, every `every` of training work", s.evaluation, ObjectKind{});
+}
+
 struct JobSpec {
   std::string name;
   std::string accelerator;
@@ -328,6 +363,10 @@ struct JobSpec {
   double slack_s = 0.0;
   std::int64_t trials = 1;
   std::optional<std::int64_t> concurrency;
+  std::optional<PhasesSpec> phases;
+  std::int64_t spares = 0;
+  double repair_s = 0.0;
+  std::string site;
 };
 
 template <class V>
@@ -365,6 +404,109 @@ void describe(V& v, JobSpec& s) {
           s.trials, IntegerKind{1, 1'000'000});
   v.field("concurrency", Need::optional, "campaign: trials running at once; default: all", s.concurrency,
           IntegerKind{1, 1'000'000});
+  v.field("phases", Need::optional, "start-up, checkpoint and evaluation phases, each at its own power", s.phases,
+          ObjectKind{});
+  v.field("spares", Need::optional, "spare accelerators held (idle) so a failure costs only the restart", s.spares,
+          IntegerKind{0, 10'000'000});
+  v.field("repair", Need::optional, "without spares: time to replace failed hardware, added to each restart",
+          s.repair_s, QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
+  v.field("site", Need::optional, "multi-site scenario: the site it runs at; default: chosen by the scheduler",
+          s.site, TextKind{});
+}
+
+/// The machines jobs are scheduled onto: a fixed number of accelerators, drawing idle power
+/// when no job holds them. Absent: every job starts on arrival and idle machines are not counted.
+struct ClusterSpec {
+  std::string accelerator;
+  std::optional<std::int64_t> hosts;
+  std::optional<std::int64_t> accelerators;
+  std::int64_t accelerators_per_host = 8;
+};
+
+template <class V>
+void describe(V& v, ClusterSpec& s) {
+  v.field("accelerator", Need::required, "a key of `accelerators`: its idle power is drawn by unallocated chips",
+          s.accelerator, TextKind{});
+  v.field("hosts", Need::optional, "servers (give this or accelerators)", s.hosts, IntegerKind{1, 100'000'000});
+  v.field("accelerators", Need::optional, "accelerators in all", s.accelerators, IntegerKind{1, 1'000'000'000});
+  v.field("accelerators_per_host", Need::optional, "accelerators per server", s.accelerators_per_host,
+          IntegerKind{1, 1024});
+}
+
+/// Column names of a job trace (empty: the layout's).
+struct TraceColumnsSpec {
+  std::string arrival, hosts, accelerators, duration, start, end, utilisation, user, name;
+};
+
+template <class V>
+void describe(V& v, TraceColumnsSpec& s) {
+  v.field("arrival", Need::optional, "submission time", s.arrival, TextKind{});
+  v.field("hosts", Need::optional, "servers requested", s.hosts, TextKind{});
+  v.field("accelerators", Need::optional, "accelerators requested", s.accelerators, TextKind{});
+  v.field("duration", Need::optional, "run time", s.duration, TextKind{});
+  v.field("start", Need::optional, "start time (with end: duration = end - start)", s.start, TextKind{});
+  v.field("end", Need::optional, "end time", s.end, TextKind{});
+  v.field("utilisation", Need::optional, "accelerator utilisation 0..1", s.utilisation, TextKind{});
+  v.field("user", Need::optional, "user", s.user, TextKind{});
+  v.field("name", Need::optional, "job name", s.name, TextKind{});
+}
+
+inline constexpr std::array<std::string_view, 4> kJobTraceLayouts{"dcsim", "philly", "helios", "pai"};
+
+/// A cluster job trace replayed through the scheduler (see sim/input/JobTraceReader.hpp).
+struct JobTraceSpec {
+  std::string file;
+  std::string layout = "dcsim";
+  std::optional<TraceColumnsSpec> columns;
+  double time_unit_s = 1.0;
+  std::optional<std::int64_t> epoch_ms;
+  std::string accelerator;
+  double utilisation = 1.0;
+  double slack_s = 0.0;
+  std::string site;
+};
+
+template <class V>
+void describe(V& v, JobTraceSpec& s) {
+  v.field("file", Need::required, "CSV job trace, relative to the YAML file that names it", s.file, TextKind{});
+  v.field("layout", Need::optional, "the file's layout", s.layout, ChoiceKind{kJobTraceLayouts});
+  v.field("columns", Need::optional, "column names that differ from the layout's", s.columns, ObjectKind{});
+  v.field("time_unit", Need::optional, "unit of numeric times and durations in the file", s.time_unit_s,
+          QuantityKind{Dimension::time, Range::positive(365.25 * 86'400.0)});
+  v.field("epoch", Need::optional, "date-time columns: the instant that is time 0; default: the scenario start",
+          s.epoch_ms, InstantKind{});
+  v.field("accelerator", Need::optional, "a key of `accelerators`; default: the cluster's", s.accelerator, TextKind{});
+  v.field("utilisation", Need::optional, "utilisation of jobs when the trace has none", s.utilisation,
+          NumberKind{Range::between(0.0, 1.0)});
+  v.field("slack", Need::optional, "how long each job may wait for a cleaner window (carbon_aware)", s.slack_s,
+          QuantityKind{Dimension::time, Range::between(0.0, 365.25 * 86'400.0)});
+  v.field("site", Need::optional, "multi-site scenario: the site its jobs run at; default: chosen by the scheduler",
+          s.site, TextKind{});
+}
+
+/// One datacentre of a multi-site scenario: its own facility, climate, grid and machines.
+struct SiteSpec {
+  std::string name;
+  FacilitySpec facility;
+  GridSpec grid;
+  std::optional<ClusterSpec> cluster;
+  double latency_s = 0.0;
+  double price_per_mwh = 0.0;
+  std::optional<TraceSpec> price_trace;
+};
+
+template <class V>
+void describe(V& v, SiteSpec& s) {
+  v.field("name", Need::required, "site name, unique in the scenario", s.name, TextKind{});
+  v.field("facility", Need::required, "its datacentre", s.facility, ObjectKind{});
+  v.field("grid", Need::required, "its electricity", s.grid, ObjectKind{});
+  v.field("cluster", Need::optional, "its machines (capacity and idle draw)", s.cluster, ObjectKind{});
+  v.field("latency", Need::optional, "network latency to the users (spatial placement)", s.latency_s,
+          QuantityKind{Dimension::time, Range::between(0.0, 3600.0)});
+  v.field("price", Need::optional, "electricity price per MWh, in any one currency (spatial placement, cost)",
+          s.price_per_mwh, NumberKind{Range::between(-1e5, 1e5)});
+  v.field("price_trace", Need::optional, "hourly price per MWh from a CSV file (watttime layout: time, value)",
+          s.price_trace, ObjectKind{});
 }
 
 struct OutputSpec {
@@ -408,21 +550,52 @@ void describe(V& v, ExpectedSpec& s) {
   v.field("source", Need::optional, "citation of the published figures", s.source, TextKind{});
 }
 
-inline constexpr std::array<std::string_view, 2> kSchedulers{"fifo", "carbon_aware"};
+inline constexpr std::array<std::string_view, 3> kSchedulers{"fifo", "backfill", "carbon_aware"};
+inline constexpr std::array<std::string_view, 2> kCarbonModes{"shift", "suspend"};
+inline constexpr std::array<std::string_view, 2> kPlacements{"fixed", "spatial"};
 
-/// How jobs are started: at arrival (fifo), or shifted within their slack to the window of
-/// lowest forecast grid intensity (carbon_aware).
+/// Weights of spatial placement's objective; each criterion is divided by its mean over the
+/// candidate sites, so the weights compare like with like.
+struct WeightsSpec {
+  double co2e = 1.0;
+  double price = 0.0;
+  double latency = 0.0;
+};
+
+template <class V>
+void describe(V& v, WeightsSpec& s) {
+  v.field("co2e", Need::optional, "weight of the job's forecast CO2e at the site", s.co2e, NumberKind{Range::between(0.0, 1e6)});
+  v.field("price", Need::optional, "weight of its electricity cost", s.price, NumberKind{Range::between(0.0, 1e6)});
+  v.field("latency", Need::optional, "weight of the site's latency", s.latency, NumberKind{Range::between(0.0, 1e6)});
+}
+
+/// When and where jobs start: queues per site (FIFO head of line, or EASY backfilling), carbon-
+/// aware shifting or suspension within each job's slack, and placement across sites.
 struct SchedulerSpec {
   std::string policy = "fifo";
+  std::string mode = "shift";
   double forecast_error = 0.0;
+  std::string placement = "fixed";
+  WeightsSpec weights;
+  bool baseline = true;
 };
 
 template <class V>
 void describe(V& v, SchedulerSpec& s) {
-  v.field("policy", Need::optional, "scheduling policy", s.policy, ChoiceKind{kSchedulers});
+  v.field("policy", Need::optional,
+          "fifo (head of line), backfill (EASY: later jobs may start if they do not delay the head) or carbon_aware "
+          "(FIFO after shifting or suspending within slack)",
+          s.policy, ChoiceKind{kSchedulers});
+  v.field("mode", Need::optional, "carbon_aware: shift the start, or suspend and resume around dirty hours", s.mode,
+          ChoiceKind{kCarbonModes});
   v.field("forecast_error", Need::optional,
           "carbon_aware: relative error (standard deviation) of the hourly intensity forecast; 0 = perfect",
           s.forecast_error, NumberKind{Range::between(0.0, 1.0)});
+  v.field("placement", Need::optional, "multi-site: fixed (a job's site, else the first) or spatial (weighted objective)",
+          s.placement, ChoiceKind{kPlacements});
+  v.field("weights", Need::optional, "spatial placement: objective weights", s.weights, ObjectKind{});
+  v.field("baseline", Need::optional, "also run FIFO at fixed placement and report the delay added and CO2e saved",
+          s.baseline, BoolKind{});
 }
 
 struct ScenarioSpec {
@@ -433,7 +606,11 @@ struct ScenarioSpec {
   std::map<std::string, AcceleratorSpec> accelerators;
   FacilitySpec facility;
   GridSpec grid;
+  std::optional<ClusterSpec> cluster;
+  std::vector<SiteSpec> sites;
   std::vector<JobSpec> jobs;
+  std::optional<JobTraceSpec> job_trace;
+  std::optional<double> horizon_s;
   OutputSpec output;
   SchedulerSpec scheduler;
   std::optional<ExpectedSpec> expected;
@@ -447,9 +624,16 @@ void describe(V& v, ScenarioSpec& s) {
           InstantKind{});
   v.field("seed", Need::optional, "random seed", s.seed, IntegerKind{0, std::int64_t{1} << 53});
   v.field("accelerators", Need::required, "accelerator types by name", s.accelerators, MapKind{});
-  v.field("facility", Need::required, "the datacentre", s.facility, ObjectKind{});
-  v.field("grid", Need::required, "carbon intensity of the electricity", s.grid, ObjectKind{});
-  v.field("jobs", Need::required, "training runs", s.jobs, ListKind{1});
+  v.field("facility", Need::optional, "the datacentre (or give sites)", s.facility, ObjectKind{});
+  v.field("grid", Need::optional, "carbon intensity of the electricity (or give sites)", s.grid, ObjectKind{});
+  v.field("cluster", Need::optional, "the machines jobs are scheduled onto; default: unlimited, idle not counted",
+          s.cluster, ObjectKind{});
+  v.field("sites", Need::optional, "several datacentres sharing one job stream (instead of facility and grid)",
+          s.sites, ListKind{1});
+  v.field("jobs", Need::optional, "training runs (give jobs, job_trace or both)", s.jobs, ListKind{});
+  v.field("job_trace", Need::optional, "jobs replayed from a cluster trace", s.job_trace, ObjectKind{});
+  v.field("horizon", Need::optional, "simulate this long; jobs still running are cut; default: until all jobs end",
+          s.horizon_s, QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
   v.field("output", Need::optional, "what the run records", s.output, ObjectKind{});
   v.field("scheduler", Need::optional, "when jobs start", s.scheduler, ObjectKind{});
   v.field("expected", Need::optional, "published figures to compare against", s.expected, ObjectKind{});

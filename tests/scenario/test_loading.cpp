@@ -111,7 +111,7 @@ const dcsim::models::Accelerator* find_accelerator(const Scenario& s, const std:
 
 // The constant-source intensity steps of a scenario's grid (the only accessor of the grid model
 // these tests use).
-const std::vector<dcsim::models::IntensityStep>& grid_steps(const Scenario& s) { return s.grid.steps.steps(); }
+const std::vector<dcsim::models::IntensityStep>& grid_steps(const Scenario& s) { return s.sites[0].grid.steps.steps(); }
 
 }  // namespace
 
@@ -133,7 +133,7 @@ TEST_CASE("a minimal scenario builds its accelerator, facility, grid and job") {
   CHECK(s.accelerators[0].peak_flop_per_s == rel(125e12));
   CHECK(s.accelerators[0].system_power_w == 325.0);
 
-  CHECK(s.facility.pue() == 1.1);
+  CHECK(s.sites[0].facility.pue() == 1.1);
 
   REQUIRE(s.jobs.size() == 1);
   const auto& job = s.jobs[0];
@@ -342,7 +342,7 @@ TEST_CASE("a job start becomes an offset from the scenario start, and the interv
                                                          "  interval: 15 min",
                                                      })));
   CHECK(s.seed == 42);
-  CHECK(s.facility.pue() == 1.58);
+  CHECK(s.sites[0].facility.pue() == 1.58);
   CHECK(s.jobs[0].start_offset_ms == (24 + 6) * kMsPerHour);
   CHECK(s.jobs[0].duration_ms == 90 * 60'000);
   CHECK(s.sample_interval_ms == 15 * 60'000);
@@ -376,7 +376,7 @@ TEST_CASE("a child overrides a scalar of its base") {
   CHECK(s.name == "child");
   CHECK(s.seed == 9);
   CHECK(s.description == "from the base");  // not overridden: kept
-  CHECK(s.facility.pue() == 1.5);
+  CHECK(s.sites[0].facility.pue() == 1.5);
   CHECK(s.jobs.size() == 2);
 }
 
@@ -498,7 +498,7 @@ TEST_CASE("a chain of three files applies each layer over the one it extends") {
   const Scenario s = load_ok(put(dir, "leaf.yaml", yaml({"extends: middle.yaml", "name: leaf", "grid:", "  net: 0 g/kWh"})));
   CHECK(s.name == "leaf");                   // leaf
   CHECK(s.seed == 2);                        // middle
-  CHECK(s.facility.pue() == 1.2);            // middle over root
+  CHECK(s.sites[0].facility.pue() == 1.2);            // middle over root
   CHECK(s.description == "from the base");  // root
   CHECK(grid_steps(s)[0].gross_kg_per_j == rel(400e-3 / kJPerKWh));  // root
   CHECK(grid_steps(s)[0].net_kg_per_j == 0.0);                        // leaf
@@ -512,7 +512,7 @@ TEST_CASE("an extends path is relative to the file that contains it") {
   const fs::path leaf = put(dir, "scenarios/x/leaf.yaml", yaml({"extends: ../../common/middle.yaml", "name: leaf"}));
   const Scenario s = load_ok(leaf);
   CHECK(s.name == "leaf");
-  CHECK(s.facility.pue() == 1.25);
+  CHECK(s.sites[0].facility.pue() == 1.25);
   CHECK(s.jobs.size() == 2);
 }
 
@@ -524,7 +524,7 @@ TEST_CASE("the paper's GPT-3 scenario loads through its extends") {
   CHECK(s.jobs[0].run.system_power_per_chip_w == 330.0);
   CHECK(s.jobs[0].run.duration_s == rel(3.14e23 / (10'000.0 * 24.6e12)));
   CHECK(s.accelerators.size() == 4);
-  CHECK(s.facility.pue() == 1.1);
+  CHECK(s.sites[0].facility.pue() == 1.1);
   REQUIRE(s.expected.has_value());
   CHECK(s.expected->energy_mwh == rel(1287.0));
 }
@@ -575,7 +575,7 @@ TEST_CASE("the resolved YAML has no extends and reloads to an equivalent scenari
   CHECK(b.start_ms == a.start_ms);
   CHECK(b.seed == a.seed);
   CHECK(b.sample_interval_ms == a.sample_interval_ms);
-  CHECK(b.facility.pue() == a.facility.pue());
+  CHECK(b.sites[0].facility.pue() == a.sites[0].facility.pue());
 
   REQUIRE(b.accelerators.size() == a.accelerators.size());
   for (std::size_t i = 0; i < a.accelerators.size(); ++i) {

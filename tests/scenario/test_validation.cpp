@@ -202,7 +202,7 @@ TEST_CASE("a PUE below 1 is out of range") {
 
 TEST_CASE("a PUE of exactly 1 is accepted and one above 5 is not") {
   TempDir dir;
-  CHECK(load_scenario(dir.write("one.yaml", text(with(kGood, {{7, "  pue: 1"}})))).facility.pue() == 1.0);
+  CHECK(load_scenario(dir.write("one.yaml", text(with(kGood, {{7, "  pue: 1"}})))).sites[0].facility.pue() == 1.0);
   CHECK(contains(only_problem(dir, with(kGood, {{7, "  pue: 5.1"}})).message, "out of range"));
   CHECK(contains(only_problem(dir, with(kGood, {{7, "  pue: 1.1 W"}})).message, "has a unit"));
 }
