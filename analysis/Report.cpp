@@ -31,23 +31,29 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
   j["over_rating_episodes"] = s.over_rating_episodes;
   j["capped_rack_episodes"] = s.capped_rack_episodes;
   j["capped_jobs"] = s.capped_jobs;
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const JobRow& r : jobs) {
-    list.push_back({{"name", r.name},
-                    {"start_s", r.start_s},
-                    {"end_s", r.end_s},
-                    {"chips", r.chips},
-                    {"it_energy_kwh", r.it_energy_kwh},
-                    {"facility_energy_kwh", r.facility_energy_kwh},
-                    {"co2e_gross_kg", r.co2e_gross_kg},
-                    {"co2e_net_kg", r.co2e_net_kg},
-                    {"restarts", r.restarts},
-                    {"wasted_energy_kwh", r.wasted_energy_kwh},
-                    {"total_flop", r.total_flop},
-                    {"mfu", r.mfu},
-                    {"delay_s", r.delay_s},
-                    {"co2e_saved_kg", r.co2e_saved_kg}});
+  nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+  for (const SiteSummary& site : s.sites) {
+    nlohmann::ordered_json o;
+    o["name"] = site.name;
+    for (const SiteField& f : kSiteFields) o[std::string(f.name)] = site.*f.member;
+    sites.push_back(std::move(o));
   }
+  j["sites"] = std::move(sites);
+  // Every job up to kMaxJsonJobs; a trace replay's full table is in the HDF5 file's /jobs.
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < jobs.size() && k < kMaxJsonJobs; ++k) {
+    const JobRow& r = jobs[k];
+    nlohmann::ordered_json o;
+    o["name"] = r.name;
+    o["site"] = r.site;
+    for (const JobColumn& c : kJobColumns) {
+      if (c.real != nullptr) o[std::string(c.name)] = r.*c.real;
+      else o[std::string(c.name)] = r.*c.integer;
+    }
+    list.push_back(std::move(o));
+  }
+  j["job_count"] = jobs.size();
+  if (jobs.size() > kMaxJsonJobs) j["jobs_omitted"] = jobs.size() - kMaxJsonJobs;
   j["jobs"] = std::move(list);
   return j;
 }
@@ -84,13 +90,31 @@ std::string format_report(const std::string& path, const RunFile& run) {
   if (s.capped_jobs > 0) out += fmt::format("  server power caps  {} job(s) clipped\n", s.capped_jobs);
   if (s.capped_rack_episodes > 0)
     out += fmt::format("  rack power caps    {} episode(s) of clipped racks\n", s.capped_rack_episodes);
-  out += fmt::format("  {} job(s)\n", run.jobs.size());
+  if (s.electricity_cost != 0.0) out += fmt::format("  electricity cost   {:14.2f} (price currency)\n", s.electricity_cost);
+  if (s.sites.size() > 1) {
+    out += fmt::format("  {} sites\n    {:<20} {:>8} {:>14} {:>8} {:>14} {:>14}\n", s.sites.size(), "site", "jobs",
+                       "facility MWh", "PUE", "gross t", "net t");
+    for (const SiteSummary& site : s.sites)
+      out += fmt::format("    {:<20} {:>8} {:>14.3f} {:>8.4f} {:>14.3f} {:>14.3f}\n", site.name, site.jobs,
+                         site.facility_energy_mwh, site.pue, site.co2e_gross_t, site.co2e_net_t);
+  }
+  out += fmt::format("  {} job(s): {} completed", run.jobs.size(), s.jobs_completed);
+  if (s.jobs_cut > 0) out += fmt::format(", {} cut at the horizon", s.jobs_cut);
+  if (s.jobs_not_started > 0) out += fmt::format(", {} never started", s.jobs_not_started);
+  out += fmt::format("; mean wait {:.3f} h\n", s.mean_wait_h);
+  if (!std::isnan(s.co2e_saved_vs_baseline_t))
+    out += fmt::format("  against FIFO       {:14.3f} t CO2e saved (net; FIFO {:.3f} t), {:.3f} h mean delay added\n",
+                       s.co2e_saved_vs_baseline_t, s.baseline_co2e_net_t, s.delay_added_h);
   if (!run.jobs.empty()) {
     out += fmt::format("    {:<28} {:>8} {:>11} {:>11} {:>14} {:>13} {:>13}\n", "name", "chips", "start h", "end h",
                        "facility kWh", "gross kg", "net kg");
-    for (const JobRow& j : run.jobs)
+    for (std::size_t k = 0; k < run.jobs.size() && k < kMaxReportJobs; ++k) {
+      const JobRow& j = run.jobs[k];
       out += fmt::format("    {:<28} {:>8} {:>11.2f} {:>11.2f} {:>14.1f} {:>13.1f} {:>13.1f}\n", j.name, j.chips,
                          j.start_s / 3600.0, j.end_s / 3600.0, j.facility_energy_kwh, j.co2e_gross_kg, j.co2e_net_kg);
+    }
+    if (run.jobs.size() > kMaxReportJobs)
+      out += fmt::format("    ... and {} more (every job is in the file's /jobs table)\n", run.jobs.size() - kMaxReportJobs);
   }
   return out;
 }

@@ -13,7 +13,13 @@
 
 namespace dcsim::analysis {
 
-/// The summary as one JSON object: the /summary attributes, the run's identity and its jobs.
+/// Jobs listed by summary_json and format_report; beyond these, `jobs_omitted` says how many
+/// more the run's /jobs table holds.
+inline constexpr std::size_t kMaxJsonJobs = 1000;
+inline constexpr std::size_t kMaxReportJobs = 50;
+
+/// The summary as one JSON object: the /summary attributes, the run's identity, its sites and
+/// its jobs (the first kMaxJsonJobs).
 nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const std::vector<JobRow>& jobs);
 
 /// A human-readable summary of a run file.

@@ -315,7 +315,7 @@ struct Header {
 std::optional<TraceFormat> guess_format(const Header& h) {
   if (h.find("Datetime (UTC)") && h.has_prefix("Carbon Intensity")) return TraceFormat::electricity_maps;
   if (h.find("timestamp") && h.find("NG") && h.find("COL")) return TraceFormat::eia930;
-  if (h.find("time") && h.find("g_per_kwh")) return TraceFormat::plain;
+  if ((h.find("time") || h.find("time_s")) && h.find("g_per_kwh")) return TraceFormat::plain;
   return std::nullopt;
 }
 
@@ -394,13 +394,23 @@ class TraceBuilder {
 
   // Places a row's time: checks order and resolution, holds values over missing steps. Returns
   // false if the row must not be appended.
-  bool place(const Field& f, const std::string& column, bool naive_is_utc, std::int64_t& t) {
+  bool place(const Field& f, const std::string& column, bool naive_is_utc, std::int64_t& t, bool seconds = false) {
     if (f.value.empty()) {
       report(f, column, "empty time");
       return false;
     }
     std::string why;
-    if (!parse_time(f.value, naive_is_utc, t, why)) {
+    if (seconds) {
+      // Seconds since options.epoch_ms, on the millisecond clock.
+      double sec = 0;
+      const char* end = f.value.data() + f.value.size();
+      const auto [ptr, ec] = std::from_chars(f.value.data(), end, sec);
+      if (ec != std::errc() || ptr != end || !std::isfinite(sec) || std::abs(sec) > 1e13) {
+        report(f, column, fmt::format("cannot read '{}' as seconds", f.value));
+        return false;
+      }
+      t = options_.epoch_ms + std::llround(sec * 1000.0);
+    } else if (!parse_time(f.value, naive_is_utc, t, why)) {
       report(f, column, fmt::format("cannot read time '{}': {}", f.value, why));
       return false;
     }
@@ -504,6 +514,7 @@ struct SingleLayout {
   ValueColumn value;
   std::optional<ValueColumn> cfe;
   bool naive_is_utc = false;
+  bool seconds = false;  ///< the time column holds seconds since options.epoch_ms
   double unit = kGPerKWh;
 };
 
@@ -519,7 +530,7 @@ models::IntensityTrace read_single(CsvScanner& csv, const Header& header, const 
     ++rows;
     if (!b.shape_ok(fields)) continue;
     std::int64_t t = 0;
-    bool ok = b.place(fields[layout.time.index], layout.time.name, layout.naive_is_utc, t);
+    bool ok = b.place(fields[layout.time.index], layout.time.name, layout.naive_is_utc, t, layout.seconds);
     empty_cells.clear();
     empty_names.clear();
 
@@ -752,7 +763,9 @@ models::IntensityTrace read_trace(const std::string& path, const TraceOptions& o
       break;
     }
     case TraceFormat::plain: {
-      layout.time = ValueColumn{require(header, {"time"}, format, problems, missing), "time"};
+      layout.seconds = header.find("time_s").has_value() && !header.find("time").has_value();
+      layout.time = layout.seconds ? ValueColumn{*header.find("time_s"), "time_s"}
+                                   : ValueColumn{require(header, {"time"}, format, problems, missing), "time"};
       layout.value = ValueColumn{require(header, {"g_per_kwh"}, format, problems, missing), "g_per_kwh"};
       problems.throw_if_any();
       layout.unit = options.value_unit_kg_per_j > 0 ? options.value_unit_kg_per_j : kGPerKWh;

@@ -8,7 +8,8 @@
 //                     "Carbon Free Energy Percentage (CFE%)" or "Low Carbon Percentage" (kept as a
 //                     0..1 share). Times without a zone are UTC, as the column name says.
 //   plain             "time,g_per_kwh": ISO 8601 times that must say Z or +00:00 (a space may
-//                     stand in for the 'T').
+//                     stand in for the 'T'); or "time_s,g_per_kwh": seconds since
+//                     TraceOptions::epoch_ms (the scenario start, when read for a scenario).
 //   eia930            EIA-930 generation by fuel (as in the SustainDC files): "timestamp" (with
 //                     Z or +00:00) and one MWh column per fuel code; the intensity of a row is the
 //                     generation-weighted mean of the fuels' emission factors. Negative generation
@@ -61,6 +62,8 @@ struct TraceOptions {
   /// Hold the previous value over empty cells and over missing time steps (a gap that is a whole
   /// number of steps) instead of reporting them.
   bool fill_missing = false;
+  /// plain with a "time_s" column: the instant its 0 stands for (ms since the Unix epoch, UTC).
+  std::int64_t epoch_ms = 0;
 };
 
 /// Reads a trace file. Throws dcsim::InputError listing every problem found.

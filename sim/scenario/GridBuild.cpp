@@ -39,8 +39,10 @@ input::TraceOptions options_for(const TraceSpec& t, const std::string& key, bool
 
 }  // namespace
 
-models::TraceSeries series(const TraceSpec& t, const std::string& key, bool intensity) {
-  models::IntensityTrace trace = input::read_trace(t.file, options_for(t, key, intensity));
+models::TraceSeries series(const TraceSpec& t, const std::string& key, bool intensity, std::int64_t epoch_ms) {
+  input::TraceOptions options = options_for(t, key, intensity);
+  options.epoch_ms = epoch_ms;
+  models::IntensityTrace trace = input::read_trace(t.file, options);
   try {
     return models::TraceSeries(std::move(trace), t.wrap);
   } catch (const models::TraceRangeError& e) {
@@ -131,7 +133,7 @@ GridSetup build_grid(const GridSpec& g, const std::string& prefix, std::int64_t 
   out.steps = models::GridIntensity(std::move(steps));
 
   if (g.trace) {
-    out.trace = series(*g.trace, prefix + ".trace", true);
+    out.trace = series(*g.trace, prefix + ".trace", true, start_ms);
     out.trace_origin = g.trace->file;
   } else if (g.mix) {
     const auto regions = load_catalog<MixRegionSpec>(g.mix->catalog, "regions");
@@ -150,7 +152,7 @@ GridSetup build_grid(const GridSpec& g, const std::string& prefix, std::int64_t 
   }
 
   if (g.marginal) {
-    out.marginal = series(*g.marginal, prefix + ".marginal", true);
+    out.marginal = series(*g.marginal, prefix + ".marginal", true, start_ms);
     out.marginal_origin = g.marginal->file;
   }
 
@@ -160,7 +162,7 @@ GridSetup build_grid(const GridSpec& g, const std::string& prefix, std::int64_t 
     for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i) {
       const ContractSpec& c = g.cfe->contracts[i];
       SupplyContract contract{c.name, c.capacity_w, c.capacity_factor.value_or(0.0), std::nullopt};
-      if (c.profile) contract.profile = series(*c.profile, element_path(prefix + ".cfe.contracts", i) + ".profile", false);
+      if (c.profile) contract.profile = series(*c.profile, element_path(prefix + ".cfe.contracts", i) + ".profile", false, start_ms);
       if (c.from_mix) contract.profile = mix_profile(*mix_region, *mix, c.kind, mix_start, c.name, prefix);
       out.contracts.push_back(std::move(contract));
     }

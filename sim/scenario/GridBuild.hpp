@@ -17,7 +17,8 @@ namespace dcsim::scenario {
 void resolve_grid_paths(GridSpec& grid, const std::string& prefix, const SourceMap& sources);
 
 /// A series from a CSV trace: an intensity (unit conversion applies) or plain values.
-models::TraceSeries series(const TraceSpec& trace, const std::string& key, bool intensity);
+/// `epoch_ms` is the instant a plain trace's "time_s" 0 stands for (the scenario start).
+models::TraceSeries series(const TraceSpec& trace, const std::string& key, bool intensity, std::int64_t epoch_ms);
 
 /// Reads the traces and catalogs the grid names. Throws dcsim::InputError.
 GridSetup build_grid(const GridSpec& grid, const std::string& prefix, std::int64_t start_ms, std::int64_t seed,

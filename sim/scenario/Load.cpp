@@ -302,7 +302,7 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
       SiteSetup built = build_site(spec, site.name, site.facility, site.grid, site.cluster, element_path("sites", i), s.warnings);
       built.latency_s = site.latency_s;
       built.price_per_mwh = site.price_per_mwh;
-      if (site.price_trace) built.price = series(*site.price_trace, element_path("sites", i) + ".price_trace", false);
+      if (site.price_trace) built.price = series(*site.price_trace, element_path("sites", i) + ".price_trace", false, spec.start_ms);
       s.sites.push_back(std::move(built));
     }
   }
