@@ -46,6 +46,49 @@ inline constexpr std::array<SiteField, 7> kSiteFields{{
     {"jobs", "1", &SiteSummary::jobs},
 }};
 
+/// One inference service, the attributes of /summary/services/<name>: what it served and emitted,
+/// and its model's lifecycle footprint (training + queries x CO2e per query, net basis).
+struct ServiceSummary {
+  std::string name;
+  std::string site;
+  double queries_offered = 0.0;
+  double queries_served = 0.0;
+  double queries_dropped = 0.0;      ///< offered above the replica fleet's capacity
+  double it_energy_kwh = 0.0;
+  double facility_energy_kwh = 0.0;
+  double co2e_gross_kg = 0.0;
+  double co2e_net_kg = 0.0;
+  double energy_per_query_wh = 0.0;  ///< facility energy per served query
+  double co2e_per_query_g = 0.0;     ///< net, per served query
+  double training_co2e_kg = std::numeric_limits<double>::quiet_NaN();  ///< net, of its training job; NaN if none named
+  double lifecycle_co2e_kg = std::numeric_limits<double>::quiet_NaN(); ///< training + serving
+  double serving_share = std::numeric_limits<double>::quiet_NaN();     ///< serving / lifecycle
+  double break_even_queries = std::numeric_limits<double>::quiet_NaN();///< queries whose CO2e equals training's
+  double break_even_days = std::numeric_limits<double>::quiet_NaN();   ///< at its mean query rate
+};
+
+struct ServiceField {
+  std::string_view name;
+  std::string_view units;
+  double ServiceSummary::*member;
+};
+inline constexpr std::array<ServiceField, 14> kServiceFields{{
+    {"queries_offered", "1", &ServiceSummary::queries_offered},
+    {"queries_served", "1", &ServiceSummary::queries_served},
+    {"queries_dropped", "1", &ServiceSummary::queries_dropped},
+    {"it_energy_kwh", "kWh", &ServiceSummary::it_energy_kwh},
+    {"facility_energy_kwh", "kWh", &ServiceSummary::facility_energy_kwh},
+    {"co2e_gross_kg", "kg CO2e", &ServiceSummary::co2e_gross_kg},
+    {"co2e_net_kg", "kg CO2e", &ServiceSummary::co2e_net_kg},
+    {"energy_per_query_wh", "Wh", &ServiceSummary::energy_per_query_wh},
+    {"co2e_per_query_g", "g CO2e", &ServiceSummary::co2e_per_query_g},
+    {"training_co2e_kg", "kg CO2e", &ServiceSummary::training_co2e_kg},
+    {"lifecycle_co2e_kg", "kg CO2e", &ServiceSummary::lifecycle_co2e_kg},
+    {"serving_share", "1", &ServiceSummary::serving_share},
+    {"break_even_queries", "1", &ServiceSummary::break_even_queries},
+    {"break_even_days", "d", &ServiceSummary::break_even_days},
+}};
+
 /// Whole-run totals, the /summary attributes.
 struct Summary {
   double it_energy_mwh = 0.0;
@@ -77,6 +120,7 @@ struct Summary {
   double co2e_saved_vs_baseline_t = std::numeric_limits<double>::quiet_NaN();
   double delay_added_h = std::numeric_limits<double>::quiet_NaN();
   std::vector<SiteSummary> sites;  ///< totals per site (one entry for a single-site scenario)
+  std::vector<ServiceSummary> services;
 };
 
 struct SummaryField {

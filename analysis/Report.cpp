@@ -39,6 +39,15 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
     sites.push_back(std::move(o));
   }
   j["sites"] = std::move(sites);
+  nlohmann::ordered_json services = nlohmann::ordered_json::array();
+  for (const ServiceSummary& v : s.services) {
+    nlohmann::ordered_json o;
+    o["name"] = v.name;
+    o["site"] = v.site;
+    for (const ServiceField& f : kServiceFields) o[std::string(f.name)] = v.*f.member;
+    services.push_back(std::move(o));
+  }
+  j["services"] = std::move(services);
   // Every job up to kMaxJsonJobs; a trace replay's full table is in the HDF5 file's /jobs.
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < jobs.size() && k < kMaxJsonJobs; ++k) {
@@ -97,6 +106,17 @@ std::string format_report(const std::string& path, const RunFile& run) {
     for (const SiteSummary& site : s.sites)
       out += fmt::format("    {:<20} {:>8} {:>14.3f} {:>8.4f} {:>14.3f} {:>14.3f}\n", site.name, site.jobs,
                          site.facility_energy_mwh, site.pue, site.co2e_gross_t, site.co2e_net_t);
+  }
+  for (const ServiceSummary& v : s.services) {
+    out += fmt::format("  service '{}' ({}): {:.4g} queries served ({:.4g} dropped), {:.3f} MWh, {:.3f} t CO2e net, "
+                       "{:.4g} Wh and {:.4g} g CO2e per query\n",
+                       v.name, v.site, v.queries_served, v.queries_dropped, v.facility_energy_kwh / 1e3, v.co2e_net_kg / 1e3,
+                       v.energy_per_query_wh, v.co2e_per_query_g);
+    if (!std::isnan(v.training_co2e_kg))
+      out += fmt::format("    lifecycle {:.3f} t CO2e = training {:.3f} t + serving {:.3f} t ({:.1f}% serving); serving "
+                         "equals training after {:.4g} queries ({:.1f} days)\n",
+                         v.lifecycle_co2e_kg / 1e3, v.training_co2e_kg / 1e3, v.co2e_net_kg / 1e3, 100.0 * v.serving_share,
+                         v.break_even_queries, v.break_even_days);
   }
   out += fmt::format("  {} job(s): {} completed", run.jobs.size(), s.jobs_completed);
   if (s.jobs_cut > 0) out += fmt::format(", {} cut at the horizon", s.jobs_cut);

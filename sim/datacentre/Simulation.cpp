@@ -66,7 +66,7 @@ void Simulation::update(std::size_t index) {
   Site& site = sites_[index];
   const scenario::GridSetup& grid = site.setup->grid;
   const Time now = engine_.now();
-  for (const auto& p : site.players) p->check(now, jobs_left_ > 0);
+  for (const auto& p : site.players) p->check(now, jobs_left_ > 0 || services_left_ > 0);
   PowerState& s = site.state;
   if (site.hall) {
     s.hall = &*site.hall;
@@ -181,17 +181,18 @@ double Simulation::annual_factor(const Site& site) const {
   return models::annual_matched_kg(1.0, e, certificates);
 }
 
-// Closes the job's account at its current power up to now.
-void Simulation::account(Job& job) {
+void Simulation::account(Job& job) { job.phase_j[static_cast<int>(job.phase)] += account(static_cast<Load&>(job)); }
+
+// Closes a load's account at its current power up to now; returns the IT energy since its last change.
+double Simulation::account(Load& job) {
   const Time now = engine_.now();
-  if (job.site < 0) return;
+  if (job.site < 0) return 0.0;
   Site& site = sites_[static_cast<std::size_t>(job.site)];
   site.per_it_facility.advance(now);
   site.per_it_gross.advance(now);
   site.per_it_net.advance(now);
   const double e = job.w * (now - job.last_change).seconds();
   job.it_j += e;
-  job.phase_j[static_cast<int>(job.phase)] += e;
   job.facility_j += job.w * (site.per_it_facility.total() - job.mark_facility);
   job.gross_kg += job.w * (site.per_it_gross.total() - job.mark_gross);
   job.net_kg += job.w * (site.per_it_net.total() - job.mark_net);
@@ -199,6 +200,71 @@ void Simulation::account(Job& job) {
   job.mark_gross = site.per_it_gross.total();
   job.mark_net = site.per_it_net.total();
   job.last_change = now;
+  return e;
+}
+
+// An inference service moves to its next hourly step (or ends).
+void Simulation::service_step(std::size_t index) {
+  ServiceRun& v = services_[index];
+  const auto s = static_cast<std::size_t>(v.site);
+  Site& site = sites_[s];
+  const bool more = v.next < v.steps.size();
+  const double w = more ? v.steps[v.next].it_power_w : 0.0;
+  account(v);
+  if (!v.placed && more && site.hall) {
+    v.placement = site.hall->place(v.slots, w / static_cast<double>(v.slots));
+    v.placed = true;
+  } else if (v.placed && more) {
+    site.hall->set_power(v.placement, w / static_cast<double>(v.slots));
+  } else if (v.placed) {
+    site.hall->release(v.placement);
+    v.placed = false;
+  }
+  site.services_w = std::max(0.0, site.services_w + (w - v.w));
+  v.w = w;
+  update(s);
+  if (!more) {
+    if (--services_left_ == 0 && jobs_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
+    return;
+  }
+  const std::int64_t end = v.steps[v.next].end_ms;
+  ++v.next;
+  engine_.schedule_at(Time::from_ms(end), [this, index] { service_step(index); });
+}
+
+analysis::ServiceSummary Simulation::service_summary(const ServiceRun& v) const {
+  analysis::ServiceSummary out;
+  const models::InferenceService& m = v.setup->service;
+  out.name = m.name;
+  out.site = sites_[static_cast<std::size_t>(v.site)].setup->name;
+  const Time end = engine_.now();
+  for (const models::ServiceStep& step : v.steps) {
+    const double from = static_cast<double>(step.start_ms), to = std::min(static_cast<double>(step.end_ms), static_cast<double>(end.ms()));
+    if (to <= from) break;
+    const double dt = (to - from) / 1000.0;
+    out.queries_offered += step.queries_per_s * dt;
+    out.queries_served += step.served_queries_per_s * dt;
+  }
+  out.queries_dropped = out.queries_offered - out.queries_served;
+  out.it_energy_kwh = v.it_j / units::kJPerKWh;
+  out.facility_energy_kwh = v.facility_j / units::kJPerKWh;
+  out.co2e_gross_kg = v.gross_kg;
+  out.co2e_net_kg = v.net_kg;
+  if (out.queries_served > 0.0) {
+    out.energy_per_query_wh = v.facility_j / out.queries_served / 3600.0;
+    out.co2e_per_query_g = v.net_kg * 1e3 / out.queries_served;
+  }
+  if (v.setup->training_job >= 0) {
+    const Job& t = jobs_[static_cast<std::size_t>(v.setup->training_job)];
+    const models::Lifecycle l = models::lifecycle_footprint(t.net_kg, out.queries_served > 0.0 ? v.net_kg / out.queries_served : 0.0,
+                                                            out.queries_served, m.mean_queries_per_s);
+    out.training_co2e_kg = l.training_kg;
+    out.lifecycle_co2e_kg = l.total_kg;
+    out.serving_share = l.serving_share;
+    out.break_even_queries = l.break_even_queries;
+    out.break_even_days = l.break_even_s / 86'400.0;
+  }
+  return out;
 }
 
 void Simulation::set_power(std::size_t index, double w) {
@@ -226,7 +292,7 @@ void Simulation::arrive(std::size_t index) {
       warnings_.push_back(fmt::format("job '{}' needs {} accelerators, more than any site's cluster has; it never starts",
                                       job.spec->run.name, job.spec->allocated_chips()));
     job.phase = Phase::done;
-    if (--jobs_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
+    if (--jobs_left_ == 0 && services_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
     return;
   }
   job.site = site;
@@ -651,7 +717,7 @@ void Simulation::finish(std::size_t index, bool completed) {
     engine_.schedule_at(engine_.now(), [this, next] { arrive(next); });
   }
   dispatch(s);
-  if (last && !scenario_.horizon_ms) engine_.stop();
+  if (last && services_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,14 +798,35 @@ analysis::Summary Simulation::run() {
     }
     engine_.schedule_at(Time::from_ms(job.start_offset_ms), [this, i] { arrive(i); });
   }
+  // Inference services: hourly steps from their start to their end or the horizon.
+  services_.resize(scenario_.services.size());
+  services_left_ = services_.size();
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    ServiceRun& v = services_[i];
+    const scenario::ServiceSetup& setup = scenario_.services[i];
+    v.setup = &setup;
+    v.site = setup.site;
+    const std::int64_t to = setup.end_offset_ms.value_or(scenario_.horizon_ms.value_or(setup.start_offset_ms));
+    for (models::ServiceStep step : setup.service.steps(t0 + setup.start_offset_ms, t0 + to)) {
+      step.start_ms -= t0;  // to engine time
+      step.end_ms -= t0;
+      v.steps.push_back(step);
+    }
+    double peak = 0.0;
+    for (const models::ServiceStep& step : v.steps) peak = std::max(peak, step.it_power_w);
+    // In a hall, a replica fleet takes a slot per accelerator; a per-query service one slot per kW of its peak.
+    v.slots = setup.service.chips() > 0 ? setup.service.chips() : std::max<std::int64_t>(1, std::llround(std::ceil(peak / 1000.0)));
+    engine_.schedule_at(Time::from_ms(setup.start_offset_ms), [this, i] { service_step(i); });
+  }
   if (scenario_.horizon_ms) engine_.schedule_at(Time::from_ms(*scenario_.horizon_ms), [this] { engine_.stop(); });
-  else if (jobs_left_ == 0) engine_.stop();
+  else if (jobs_left_ == 0 && services_left_ == 0) engine_.stop();
   engine_.run();
 
   // Jobs still running at the horizon count up to it.
   const Time end = engine_.now();
   for (std::size_t i = 0; i < jobs_.size(); ++i)
     if (jobs_[i].phase != Phase::waiting && jobs_[i].phase != Phase::done) finish(i, false);
+  for (ServiceRun& v : services_) account(v);
 
   analysis::Summary s;
   double it = 0.0, facility = 0.0, gross = 0.0, given = 0.0, hourly = 0.0, annual = 0.0, marginal = 0.0, net = 0.0;
@@ -806,6 +893,7 @@ analysis::Summary Simulation::run() {
   s.wasted_energy_mwh = wasted_j_ / kJPerMWh;
   s.capped_jobs = capped_jobs_;
   s.electricity_cost = cost;
+  for (const ServiceRun& v : services_) s.services.push_back(service_summary(v));
   s.mean_wait_h = started_ > 0 ? wait_s_ / static_cast<double>(started_) / 3600.0 : 0.0;
   s.jobs_completed = static_cast<double>(completed_);
   s.jobs_cut = static_cast<double>(cut_);

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "analysis/OutputFormat.hpp"
+#include "models/workload/Inference.hpp"
 #include "models/facility/FacilityPower.hpp"
 #include "models/facility/PhysicalFacility.hpp"
 #include "models/workload/Failures.hpp"
@@ -110,6 +111,7 @@ class Simulation {
     std::unique_ptr<IntensityForecast> forecast;  ///< for carbon-aware and spatial decisions
     PowerState state;
     double jobs_w = 0.0;            ///< IT power of the jobs it holds
+    double services_w = 0.0;        ///< IT power of the inference services it serves
     std::int64_t free_chips = 0;    ///< of its cluster
     double price = 0.0;             ///< per MWh, now
     std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
@@ -119,19 +121,32 @@ class Simulation {
     engine::Integral it_j, facility_j, gross_kg, given_kg, hourly_kg, marginal_kg, supply_j, matched_j, cost;
     engine::Integral per_it_facility, per_it_gross, per_it_net;
 
-    double it_w() const { return jobs_w + static_cast<double>(free_chips) * setup->idle_w_per_chip; }
+    double it_w() const { return jobs_w + services_w + static_cast<double>(free_chips) * setup->idle_w_per_chip; }
     bool limited() const { return setup->capacity_chips > 0; }
   };
 
-  struct Job {
-    const scenario::ScheduledJob* spec = nullptr;
+  /// Anything drawing power at a site, with its share of the site's energy and emissions.
+  struct Load {
     int site = -1;
-    Phase phase = Phase::waiting;
-    Phase paused_phase = Phase::waiting;
     double w = 0.0;                   ///< IT power now
     engine::Time last_change;         ///< of its power
     double mark_facility = 0.0, mark_gross = 0.0, mark_net = 0.0;  ///< R at last_change
     double it_j = 0.0, facility_j = 0.0, gross_kg = 0.0, net_kg = 0.0;
+  };
+
+  struct ServiceRun : Load {
+    const scenario::ServiceSetup* setup = nullptr;
+    std::vector<models::ServiceStep> steps;
+    std::size_t next = 0;
+    std::size_t placement = 0;
+    std::int64_t slots = 0;  ///< rack slots it occupies in a hall
+    bool placed = false;
+  };
+
+  struct Job : Load {
+    const scenario::ScheduledJob* spec = nullptr;
+    Phase phase = Phase::waiting;
+    Phase paused_phase = Phase::waiting;
     double phase_j[8] = {};           ///< IT energy per phase
     double energy_at_saved = 0.0;     ///< it_j when the work was last made safe (checkpoint, restart)
     engine::Time arrived, started, phase_start;
@@ -155,8 +170,11 @@ class Simulation {
   void emit_changed(const Site& site);
   void apply_weather(std::size_t site);
   double annual_factor(const Site& site) const;
+  double account(Load& load);
   void account(Job& job);
   void set_power(std::size_t index, double w);
+  void service_step(std::size_t index);
+  analysis::ServiceSummary service_summary(const ServiceRun& run) const;
 
   // Scheduling.
   void arrive(std::size_t index);
@@ -188,6 +206,8 @@ class Simulation {
   engine::Engine engine_;
   std::vector<Site> sites_;
   std::vector<Job> jobs_;
+  std::vector<ServiceRun> services_;
+  std::size_t services_left_ = 0;
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> plans_;  ///< suspend mode: run windows per job
   std::vector<analysis::JobRow> held_rows_;  ///< annual basis: rows wait for the netting factor
   std::size_t jobs_left_ = 0;

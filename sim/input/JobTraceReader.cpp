@@ -8,13 +8,15 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <memory>
 #include <system_error>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -69,12 +71,61 @@ class Problems {
 // ---------------------------------------------------------------------------------------------
 // The file as one buffer
 
-struct Text {
-  std::unique_ptr<char[]> data;
-  std::size_t size = 0;
+// Anonymous memory mapped with its pages faulted in at once: reading a large trace into it costs
+// half as much as into fresh heap memory, which the kernel faults in page by page. (Mapping the
+// file itself would be cheaper still, but a file truncated while mapped kills the reader with
+// SIGBUS.)
+class Text {
+ public:
+  Text() = default;
+  Text(const Text&) = delete;
+  Text& operator=(const Text&) = delete;
+  ~Text() { unmap(data_, capacity_); }
+
+  /// Room for `capacity` bytes in all, keeping what has been read; false if out of memory.
+  bool reserve(std::size_t capacity) {
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;
+#endif
+    void* p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (p == MAP_FAILED) return false;
+    if (size_ > 0) std::memcpy(p, data_, size_);
+    unmap(data_, capacity_);
+    data_ = static_cast<char*>(p);
+    capacity_ = capacity;
+    return true;
+  }
+  char* end() { return data_ + size_; }
+  std::size_t room() const { return capacity_ - size_; }
+  std::size_t capacity() const { return capacity_; }
+  void grow(std::size_t n) { size_ += n; }
+  std::string_view view() const { return {data_, size_}; }
+
+ private:
+  static void unmap(char* p, std::size_t n) {
+    if (p != nullptr) ::munmap(p, n);
+  }
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
 
-Text read_text(const std::string& path, Problems& problems) {
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+void read_text(const std::string& path, Text& text, Problems& problems) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) problems.fail(0, 0, "", "no such file");
@@ -84,35 +135,30 @@ Text read_text(const std::string& path, Problems& problems) {
     problems.fail(0, 0, "",
                   fmt::format("file is {} bytes; job traces are limited to {} bytes (2 GiB)", size, kMaxJobTraceFileBytes));
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
-
-  // One spare byte so that a file read to its stat size is seen to end with one more call.
-  std::size_t capacity = ec ? std::size_t{1} << 20 : static_cast<std::size_t>(size) + 1;
-  Text text{std::make_unique_for_overwrite<char[]>(capacity), 0};
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+  const auto no_memory = [&](std::size_t bytes) {
+    problems.fail(0, 0, "", fmt::format("cannot be read: no memory for {} bytes", bytes));
+  };
+  // One spare byte, so that a file read to its stat size is seen to end with one more call.
+  const std::size_t first = ec ? std::size_t{1} << 20 : static_cast<std::size_t>(size) + 1;
+  if (!text.reserve(first)) no_memory(first);
   for (;;) {
-    if (text.size == capacity) {  // the file grew since stat, or its size was unknown
-      const std::size_t bigger = capacity * 2;
-      auto grown = std::make_unique_for_overwrite<char[]>(bigger);
-      std::memcpy(grown.get(), text.data.get(), text.size);
-      text.data = std::move(grown);
-      capacity = bigger;
-    }
-    const std::size_t n = std::fread(text.data.get() + text.size, 1, capacity - text.size, f.get());
-    text.size += n;
-    if (text.size > kMaxJobTraceFileBytes)
-      problems.fail(0, 0, "", fmt::format("file is over {} bytes (2 GiB), the limit for job traces", kMaxJobTraceFileBytes));
+    if (text.room() == 0 && !text.reserve(text.capacity() * 2)) no_memory(text.capacity() * 2);  // it grew
+    const ssize_t n = ::read(fd.get(), text.end(), text.room());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
     if (n == 0) break;
+    text.grow(static_cast<std::size_t>(n));
+    if (text.view().size() > kMaxJobTraceFileBytes)
+      problems.fail(0, 0, "", fmt::format("file is over {} bytes (2 GiB), the limit for job traces", kMaxJobTraceFileBytes));
   }
-  if (std::ferror(f.get())) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
 
-  if (const void* nul = std::memchr(text.data.get(), '\0', text.size)) {
-    const char* at = static_cast<const char*>(nul);
-    const char* begin = text.data.get();
-    const int line = 1 + static_cast<int>(std::count(begin, at, '\n'));
+  const std::string_view all = text.view();
+  if (const std::size_t nul = all.find('\0'); nul != std::string_view::npos) {
+    const int line = 1 + static_cast<int>(std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
     problems.fail(line, 0, "", "is not a text file (contains NUL bytes)");
   }
-  return text;
 }
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -833,8 +879,9 @@ std::string_view job_trace_layout_name(JobTraceLayout layout) {
 JobTrace read_job_trace(const std::string& file, const JobTraceOptions& options) {
   Problems problems(file);
   check_options(options, problems);
-  const Text text = read_text(file, problems);
-  std::string_view body(text.data.get(), text.size);
+  Text text;
+  read_text(file, text, problems);
+  std::string_view body = text.view();
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
   if (body.find_first_not_of("\r\n\t ") == std::string_view::npos) problems.fail(0, 0, "", "is empty");
 

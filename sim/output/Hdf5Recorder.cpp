@@ -193,6 +193,14 @@ void Hdf5Recorder::commit(const analysis::Summary& summary) {
     h5::write_attribute(g.id(), "index", static_cast<std::int64_t>(i));
     for (const analysis::SiteField& f : analysis::kSiteFields) h5::write_attribute(g.id(), std::string(f.name), site.*f.member);
   }
+  if (!summary.services.empty()) {
+    const h5::Handle services = h5::create_group(group.id(), "services");
+    for (const analysis::ServiceSummary& v : summary.services) {
+      const h5::Handle g = h5::create_group(services.id(), v.name);
+      h5::write_attribute(g.id(), "site", std::string_view(v.site));
+      for (const analysis::ServiceField& f : analysis::kServiceFields) h5::write_attribute(g.id(), std::string(f.name), v.*f.member);
+    }
+  }
   columns_.clear();
   jobs_.reset();
   racks_.reset();

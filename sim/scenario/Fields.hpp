@@ -59,6 +59,10 @@ struct ObjectKind {};
 struct ListKind {
   std::size_t min_size = 0;
 };
+/// A flow sequence of exactly `size` plain numbers, each >= 0 ([1, 2, 3]).
+struct NumberListKind {
+  std::size_t size = 0;
+};
 /// A mapping from user-chosen names to nested mappings; merged by name with a base file.
 struct MapKind {};
 

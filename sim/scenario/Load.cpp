@@ -1,6 +1,8 @@
 // Loading a scenario: files -> YAML layers (`extends`) -> ScenarioSpec -> checks -> models.
 
 #include <algorithm>
+#include <array>
+#include <stdexcept>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -388,6 +390,51 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
     }
   }
   if (spec.job_trace) add_trace_jobs(spec, *spec.job_trace, site_index(spec.job_trace->site), s);
+  for (std::size_t i = 0; i < spec.services.size(); ++i) {
+    const ServiceSpec& v = spec.services[i];
+    ServiceSetup out;
+    models::InferenceService& m = out.service;
+    m.name = v.name;
+    m.mean_queries_per_s = v.queries_per_s;
+    const std::string p = element_path("services", i);
+    try {
+      if (v.shape) {
+        const QueryShapeSpec& q = *v.shape;
+        const double offset_h = q.utc_offset_s / 3600.0;
+        if (!q.hourly.empty() || !q.daily.empty()) {
+          std::array<double, 24> hour{};
+          std::array<double, 7> day{};
+          hour.fill(1.0);
+          day.fill(1.0);
+          if (!q.hourly.empty()) std::copy(q.hourly.begin(), q.hourly.end(), hour.begin());
+          if (!q.daily.empty()) std::copy(q.daily.begin(), q.daily.end(), day.begin());
+          m.shape = models::QueryShape(hour, day, offset_h);
+        } else {
+          m.shape = models::diurnal_shape(q.peak_to_trough.value_or(1.0), q.peak_hour, q.weekend, offset_h);
+        }
+      }
+      if (v.energy_per_query_j) {
+        m.energy_per_query_j = v.energy_per_query_j;
+      } else {
+        const AcceleratorSpec& a = spec.accelerators.at(v.accelerator);
+        bool capped = false;
+        m.replicas = *v.replicas;
+        m.chips_per_replica = v.chips_per_replica;
+        m.max_queries_per_s_per_chip = *v.queries_per_s_per_chip;
+        m.chip_idle_w = a.idle_power_w ? idle_power_w(a) : a.system_power_w.value_or(a.tdp_w);
+        m.chip_max_w = a.idle_power_w ? curve_power_w(a, 1.0, capped) : a.system_power_w.value_or(a.tdp_w);
+      }
+      m.validate();
+    } catch (const std::invalid_argument& e) {
+      throw InputError(Location{file, 0, 0}, p, e.what());
+    }
+    out.site = std::max(0, site_index(v.site));
+    out.start_offset_ms = v.start_ms.value_or(spec.start_ms) - spec.start_ms;
+    if (v.duration_s) out.end_offset_ms = out.start_offset_ms + to_ms(*v.duration_s);
+    for (std::size_t k = 0; k < s.jobs.size() && !v.training_job.empty(); ++k)
+      if (s.jobs[k].run.name == v.training_job) out.training_job = static_cast<int>(k);
+    s.services.push_back(std::move(out));
+  }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
   s.rack_power = spec.output.rack_power && s.sites.size() == 1 && s.sites[0].physical.has_value();
   const SchedulerSpec& sch = spec.scheduler;

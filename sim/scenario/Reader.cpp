@@ -90,6 +90,26 @@ bool Reader::decode(const YAML::Node& node, const std::string& path, double& out
   return true;
 }
 
+bool Reader::decode(const YAML::Node& node, const std::string& path, std::vector<double>& out, const NumberListKind& kind) {
+  if (!node.IsSequence()) {
+    problem(node, path, fmt_expected(fmt::format("a list of {} numbers", kind.size), node));
+    return false;
+  }
+  if (node.size() != kind.size) {
+    problem(node, path, fmt::format("needs exactly {} numbers, found {}", kind.size, node.size()));
+    return false;
+  }
+  std::vector<double> values;
+  bool ok = true;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    double v = 0.0;
+    ok = decode(node[i], element_path(path, i), v, NumberKind{Range::between(0.0, 1e12)}) && ok;
+    values.push_back(v);
+  }
+  if (ok) out = std::move(values);
+  return ok;
+}
+
 bool Reader::decode(const YAML::Node& node, const std::string& path, double& out, const NumberKind& kind) {
   if (!expect_scalar(node, path, "a plain number")) return false;
   double v = 0.0;

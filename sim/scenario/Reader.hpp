@@ -76,6 +76,7 @@ class Reader {
   bool decode(const YAML::Node& node, const std::string& path, std::string& out, const ChoiceKind& kind);
   bool decode(const YAML::Node& node, const std::string& path, bool& out, const BoolKind&);
   bool decode(const YAML::Node& node, const std::string& path, std::int64_t& out, const InstantKind&);
+  bool decode(const YAML::Node& node, const std::string& path, std::vector<double>& out, const NumberListKind& kind);
 
   template <class Spec>
   bool decode(const YAML::Node& node, const std::string& path, Spec& out, const ObjectKind&) {

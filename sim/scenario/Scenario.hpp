@@ -15,6 +15,7 @@
 #include "models/grid/GridIntensity.hpp"
 #include "models/grid/TraceSeries.hpp"
 #include "models/hardware/Accelerator.hpp"
+#include "models/workload/Inference.hpp"
 #include "models/workload/TrainingRun.hpp"
 
 namespace dcsim::scenario {
@@ -107,6 +108,15 @@ struct SiteSetup {
   std::optional<models::TraceSeries> price;  ///< hourly price per MWh; replaces price_per_mwh
 };
 
+/// An inference service placed in the run: its hourly steps drive its site's IT power.
+struct ServiceSetup {
+  models::InferenceService service;
+  int site = 0;
+  std::int64_t start_offset_ms = 0;
+  std::optional<std::int64_t> end_offset_ms;  ///< absent: to the horizon
+  int training_job = -1;                      ///< index into Scenario::jobs; -1: none named
+};
+
 enum class Policy { fifo, backfill, carbon_aware };
 
 struct SchedulerSetup {
@@ -131,6 +141,7 @@ struct Scenario {
   std::vector<ScheduledJob> jobs;
   std::int64_t sample_interval_ms = 3'600'000;
   bool rack_power = false;
+  std::vector<ServiceSetup> services;
   std::vector<int> campaign_concurrency;  ///< per campaign: trials running at once
   SchedulerSetup scheduler;
   std::optional<std::int64_t> horizon_ms;  ///< end of the run; absent: when the last job ends

@@ -58,6 +58,7 @@ class SchemaDoc {
     return s;
   }
   static std::string value_text(const BoolKind&) { return "true or false"; }
+  static std::string value_text(const NumberListKind& k) { return fmt::format("list of {} numbers", k.size); }
   static std::string value_text(const InstantKind&) { return "UTC time (ISO 8601)"; }
   static std::string value_text(const ObjectKind&) { return "mapping"; }
   static std::string value_text(const ListKind&) { return "list of mappings"; }

@@ -484,6 +484,72 @@ void describe(V& v, JobTraceSpec& s) {
           s.site, TextKind{});
 }
 
+/// The daily and weekly shape of a query rate (see models/workload/Inference.hpp): a cosine day
+/// with a peak-to-trough ratio and a weekend factor, or 24 hourly and 7 daily factors.
+struct QueryShapeSpec {
+  std::optional<double> peak_to_trough;
+  double peak_hour = 14.0;
+  double weekend = 1.0;
+  std::vector<double> hourly;
+  std::vector<double> daily;
+  double utc_offset_s = 0.0;
+};
+
+template <class V>
+void describe(V& v, QueryShapeSpec& s) {
+  v.field("peak_to_trough", Need::optional, "busiest hour / quietest hour of a cosine day", s.peak_to_trough,
+          NumberKind{Range::between(1.0, 1e4)});
+  v.field("peak_hour", Need::optional, "local hour of the daily peak (cosine day)", s.peak_hour,
+          NumberKind{Range::between(0.0, 23.999)});
+  v.field("weekend", Need::optional, "Saturday and Sunday rate relative to weekdays (cosine day)", s.weekend,
+          NumberKind{Range::between(0.0, 100.0)});
+  v.field("hourly", Need::optional, "24 relative factors, local hours 0-23 (instead of the cosine day)", s.hourly,
+          NumberListKind{24});
+  v.field("daily", Need::optional, "7 relative factors, Monday first", s.daily, NumberListKind{7});
+  v.field("utc_offset", Need::optional, "local time = UTC + this (e.g. -8 h)", s.utc_offset_s,
+          QuantityKind{Dimension::time, Range::between(-12.0 * 3600.0, 14.0 * 3600.0)});
+}
+
+/// An inference service: a model served to a query stream for a while, and its lifecycle
+/// footprint together with the job that trained it.
+struct ServiceSpec {
+  std::string name;
+  double queries_per_s = 0.0;
+  std::optional<QueryShapeSpec> shape;
+  std::optional<double> energy_per_query_j;
+  std::string accelerator;
+  std::optional<std::int64_t> replicas;
+  std::int64_t chips_per_replica = 1;
+  std::optional<double> queries_per_s_per_chip;
+  std::optional<std::int64_t> start_ms;
+  std::optional<double> duration_s;
+  std::string training_job;
+  std::string site;
+};
+
+template <class V>
+void describe(V& v, ServiceSpec& s) {
+  v.field("name", Need::required, "service name, unique in the scenario", s.name, TextKind{});
+  v.field("queries_per_s", Need::required, "mean query rate over a week", s.queries_per_s,
+          NumberKind{Range::between(0.0, 1e12)});
+  v.field("shape", Need::optional, "daily and weekly shape of the rate; default: flat", s.shape, ObjectKind{});
+  v.field("energy_per_query", Need::optional, "IT energy per query (give this, or a replica fleet)",
+          s.energy_per_query_j, QuantityKind{Dimension::energy, Range::positive(1e12)});
+  v.field("accelerator", Need::optional, "replica fleet: a key of `accelerators` (idle and max power per chip)",
+          s.accelerator, TextKind{});
+  v.field("replicas", Need::optional, "replica fleet: model replicas serving", s.replicas, IntegerKind{1, 100'000'000});
+  v.field("chips_per_replica", Need::optional, "replica fleet: accelerators per replica", s.chips_per_replica,
+          IntegerKind{1, 1'000'000});
+  v.field("queries_per_s_per_chip", Need::optional, "replica fleet: queries per second one accelerator serves at full load",
+          s.queries_per_s_per_chip, NumberKind{Range::positive(1e9)});
+  v.field("start", Need::optional, "when serving begins (UTC); default: the scenario start", s.start_ms, InstantKind{});
+  v.field("duration", Need::optional, "how long it serves; default: to the horizon", s.duration_s,
+          QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
+  v.field("training_job", Need::optional, "the job (in `jobs`) that trained the model: the lifecycle's training part",
+          s.training_job, TextKind{});
+  v.field("site", Need::optional, "multi-site scenario: where it is served; default: the first site", s.site, TextKind{});
+}
+
 /// One datacentre of a multi-site scenario: its own facility, climate, grid and machines.
 struct SiteSpec {
   std::string name;
@@ -610,6 +676,7 @@ struct ScenarioSpec {
   std::vector<SiteSpec> sites;
   std::vector<JobSpec> jobs;
   std::optional<JobTraceSpec> job_trace;
+  std::vector<ServiceSpec> services;
   std::optional<double> horizon_s;
   OutputSpec output;
   SchedulerSpec scheduler;
@@ -632,6 +699,8 @@ void describe(V& v, ScenarioSpec& s) {
           s.sites, ListKind{1});
   v.field("jobs", Need::optional, "training runs (give jobs, job_trace or both)", s.jobs, ListKind{});
   v.field("job_trace", Need::optional, "jobs replayed from a cluster trace", s.job_trace, ObjectKind{});
+  v.field("services", Need::optional, "inference services: query streams served, with their lifecycle footprint",
+          s.services, ListKind{});
   v.field("horizon", Need::optional, "simulate this long; jobs still running are cut; default: until all jobs end",
           s.horizon_s, QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
   v.field("output", Need::optional, "what the run records", s.output, ObjectKind{});

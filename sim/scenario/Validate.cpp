@@ -269,7 +269,7 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
       c.fail(p + ".chips", fmt::format("needs {} accelerators{}, more than the cluster has ({})", j.chips + j.spares,
                                        j.spares > 0 ? " with its spares" : "", capacity));
   }
-  if (!c.present("job_trace")) {
+  if (!c.present("job_trace") && !c.present("services")) {
     if (!c.present("jobs")) c.fail("jobs", "missing required key 'jobs' (training runs; or give a job_trace)");
     else if (c.valid("jobs") && spec.jobs.empty()) c.fail("jobs", "needs at least one entry (or give a job_trace)");
   }
@@ -285,6 +285,44 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
       if (!multi) c.fail("job_trace.site", "applies to multi-site scenarios (sites) only");
       else if (std::find(site_list.begin(), site_list.end(), t.site) == site_list.end())
         c.fail("job_trace.site", known(t.site, site_list, "site", "`sites`"));
+    }
+  }
+  std::set<std::string> service_names;
+  for (std::size_t i = 0; i < spec.services.size(); ++i) {
+    const std::string p = element_path("services", i);
+    if (!c.valid(p)) continue;
+    const ServiceSpec& v = spec.services[i];
+    if (c.valid(p + ".name") && !service_names.insert(v.name).second)
+      c.fail(p + ".name", fmt::format("service name '{}' is used twice", v.name));
+    const bool per_query = c.present(p + ".energy_per_query");
+    const bool fleet = c.present(p + ".replicas") || c.present(p + ".queries_per_s_per_chip") || c.present(p + ".accelerator");
+    if (per_query == fleet)
+      c.fail(p, per_query ? "give either energy_per_query or a replica fleet (accelerator, replicas, queries_per_s_per_chip), not both"
+                          : "needs energy_per_query, or a replica fleet: accelerator, replicas and queries_per_s_per_chip");
+    if (fleet && !per_query)
+      for (const char* k : {".accelerator", ".replicas", ".queries_per_s_per_chip"})
+        if (!c.present(p + k)) c.fail(p, fmt::format("a replica fleet needs {}", std::string(k).substr(1)));
+    if (!v.accelerator.empty() && c.valid(p + ".accelerator") && !spec.accelerators.contains(v.accelerator))
+      c.fail(p + ".accelerator", known(v.accelerator, accelerator_names(spec), "accelerator", "`accelerators`"));
+    if (!c.present(p + ".duration") && !c.present("horizon"))
+      c.fail(p, "needs a duration, or a scenario horizon to serve until");
+    if (c.valid(p + ".start") && v.start_ms && *v.start_ms < spec.start_ms)
+      c.fail(p + ".start", "starts before the scenario start");
+    if (!v.training_job.empty() && c.valid(p + ".training_job")) {
+      std::vector<std::string> job_names;
+      for (const JobSpec& j : spec.jobs) job_names.push_back(j.name);
+      if (std::find(job_names.begin(), job_names.end(), v.training_job) == job_names.end())
+        c.fail(p + ".training_job", known(v.training_job, job_names, "job", "`jobs`"));
+    }
+    if (c.present(p + ".site")) {
+      if (!multi) c.fail(p + ".site", "applies to multi-site scenarios (sites) only");
+      else if (std::find(site_list.begin(), site_list.end(), v.site) == site_list.end())
+        c.fail(p + ".site", known(v.site, site_list, "site", "`sites`"));
+    }
+    if (v.shape && c.valid(p + ".shape")) {
+      const bool cosine = c.present(p + ".shape.peak_to_trough");
+      const bool table = c.present(p + ".shape.hourly") || c.present(p + ".shape.daily");
+      if (cosine && table) c.fail(p + ".shape", "give a cosine day (peak_to_trough with peak_hour, weekend) or hourly/daily factors, not both");
     }
   }
   const SchedulerSpec& sch = spec.scheduler;

@@ -53,6 +53,12 @@ class Writer {
     if (!v.empty()) scalar(key, v);
   }
   void emit(std::string_view key, bool v, const BoolKind&) { scalar(key, v ? "true" : "false"); }
+  void emit(std::string_view key, const std::vector<double>& v, const NumberListKind&) {
+    if (v.empty()) return;
+    out_ << YAML::Key << std::string(key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const double x : v) out_ << fmt::format("{}", x);
+    out_ << YAML::EndSeq;
+  }
 
   template <class Spec>
   void emit(std::string_view key, Spec& spec, const ObjectKind&) {
