@@ -7,15 +7,17 @@
 
 namespace dcsim::test {
 
+/// The shared folder, whether or not it exists.
+inline std::filesystem::path shared_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("DCSIM_SHARED_DIR"); env != nullptr && *env != '\0') return env;
+  return fs::path(DCSIM_SCENARIO_DIR).parent_path().parent_path() / "shared";
+}
+
 /// `<shared>/data/grid`, or an empty path when it is not there.
 inline std::filesystem::path grid_data_dir() {
   namespace fs = std::filesystem;
-  fs::path shared;
-  if (const char* env = std::getenv("DCSIM_SHARED_DIR"); env != nullptr && *env != '\0')
-    shared = env;
-  else
-    shared = fs::path(DCSIM_SCENARIO_DIR).parent_path().parent_path() / "shared";
-  const fs::path grid = shared / "data" / "grid";
+  const fs::path grid = shared_dir() / "data" / "grid";
   std::error_code ec;
   return fs::is_directory(grid, ec) ? grid : fs::path();
 }
