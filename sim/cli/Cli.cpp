@@ -48,13 +48,14 @@ struct RunOptions {
   std::string output;
   bool json = false;
   bool verbose = false;
+  std::vector<std::string> set;
 };
 
 int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.output.empty() && same_file(o.output, o.scenario))
     throw InputError(Location{o.output, 0, 0}, "", "the output path is the scenario file itself");
   const auto t0 = std::chrono::steady_clock::now();
-  const scenario::Scenario s = scenario::load_scenario(o.scenario);
+  const scenario::Scenario s = scenario::load_scenario(o.scenario, o.set);
   const sim::RunOutcome r =
       sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output));
   const auto t1 = std::chrono::steady_clock::now();
@@ -181,6 +182,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("-o,--output", run_opts.output, "Write the run to this HDF5 file");
   run_cmd->add_flag("--json", run_opts.json, "Print the summary as one JSON object");
   run_cmd->add_flag("-v,--verbose", run_opts.verbose, "Print event count and wall time to stderr");
+  run_cmd->add_option("--set", run_opts.set,
+                      "Override a scenario key: KEY.PATH=VALUE (e.g. cluster.hosts=1000, job_trace.file=jobs.csv); repeatable");
 
   std::string report_file;
   bool report_json = false;

@@ -464,13 +464,55 @@ Scenario build(const ScenarioSpec& spec, const std::string& file) {
 
 }  // namespace
 
-Scenario load_scenario(const std::filesystem::path& path) {
-  const std::vector<Layer> layers = read_layers(path.string());
+namespace {
+
+// `key.path=value` as a one-key layer over the scenario; the value is read as YAML (so a number,
+// a quantity, a list or a mapping), and paths in it are relative to the working directory.
+Layer override_layer(const std::string& text) {
+  const std::string file = "--set " + text;
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(Location{"--set", 0, 0}, "", fmt::format("'{}' is not KEY.PATH=VALUE", text));
+  std::vector<std::string> keys;
+  std::string key = text.substr(0, eq);
+  for (std::size_t from = 0;;) {
+    const auto dot = key.find('.', from);
+    keys.push_back(key.substr(from, dot == std::string::npos ? std::string::npos : dot - from));
+    if (keys.back().empty() || keys.back().find_first_of("[] ") != std::string::npos)
+      throw InputError(Location{"--set", 0, 0}, key, fmt::format("'{}' is not a path of mapping keys (a.b.c)", key));
+    if (dot == std::string::npos) break;
+    from = dot + 1;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw InputError(Location{"--set", 0, 0}, key, fmt::format("malformed value: {}", e.msg));
+  }
+  if (!value.IsDefined() || value.IsNull()) value = YAML::Node(std::string());
+  for (auto k = keys.rbegin(); k != keys.rend(); ++k) {
+    YAML::Node map(YAML::NodeType::Map);
+    map[*k] = value;
+    value.reset(map);
+  }
+  return Layer{"", value};
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  // Overrides apply over the file, the last given last; layers are read base-most first. (Built
+  // by construction only: assigning a YAML::Node would write through to the node it refers to.)
+  const std::vector<Layer> file_layers = read_layers(path.string());
+  std::vector<Layer> layers;
+  layers.reserve(overrides.size() + file_layers.size());
+  for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) layers.push_back(override_layer(*o));
+  for (const Layer& l : file_layers) layers.push_back(l);
   ScenarioSpec spec;
   SourceMap sources;
   std::vector<Problem> problems;
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
-    Reader reader(layer->file, sources, problems);
+    Reader reader(layer->file.empty() ? "--set" : layer->file, sources, problems);
     reader.read_root(layer->root, spec, {"extends"});
   }
   RequiredCheck(sources, problems).check_root(spec);

@@ -151,6 +151,7 @@ struct Scenario {
 
 /// Reads, validates and builds a scenario file (following `extends`). Throws InputError listing
 /// every problem found, each with file:line:col and key path.
-Scenario load_scenario(const std::filesystem::path& file);
+/// `overrides` are KEY.PATH=VALUE settings applied over the file (the command line's --set).
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 
 }  // namespace dcsim::scenario

@@ -1,1 +1,659 @@
-// placeholder
+// Job-trace reader: every layout on small hand-written files, every input error with its file,
+// line and column name, and (when the shared bench folder is present) the fleet-year trace
+// against a plain reading of the same CSV.
+
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/InputError.hpp"
+#include "models/units/Calendar.hpp"
+#include "sim/input/JobTraceReader.hpp"
+#include "tests/support/TempDir.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using dcsim::InputError;
+using dcsim::Problem;
+using dcsim::input::JobTrace;
+using dcsim::input::JobTraceLayout;
+using dcsim::input::JobTraceOptions;
+using dcsim::input::read_job_trace;
+using dcsim::test::TempDir;
+using dcsim::units::parse_utc_ms;
+
+JobTraceOptions with(JobTraceLayout layout) {
+  JobTraceOptions o;
+  o.layout = layout;
+  return o;
+}
+
+JobTrace read(const fs::path& file, const JobTraceOptions& options = {}) { return read_job_trace(file.string(), options); }
+
+// The problems read_job_trace reports for a file (fails the test if it does not throw).
+std::vector<Problem> problems_of(const fs::path& file, const JobTraceOptions& options) {
+  try {
+    read_job_trace(file.string(), options);
+  } catch (const InputError& e) {
+    return e.problems();
+  }
+  FAIL("read_job_trace accepted " << file.filename().string());
+  return {};
+}
+
+// Checks that reading `file` fails with a problem at `line` for `column` whose message contains
+// `text`, every problem naming the file; returns all problems.
+std::vector<Problem> expect_problem(const fs::path& file, const JobTraceOptions& options, int line,
+                                    const std::string& column, const std::string& text) {
+  const std::vector<Problem> ps = problems_of(file, options);
+  bool found = false;
+  for (const Problem& p : ps) {
+    CHECK(fs::path(p.where.file).filename() == file.filename());
+    if (p.where.line == line && p.path == column && p.message.find(text) != std::string::npos) found = true;
+  }
+  if (!found) {
+    std::string all;
+    for (const Problem& p : ps) all += "\n  " + dcsim::format_problem(p);
+    FAIL_CHECK("no problem at line " << line << " for '" << column << "' containing '" << text << "'; got:" << all);
+  }
+  return ps;
+}
+
+const Problem& only_problem(const std::vector<Problem>& ps) {
+  REQUIRE(ps.size() == 1);
+  return ps.front();
+}
+
+const std::string kHelios = "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n";
+
+// The folder of the fleet-year benchmark (shared/bench/fleet-year beside the project, or under
+// $DCSIM_SHARED_DIR), or an empty path.
+fs::path fleet_year_dir() {
+  fs::path shared;
+  if (const char* env = std::getenv("DCSIM_SHARED_DIR"); env != nullptr && *env != '\0')
+    shared = env;
+  else
+    shared = fs::path(DCSIM_SCENARIO_DIR).parent_path().parent_path() / "shared";
+  const fs::path dir = shared / "bench" / "fleet-year";
+  std::error_code ec;
+  return fs::is_regular_file(dir / "gen_traces.py", ec) ? dir : fs::path();
+}
+
+}  // namespace
+
+TEST_SUITE("job trace reader") {
+
+// --- the layout registry ------------------------------------------------------------------------
+
+TEST_CASE("the job trace layout registry lists every layout and maps names back") {
+  const std::vector<std::string> names = dcsim::input::job_trace_layout_names();
+  CHECK(names == std::vector<std::string>{"dcsim", "philly", "helios", "pai"});
+  for (const std::string& n : names) {
+    const auto l = dcsim::input::job_trace_layout_from_name(n);
+    REQUIRE(l.has_value());
+    CHECK(dcsim::input::job_trace_layout_name(*l) == n);
+  }
+  CHECK_FALSE(dcsim::input::job_trace_layout_from_name("alibaba").has_value());
+  CHECK_FALSE(dcsim::input::job_trace_layout_from_name("").has_value());
+}
+
+// --- dcsim ---------------------------------------------------------------------------------------
+
+TEST_CASE("a dcsim job trace reads arrival, hosts, duration and utilisation in file order") {
+  TempDir dir;
+  // BOM, CRLF, blank lines, an exponent, blanks around a field, a whole number written as 8.0.
+  const auto file = dir.write("jobs.csv", "\xEF\xBB\xBF"
+                                          "arrival_s,hosts,duration_s,utilisation\r\n"
+                                          "0,1,60,0.5\r\n"
+                                          "\r\n"
+                                          "1.5e-05,32, 3600.25 ,1\r\n"
+                                          "1.5e-05,8.0,1e3,0\r\n"
+                                          "\n");
+  const JobTrace t = read(file);
+  CHECK(t.file == file.string());
+  CHECK(t.by_hosts);
+  CHECK(t.skipped == 0);
+  CHECK(t.origin_s == 0.0);
+  REQUIRE(t.jobs.size() == 3);
+  CHECK(t.jobs[0].arrival_s == 0.0);
+  CHECK(t.jobs[0].hosts == 1);
+  CHECK(t.jobs[0].accelerators == 0);
+  CHECK(t.jobs[0].duration_s == 60.0);
+  CHECK(t.jobs[0].utilisation == 0.5);
+  CHECK(t.jobs[1].arrival_s == 1.5e-05);
+  CHECK(t.jobs[1].hosts == 32);
+  CHECK(t.jobs[1].duration_s == 3600.25);
+  CHECK(t.jobs[1].utilisation == 1.0);
+  CHECK(t.jobs[2].hosts == 8);
+  CHECK(t.jobs[2].duration_s == 1000.0);
+  CHECK(t.jobs[2].utilisation == 0.0);
+  // No user or name column: every job has the empty one.
+  CHECK(t.users == std::vector<std::string>{""});
+  CHECK(t.names == std::vector<std::string>{""});
+  for (const auto& j : t.jobs) CHECK((j.user == 0 && j.name == 0));
+}
+
+TEST_CASE("a dcsim job trace may count accelerators and intern its users and names") {
+  TempDir dir;
+  const auto file = dir.write("acc.csv", "name,user,duration_s,accelerators,arrival_s\n"
+                                         "bert,alice,10,8,0\n"
+                                         "gpt,bob,20,1024,5\n"
+                                         "bert,alice,30,8,5\n"
+                                         ",,40,2,6\n");
+  const JobTrace t = read(file);
+  CHECK_FALSE(t.by_hosts);
+  REQUIRE(t.jobs.size() == 4);
+  CHECK(t.jobs[1].accelerators == 1024);
+  CHECK(t.jobs[1].hosts == 0);
+  CHECK(t.users == std::vector<std::string>{"", "alice", "bob"});
+  CHECK(t.names == std::vector<std::string>{"", "bert", "gpt"});
+  CHECK(t.jobs[0].user == 1);
+  CHECK(t.jobs[1].user == 2);
+  CHECK(t.jobs[2].user == 1);
+  CHECK(t.jobs[3].user == 0);
+  CHECK(t.jobs[2].name == t.jobs[0].name);
+  CHECK(t.jobs[3].name == 0);
+  // No utilisation column: the default.
+  CHECK(t.jobs[0].utilisation == 1.0);
+  JobTraceOptions half;
+  half.default_utilisation = 0.25;
+  CHECK(read(file, half).jobs[3].utilisation == 0.25);
+}
+
+TEST_CASE("a dcsim job trace with both hosts and accelerators must be told which to read") {
+  TempDir dir;
+  const auto file = dir.write("both.csv", "arrival_s,hosts,accelerators,duration_s\n0,2,16,60\n");
+  const auto& p = only_problem(expect_problem(file, {}, 1, "hosts", "both 'hosts' and 'accelerators'"));
+  CHECK(p.message.find("columns.accelerators") != std::string::npos);
+  JobTraceOptions o;
+  o.columns.accelerators = "accelerators";
+  const JobTrace t = read(file, o);
+  CHECK_FALSE(t.by_hosts);
+  CHECK(t.jobs.at(0).accelerators == 16);
+  o.columns.accelerators.clear();
+  o.columns.hosts = "hosts";
+  CHECK(read(file, o).jobs.at(0).hosts == 2);
+}
+
+TEST_CASE("a job trace column mapping overrides the layout's column names") {
+  TempDir dir;
+  const auto file = dir.write("mine.csv", "t,servers,len,load,who,what\n0,4,100,0.75,ann,train\n10,2,50,0.5,ann,eval\n");
+  JobTraceOptions o;
+  o.columns.arrival = "t";
+  o.columns.hosts = "servers";
+  o.columns.duration = "len";
+  o.columns.utilisation = "load";
+  o.columns.user = "who";
+  o.columns.name = "what";
+  const JobTrace t = read(file, o);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.by_hosts);
+  CHECK(t.jobs[1].arrival_s == 10.0);
+  CHECK(t.jobs[1].hosts == 2);
+  CHECK(t.jobs[1].duration_s == 50.0);
+  CHECK(t.jobs[1].utilisation == 0.5);
+  CHECK(t.users == std::vector<std::string>{"", "ann"});
+  CHECK(t.names == std::vector<std::string>{"", "train", "eval"});
+
+  // A mapped optional column that is not there is a problem, named after the mapping.
+  o.columns.user = "owner";
+  const auto& p = only_problem(expect_problem(file, o, 1, "owner", "missing column 'owner'"));
+  CHECK(p.message.find("columns.user") != std::string::npos);
+}
+
+TEST_CASE("a job trace column mapping to start and end makes the duration end - start") {
+  TempDir dir;
+  const auto file = dir.write("se.csv", "arrival_s,hosts,begin,finish\n0,1,5,65\n1,1,100,100.5\n");
+  JobTraceOptions o;
+  o.columns.start = "begin";
+  o.columns.end = "finish";
+  const JobTrace t = read(file, o);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.jobs[0].duration_s == 60.0);
+  CHECK(t.jobs[1].duration_s == 0.5);
+  // The dcsim layout has no start column of its own to pair with a mapped end.
+  JobTraceOptions end_only;
+  end_only.columns.end = "finish";
+  expect_problem(file, end_only, 0, "columns.start", "needs a start column");
+}
+
+TEST_CASE("a job trace's time_unit_s scales numeric arrivals and durations") {
+  TempDir dir;
+  const auto file = dir.write("minutes.csv", "arrival_s,hosts,duration_s\n0,1,1\n1.5,1,90\n");
+  JobTraceOptions o;
+  o.time_unit_s = 60;
+  const JobTrace t = read(file, o);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.jobs[1].arrival_s == 90.0);   // 1.5 min
+  CHECK(t.jobs[0].duration_s == 60.0);  // 1 min
+  CHECK(t.jobs[1].duration_s == 5400.0);
+}
+
+TEST_CASE("a dcsim job trace reports an arrival that goes backward, with both lines") {
+  TempDir dir;
+  const auto file = dir.write("order.csv", "arrival_s,hosts,duration_s\n0,1,1\n10,1,1\n\n5,1,1\n20,1,1\n");
+  const auto& p = only_problem(expect_problem(file, {}, 5, "arrival_s", "arrival 5 s is before 10 s on line 3"));
+  CHECK(p.where.column == 1);
+}
+
+TEST_CASE("a job trace reports a bad number with its line, character column and column name") {
+  TempDir dir;
+  const auto file = dir.write("bad.csv", "arrival_s,hosts,duration_s,utilisation\n"
+                                         "0,1,abc,0.5\n"
+                                         "1,x2,60,0.5\n"
+                                         "2e,1,60,0.5\n"
+                                         "3,1,60,50%\n");
+  const auto ps = expect_problem(file, {}, 2, "duration_s", "'abc' is not a number");
+  expect_problem(file, {}, 3, "hosts", "'x2' is not a number");
+  expect_problem(file, {}, 4, "arrival_s", "'2e' is not a number");
+  expect_problem(file, {}, 5, "utilisation", "'50%' is not a number");
+  REQUIRE(ps.size() == 4);
+  CHECK(ps[0].where.column == 5);  // after "0,1," (4 characters)
+  CHECK(dcsim::format_problem(ps[0]).find("bad.csv:2:5: duration_s: ") != std::string::npos);
+  CHECK(ps[1].where.column == 3);
+}
+
+TEST_CASE("a job trace rejects NaN, infinite, zero and negative durations and arrivals") {
+  TempDir dir;
+  const auto file = dir.write("nonfinite.csv", "arrival_s,hosts,duration_s\n"
+                                               "0,1,nan\n"
+                                               "0,1,inf\n"
+                                               "0,1,1e999\n"
+                                               "0,1,0\n"
+                                               "0,1,-5\n"
+                                               "-1,1,60\n"
+                                               "inf,1,60\n");
+  expect_problem(file, {}, 2, "duration_s", "'nan' is not a finite number");
+  expect_problem(file, {}, 3, "duration_s", "'inf' is not a finite number");
+  expect_problem(file, {}, 4, "duration_s", "'1e999' is out of range");
+  expect_problem(file, {}, 5, "duration_s", "must be > 0");
+  expect_problem(file, {}, 6, "duration_s", "duration -5 s: it must be > 0");
+  expect_problem(file, {}, 7, "arrival_s", "arrival -1 s is before the start");
+  const auto ps = expect_problem(file, {}, 8, "arrival_s", "'inf' is not a finite number");
+  CHECK(ps.size() == 7);
+}
+
+TEST_CASE("a job trace rejects host counts that are not whole numbers of at least 1") {
+  TempDir dir;
+  const auto file = dir.write("hosts.csv", "arrival_s,hosts,duration_s\n"
+                                           "0,1.5,60\n"
+                                           "0,0,60\n"
+                                           "0,-2,60\n"
+                                           "0,,60\n"
+                                           "0,2000000000,60\n"
+                                           "0,2e0,60\n");
+  expect_problem(file, {}, 2, "hosts", "'1.5' is not a whole number");
+  expect_problem(file, {}, 3, "hosts", "0 hosts: a job needs at least 1");
+  expect_problem(file, {}, 4, "hosts", "-2 hosts: a job needs at least 1");
+  expect_problem(file, {}, 5, "hosts", "empty value");
+  const auto ps = expect_problem(file, {}, 6, "hosts", "more than 1000000000");
+  CHECK(ps.size() == 5);  // 2e0 is 2
+}
+
+TEST_CASE("a job trace rejects utilisation outside [0, 1]") {
+  TempDir dir;
+  const auto file = dir.write("u.csv", "arrival_s,hosts,duration_s,utilisation\n0,1,60,1.01\n0,1,60,-0.1\n0,1,60,1\n");
+  expect_problem(file, {}, 2, "utilisation", "'1.01' is outside [0, 1]");
+  const auto ps = expect_problem(file, {}, 3, "utilisation", "'-0.1' is outside [0, 1]");
+  CHECK(ps.size() == 2);
+}
+
+TEST_CASE("a job trace missing a required column names it and lists the header") {
+  TempDir dir;
+  const auto file = dir.write("cols.csv", "arrival,nodes,duration_s\n0,1,60\n");
+  const auto ps = expect_problem(file, {}, 1, "arrival_s", "missing column 'arrival_s'");
+  expect_problem(file, {}, 1, "hosts", "missing column 'hosts' or 'accelerators'");
+  CHECK(ps.size() == 2);
+  CHECK(ps[0].message.find("the header has: 'arrival', 'nodes', 'duration_s'") != std::string::npos);
+  CHECK(ps[0].message.find("dcsim layout") != std::string::npos);
+
+  const auto twice = dir.write("twice.csv", "arrival_s,hosts,duration_s,hosts\n0,1,60,2\n");
+  expect_problem(twice, {}, 1, "hosts", "appears 2 times");
+}
+
+TEST_CASE("a job trace reports a row with the wrong number of fields") {
+  TempDir dir;
+  const auto file = dir.write("fields.csv", "arrival_s,hosts,duration_s\n0,1,60\n1,1\n2,1,60,\n3,1,60\n");
+  expect_problem(file, {}, 3, "", "row has 2 fields; the header has 3");
+  const auto ps = expect_problem(file, {}, 4, "", "row has 4 fields; the header has 3");
+  CHECK(ps.size() == 2);
+}
+
+TEST_CASE("a job trace reads quoted fields with commas, doubled quotes and line breaks") {
+  TempDir dir;
+  const auto file = dir.write("quoted.csv", "arrival_s,hosts,duration_s,name,user\n"
+                                            "0,1,60,\"resnet, 50 epochs\",\"o\"\"brien\"\n"
+                                            "1,\"2\",60,\"two\nlines\",o\"brien\n"
+                                            "2,1,60,plain,\"o\"\"brien\"\n");
+  const JobTrace t = read(file);
+  REQUIRE(t.jobs.size() == 3);
+  CHECK(t.jobs[1].hosts == 2);
+  CHECK(t.names == std::vector<std::string>{"", "resnet, 50 epochs", "two\nlines", "plain"});
+  // Written quoted with a doubled quote, or bare with a single one, it is the same user.
+  CHECK(t.users == std::vector<std::string>{"", "o\"brien"});
+  CHECK((t.jobs[0].user == 1 && t.jobs[1].user == 1 && t.jobs[2].user == 1));
+
+  // A line after a record that spans two lines keeps its own number.
+  const auto bad = dir.write("quoted_bad.csv", "arrival_s,hosts,duration_s,name\n0,1,60,\"a\nb\"\n1,1,zero,c\n");
+  expect_problem(bad, {}, 4, "duration_s", "'zero' is not a number");
+  const auto open = dir.write("open.csv", "arrival_s,hosts,duration_s,name\n0,1,60,\"never closed\n");
+  expect_problem(open, {}, 2, "", "never closed");
+}
+
+TEST_CASE("a job trace reports at most 50 problems") {
+  TempDir dir;
+  std::string text = "arrival_s,hosts,duration_s\n";
+  for (int i = 0; i < 80; ++i) text += "0,0,60\n";
+  const auto ps = problems_of(dir.write("many.csv", text), {});
+  REQUIRE(ps.size() == 51);
+  CHECK(ps[49].where.line == 51);
+  CHECK(ps[50].message.find("more problems") != std::string::npos);
+}
+
+TEST_CASE("a job trace skips unfinished rows and counts them, or reports them when asked") {
+  TempDir dir;
+  const auto file = dir.write("running.csv", "arrival_s,hosts,duration_s\n0,1,60\n5,1,\n6,2,30\n");
+  const JobTrace t = read(file);
+  CHECK(t.skipped == 1);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.jobs[1].hosts == 2);
+  JobTraceOptions strict;
+  strict.skip_unfinished = false;
+  const auto& p = only_problem(expect_problem(file, strict, 3, "duration_s", "empty value"));
+  CHECK(p.message.find("skip_unfinished") != std::string::npos);
+  // A zero duration is an error either way: only an empty one means "not finished".
+  expect_problem(dir.write("zero.csv", "arrival_s,hosts,duration_s\n0,1,0\n"), {}, 2, "duration_s", "must be > 0");
+}
+
+TEST_CASE("a job trace rejects options it cannot use") {
+  TempDir dir;
+  const auto file = dir.write("ok.csv", "arrival_s,hosts,duration_s\n0,1,60\n");
+  JobTraceOptions o;
+  o.time_unit_s = 0;
+  o.default_utilisation = 1.5;
+  const auto ps = expect_problem(file, o, 0, "time_unit_s", "not a finite number > 0");
+  expect_problem(file, o, 0, "default_utilisation", "outside [0, 1]");
+  CHECK(ps.size() == 2);
+  JobTraceOptions both;
+  both.columns.hosts = "hosts";
+  both.columns.accelerators = "hosts";
+  expect_problem(file, both, 0, "columns.hosts", "both set");
+}
+
+// --- the file itself -----------------------------------------------------------------------------
+
+TEST_CASE("a job trace file that is missing, a directory, binary, empty or header-only is refused") {
+  TempDir dir;
+  expect_problem(dir / "absent.csv", {}, 0, "", "no such file");
+  fs::create_directories(dir / "folder.csv");
+  expect_problem(dir / "folder.csv", {}, 0, "", "is a directory");
+  std::string binary = "arrival_s,hosts,duration_s\n0,1,60\n";
+  binary += '\0';
+  expect_problem(dir.write("nul.csv", binary), {}, 3, "", "NUL");
+  expect_problem(dir.write("empty.csv", ""), {}, 0, "", "is empty");
+  expect_problem(dir.write("blank.csv", "\xEF\xBB\xBF\r\n  \n"), {}, 0, "", "is empty");
+  expect_problem(dir.write("header.csv", "arrival_s,hosts,duration_s\r\n\r\n"), {}, 1, "", "no data rows");
+}
+
+TEST_CASE("a job trace file that cannot be read is refused") {
+  if (::geteuid() == 0) {
+    MESSAGE("running as root: permissions do not stop reading; skipped");
+    return;
+  }
+  TempDir dir;
+  const auto file = dir.write("locked.csv", "arrival_s,hosts,duration_s\n0,1,60\n");
+  fs::permissions(file, fs::perms::none);
+  expect_problem(file, {}, 0, "", "cannot be read");
+}
+
+TEST_CASE("a job trace file over 2 GiB is refused before it is read") {
+  TempDir dir;
+  const auto file = dir.write("huge.csv", "arrival_s,hosts,duration_s\n");
+  fs::resize_file(file, (2ull << 30) + 1);  // sparse: takes no disk space
+  expect_problem(file, {}, 0, "", "limited to 2147483648 bytes");
+}
+
+// --- Helios and Philly ---------------------------------------------------------------------------
+
+TEST_CASE("a Helios job trace takes submit time, GPUs and duration, skips CPU jobs and sorts by arrival") {
+  TempDir dir;
+  // Rows in the README's example form, the third one submitted before the first.
+  const auto file = dir.write("cluster_log.csv",
+                              kHelios +
+                                  "1425511,uXBbc,vcJkd,1,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-10 04:55:09,36848,0\n"
+                                  "1425512,uVMrF,vchbv,4,16,1,FAILED,2020-06-09 18:41:27,2020-06-09 18:41:27,2020-06-09 18:45:36,249,0\n"
+                                  "1425513,uzqls,vcpDC,0,1,1,CANCELLED,2020-06-09 18:41:28,2020-06-09 18:41:28,2020-06-17 14:15:21,675233,0\n"
+                                  "1425514,uXBbc,vcJkd,8,64,1,COMPLETED,2020-06-09 18:40:01,2020-06-09 18:50:01,2020-06-09 19:50:01,3600,600\n");
+  const JobTrace t = read(file, with(JobTraceLayout::helios));
+  CHECK_FALSE(t.by_hosts);
+  CHECK(t.skipped_cpu_only == 1);  // gpu_num 0
+  CHECK(t.skipped == 0);
+  // The earliest submit time (18:40:01) is arrival 0.
+  CHECK(t.origin_s == static_cast<double>(parse_utc_ms("2020-06-09T18:40:01Z")) / 1000.0);
+  REQUIRE(t.jobs.size() == 3);
+  CHECK(t.jobs[0].arrival_s == 0.0);
+  CHECK(t.jobs[0].accelerators == 8);
+  CHECK(t.jobs[0].duration_s == 3600.0);
+  CHECK(t.jobs[1].arrival_s == 60.0);  // 18:41:01
+  CHECK(t.jobs[1].accelerators == 1);
+  CHECK(t.jobs[1].duration_s == 36848.0);
+  CHECK(t.jobs[2].arrival_s == 86.0);  // 18:41:27
+  CHECK(t.jobs[2].duration_s == 249.0);
+  CHECK(t.jobs[2].hosts == 0);
+  CHECK(t.users == std::vector<std::string>{"", "uXBbc", "uVMrF"});
+  CHECK(t.jobs[0].user == t.jobs[1].user);
+  CHECK(t.jobs[0].utilisation == 1.0);
+}
+
+TEST_CASE("a Helios job trace with an epoch measures arrivals from it and rejects earlier ones") {
+  TempDir dir;
+  const auto file = dir.write("cluster_log.csv",
+                              kHelios + "1,u1,vc1,2,8,1,COMPLETED,2020-06-09 12:00:00,2020-06-09 12:00:00,2020-06-09 13:00:00,3600,0\n"
+                                        "2,u1,vc1,2,8,1,COMPLETED,2020-06-08 23:59:59,2020-06-09 00:00:00,2020-06-09 01:00:00,3600,1\n");
+  JobTraceOptions o = with(JobTraceLayout::helios);
+  o.epoch_ms = parse_utc_ms("2020-06-08T00:00:00Z");
+  const JobTrace t = read(file, o);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.jobs[0].arrival_s == 86399.0);          // 23:59:59 on the first day
+  CHECK(t.jobs[1].arrival_s == 86400.0 + 43200);  // noon the day after
+  CHECK(t.origin_s == static_cast<double>(o.epoch_ms) / 1000.0);
+
+  o.epoch_ms = parse_utc_ms("2020-06-09T00:00:00Z");
+  const auto& p = only_problem(expect_problem(file, o, 3, "submit_time", "before the epoch 2020-06-09T00:00:00Z"));
+  CHECK(p.where.column == 26);  // after "2,u1,vc1,2,8,1,COMPLETED," (25 characters)
+}
+
+TEST_CASE("a Helios job trace reports unreadable times and skips rows without a duration") {
+  TempDir dir;
+  const auto file = dir.write("cluster_log.csv",
+                              kHelios + "1,u1,vc1,1,1,1,COMPLETED,2020-06-31 00:00:00,,,60,0\n"
+                                        "2,u1,vc1,1,1,1,COMPLETED,9 June,,,60,0\n"
+                                        "3,u1,vc1,1,1,1,RUNNING,2020-06-09 00:00:00,2020-06-09 00:00:00,,,0\n"
+                                        "4,u1,vc1,1,1,1,COMPLETED,2020-06-09 00:00:00+08:00,,,60,0\n");
+  const auto o = with(JobTraceLayout::helios);
+  expect_problem(file, o, 2, "submit_time", "cannot read time '2020-06-31 00:00:00': no such date");
+  expect_problem(file, o, 3, "submit_time", "cannot read time '9 June'");
+  const auto ps = expect_problem(file, o, 5, "submit_time", "only UTC");
+  CHECK(ps.size() == 3);  // line 4 has no duration: skipped, not reported
+}
+
+TEST_CASE("a CPU-only row of a public job trace is an error when skip_cpu_only is off") {
+  TempDir dir;
+  const auto file = dir.write("cluster_log.csv",
+                              kHelios + "1,u1,vc1,0,4,1,COMPLETED,2020-06-09 00:00:00,2020-06-09 00:00:00,2020-06-09 00:01:00,60,0\n");
+  JobTraceOptions o = with(JobTraceLayout::helios);
+  o.skip_cpu_only = false;
+  expect_problem(file, o, 2, "gpu_num", "0 GPUs (a CPU-only job)");
+  // With it on (the default) the file reads, with no jobs and the row counted.
+  const JobTrace t = read(file, with(JobTraceLayout::helios));
+  CHECK(t.jobs.empty());
+  CHECK(t.skipped_cpu_only == 1);
+}
+
+TEST_CASE("a Philly job trace reads the Helios-schema CSV conversion of the job log") {
+  TempDir dir;
+  // Philly states (Pass, Killed, Failed) and a job still running at the snapshot (no end).
+  const auto file = dir.write("philly_trace.csv",
+                              kHelios +
+                                  "application_1506638472019_14199,ce2f4c,ee9e8c,8,8,1,Pass,2017-10-07 01:11:39,2017-10-07 01:13:30,2017-10-09 06:53:12,193182,111\n"
+                                  "application_1506638472019_14200,ce2f4c,ee9e8c,16,16,2,Killed,2017-10-07 01:12:00,2017-10-07 01:12:30,2017-10-07 02:12:30,3600,30\n"
+                                  "application_1506638472019_14201,a1b2c3,ee9e8c,1,1,1,Running,2017-10-07 01:13:00,2017-10-07 01:13:00,,,0\n");
+  const JobTrace t = read(file, with(JobTraceLayout::philly));
+  CHECK(t.skipped == 1);
+  REQUIRE(t.jobs.size() == 2);
+  CHECK(t.jobs[0].arrival_s == 0.0);
+  CHECK(t.jobs[0].accelerators == 8);
+  CHECK(t.jobs[0].duration_s == 193182.0);  // 2 d 05:39:42 from start to end
+  CHECK(t.jobs[1].arrival_s == 21.0);
+  CHECK(t.jobs[1].accelerators == 16);
+  CHECK(t.users == std::vector<std::string>{"", "ce2f4c"});
+
+  // Mapped to start and end, the duration is end - start of the calendar times.
+  JobTraceOptions o = with(JobTraceLayout::philly);
+  o.columns.start = "start_time";
+  const JobTrace se = read(file, o);
+  REQUIRE(se.jobs.size() == 2);
+  CHECK(se.jobs[0].duration_s == 2 * 86400.0 + 5 * 3600 + 39 * 60 + 42);
+  CHECK(se.jobs[1].duration_s == 3600.0);
+
+  // A duration column in minutes.
+  o = with(JobTraceLayout::philly);
+  o.time_unit_s = 60;
+  CHECK(read(file, o).jobs[1].duration_s == 3600.0 * 60);
+}
+
+// --- Alibaba PAI ---------------------------------------------------------------------------------
+
+TEST_CASE("a PAI task trace has no header and turns GPU percentages per instance into whole GPUs") {
+  TempDir dir;
+  // job_name,task_name,inst_num,status,start_time,end_time,plan_cpu,plan_mem,plan_gpu,gpu_type
+  const auto file = dir.write("pai_task_table.csv",
+                              "4f057009a5d481acec67b088,tensorflow,1.0,Terminated,1739162.0,1739200.0,600.0,29.296875,50.0,MISC\n"
+                              "a1,worker,2.0,Terminated,1739100.0,1739700.0,400.0,10.0,100.0,V100\n"
+                              "a1,ps,1.0,Terminated,1739100.0,1739700.0,600.0,10.0,,\n"
+                              "b2,worker,3.0,Terminated,1739300.0,1739360.5,400.0,10.0,50.0,T4\n"
+                              "c3,worker,1.0,Waiting,0.0,0.0,400.0,10.0,100.0,\n"
+                              "d4,worker,1.0,Running,1739400.0,,400.0,10.0,100.0,P100\n"
+                              "e5,worker,8.0,Terminated,1739400.0,1739460.0,400.0,10.0,12.5,P100\n");
+  const JobTrace t = read(file, with(JobTraceLayout::pai));
+  CHECK_FALSE(t.by_hosts);
+  CHECK(t.skipped == 2);           // never started (start 0), still running (no end)
+  CHECK(t.skipped_cpu_only == 1);  // the parameter server: no plan_gpu
+  CHECK(t.origin_s == 1739100.0);  // the earliest start_time is arrival 0
+  REQUIRE(t.jobs.size() == 4);
+  // Sorted by arrival: a1 worker (100 s before the first row), the first row, b2, e5.
+  CHECK(t.jobs[0].arrival_s == 0.0);
+  CHECK(t.jobs[0].accelerators == 2);  // 2 x 100 %
+  CHECK(t.jobs[0].duration_s == 600.0);
+  CHECK(t.jobs[1].arrival_s == 62.0);
+  CHECK(t.jobs[1].accelerators == 1);  // 1 x 50 %: a share of one device
+  CHECK(t.jobs[1].duration_s == 38.0);
+  CHECK(t.jobs[2].accelerators == 2);  // 3 x 50 % = 1.5
+  CHECK(t.jobs[2].duration_s == 60.5);
+  CHECK(t.jobs[3].accelerators == 1);  // 8 x 12.5 % = exactly 1
+  CHECK(t.users == std::vector<std::string>{""});
+}
+
+TEST_CASE("a PAI task trace that starts with its header line reads the same") {
+  TempDir dir;
+  const std::string rows = "j,worker,1.0,Terminated,100.0,160.0,400.0,10.0,100.0,V100\n"
+                           "k,worker,1.0,Terminated,130.0,190.0,400.0,10.0,200.0,V100\n";
+  const auto bare = read(dir.write("bare.csv", rows), with(JobTraceLayout::pai));
+  const auto headed = read(dir.write("headed.csv", "job_name,task_name,inst_num,status,start_time,end_time,plan_cpu,"
+                                                   "plan_mem,plan_gpu,gpu_type\n" + rows),
+                           with(JobTraceLayout::pai));
+  REQUIRE(bare.jobs.size() == 2);
+  REQUIRE(headed.jobs.size() == 2);
+  CHECK(bare.jobs[1].arrival_s == 30.0);
+  CHECK(headed.jobs[1].arrival_s == 30.0);
+  CHECK(headed.jobs[1].accelerators == 2);
+}
+
+TEST_CASE("a PAI task trace reports bad fields by their positional names") {
+  TempDir dir;
+  const auto file = dir.write("pai.csv",
+                              "j,worker,one,Terminated,100.0,160.0,400.0,10.0,100.0,V100\n"
+                              "k,worker,1.0,Terminated,130.0,120.0,400.0,10.0,100.0,V100\n"
+                              "l,worker,1.0,Terminated,130.0,190.0,400.0,10.0,-50.0,V100\n"
+                              "m,worker,1.0,Terminated,130.0,190.0\n");
+  const auto o = with(JobTraceLayout::pai);
+  expect_problem(file, o, 1, "inst_num", "'one' is not a number");
+  expect_problem(file, o, 2, "end_time", "ends at or before it starts");
+  expect_problem(file, o, 3, "plan_gpu", "negative");
+  const auto ps = expect_problem(file, o, 4, "", "row has 6 fields; the header has 10");
+  CHECK(ps.size() == 4);
+  JobTraceOptions strict = with(JobTraceLayout::pai);
+  strict.skip_unfinished = false;
+  expect_problem(dir.write("zero.csv", "c3,worker,1.0,Waiting,0.0,0.0,400.0,10.0,100.0,\n"), strict, 1, "start_time",
+                 "never started");
+}
+
+// --- the fleet-year benchmark trace ---------------------------------------------------------------
+
+TEST_CASE("the fleet-year small job trace has 10000 jobs that match a plain reading of the CSV") {
+  const fs::path bench = fleet_year_dir();
+  if (bench.empty()) {
+    MESSAGE("shared/bench/fleet-year not found; skipped");
+    return;
+  }
+  if (std::system("command -v python3 > /dev/null 2>&1") != 0) {
+    MESSAGE("python3 not found; fleet-year trace check skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string command = "python3 '" + (bench / "gen_traces.py").string() + "' 100 10000 1 '" + dir.path().string() + "'";
+  REQUIRE(std::system(command.c_str()) == 0);
+  const fs::path file = dir / "jobs.csv";
+  const JobTrace t = read(file);
+  REQUIRE(t.jobs.size() == 10000);
+  CHECK(t.by_hosts);
+  CHECK(t.skipped == 0);
+
+  // The same file read with getline and stod: both parsers round correctly, so the numbers agree
+  // to the bit.
+  std::ifstream in(file);
+  std::string line;
+  REQUIRE(std::getline(in, line));
+  CHECK(line == "arrival_s,hosts,duration_s,utilisation");
+  double host_seconds = 0;
+  std::size_t i = 0;
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::string a, h, d, u;
+    std::getline(row, a, ',');
+    std::getline(row, h, ',');
+    std::getline(row, d, ',');
+    std::getline(row, u, ',');
+    REQUIRE(i < t.jobs.size());
+    const auto& j = t.jobs[i++];
+    CHECK(j.arrival_s == std::stod(a));
+    CHECK(j.hosts == std::stoll(h));
+    CHECK(j.duration_s == std::stod(d));
+    CHECK(j.utilisation == std::stod(u));
+    host_seconds += static_cast<double>(std::stoll(h)) * std::stod(d);
+  }
+  CHECK(i == 10000);
+  double read_host_seconds = 0;
+  for (const auto& j : t.jobs) read_host_seconds += static_cast<double>(j.hosts) * j.duration_s;
+  CHECK(read_host_seconds == doctest::Approx(host_seconds).epsilon(1e-12));
+  // The generator's rules (README): hosts one of 1..32 in powers of two, duration >= 60 s,
+  // utilisation in [0.5, 1), arrivals sorted.
+  for (std::size_t k = 0; k < t.jobs.size(); ++k) {
+    const auto& j = t.jobs[k];
+    REQUIRE((j.hosts >= 1 && j.hosts <= 32 && (j.hosts & (j.hosts - 1)) == 0));
+    REQUIRE(j.duration_s >= 60.0);
+    REQUIRE((j.utilisation >= 0.5 && j.utilisation < 1.0));
+    if (k > 0) REQUIRE(j.arrival_s >= t.jobs[k - 1].arrival_s);
+  }
+}
+
+}  // TEST_SUITE

@@ -660,3 +660,35 @@ TEST_CASE("resolving a resolved scenario changes nothing") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("every shipped scenario loads (catalogs and base layers aside)") {
+  std::size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(DCSIM_SCENARIO_DIR)) {
+    const fs::path& p = e.path();
+    if (!e.is_regular_file() || p.extension() != ".yaml") continue;
+    const std::string dir = p.parent_path().filename().string();
+    if (dir == "catalog" || dir == "base" || dir == "sweeps") continue;
+    INFO(p.string());
+    CHECK_NOTHROW(load_ok(p));
+    ++n;
+  }
+  CHECK(n >= 20);
+}
+
+TEST_CASE("--set overrides a key over the file, with paths relative to the working directory") {
+  TempDir dir;
+  const fs::path file = put(dir, "s.yaml", kMinimal);
+  const Scenario s = dcsim::scenario::load_scenario(file, {"facility.pue=1.25", "seed=7"});
+  CHECK(s.sites[0].facility.pue() == 1.25);
+  CHECK(s.seed == 7);
+  try {
+    (void)dcsim::scenario::load_scenario(file, {"facility.pue=0.5"});
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].where.file == "--set");
+    CHECK(e.problems()[0].path == "facility.pue");
+  }
+  CHECK_THROWS_AS((void)dcsim::scenario::load_scenario(file, {"no_equals_sign"}), InputError);
+  CHECK_THROWS_AS((void)dcsim::scenario::load_scenario(file, {"jobs[0].chips=3"}), InputError);
+}
