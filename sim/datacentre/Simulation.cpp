@@ -66,7 +66,8 @@ void Simulation::update(std::size_t index) {
   Site& site = sites_[index];
   const scenario::GridSetup& grid = site.setup->grid;
   const Time now = engine_.now();
-  for (const auto& p : site.players) p->check(now, jobs_left_ > 0 || services_left_ > 0);
+  const bool continues = (jobs_left_ > 0 || services_left_ > 0) && (!scenario_.horizon_ms || now.ms() < *scenario_.horizon_ms);
+  for (const auto& p : site.players) p->check(now, continues);
   PowerState& s = site.state;
   if (site.hall) {
     s.hall = &*site.hall;
@@ -329,7 +330,8 @@ int Simulation::place(std::size_t index) {
     return -1;
   }
   // Spatial: forecast CO2e, electricity cost and latency of running here, each divided by its
-  // mean over the candidate sites, weighted.
+  // mean over the candidate sites, weighted; the candidates are the sites that can start it now
+  // if there are any (so a full cluster does not hold a job another could run).
   const std::int64_t now = engine_.now().ms();
   const std::int64_t wall = spec.planned_wall_ms();
   const double it_w = spec.run.it_power_w();
@@ -337,10 +339,15 @@ int Simulation::place(std::size_t index) {
     int site;
     double co2e, cost, latency;
   };
+  // Sites where it can start now (free accelerators, nobody queued), else every site that could
+  // ever hold it.
+  const auto free_now = [&](const Site& s) { return can_hold(s) && s.queue.empty() && fits(s, job); };
+  bool any_free = false;
+  for (const Site& s : sites_) any_free = any_free || free_now(s);
   std::vector<Candidate> c;
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     const Site& s = sites_[i];
-    if (!can_hold(s)) continue;
+    if (!(any_free ? free_now(s) : can_hold(s))) continue;
     const double pue = s.setup->physical ? 1.0 : s.setup->facility.pue();
     const double energy_j = it_w * pue * static_cast<double>(wall) / 1000.0;
     c.push_back({static_cast<int>(i), it_w * pue * s.forecast->integral(now, now + wall), energy_j / kJPerMWh * s.price,
