@@ -1,5 +1,7 @@
 #include "analysis/ResultFile.hpp"
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -49,6 +51,33 @@ RunFile read_run(const std::string& path) {
     out.summary.over_rating_episodes = h5::read_int_attribute(summary.id(), "over_rating_episodes");
     out.summary.capped_rack_episodes = h5::read_int_attribute(summary.id(), "capped_rack_episodes");
     out.summary.capped_jobs = h5::read_int_attribute(summary.id(), "capped_jobs");
+    if (h5::exists(summary.id(), "sites")) {
+      const h5::Handle sites = h5::open_group(summary.id(), "sites");
+      std::vector<std::pair<std::int64_t, SiteSummary>> found;
+      for (const std::string& name : h5::child_names(sites.id())) {
+        const h5::Handle g = h5::open_group(sites.id(), name);
+        SiteSummary site;
+        site.name = name;
+        for (const SiteField& f : kSiteFields) site.*f.member = h5::read_double_attribute(g.id(), std::string(f.name));
+        found.emplace_back(h5::read_int_attribute(g.id(), "index"), std::move(site));
+      }
+      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [index, site] : found) out.summary.sites.push_back(std::move(site));
+    }
+    if (h5::exists(summary.id(), "services")) {
+      const h5::Handle services = h5::open_group(summary.id(), "services");
+      std::vector<std::pair<std::int64_t, ServiceSummary>> found;
+      for (const std::string& name : h5::child_names(services.id())) {
+        const h5::Handle g = h5::open_group(services.id(), name);
+        ServiceSummary v;
+        v.name = name;
+        v.site = h5::read_string_attribute(g.id(), "site");
+        for (const ServiceField& f : kServiceFields) v.*f.member = h5::read_double_attribute(g.id(), std::string(f.name));
+        found.emplace_back(h5::read_int_attribute(g.id(), "index"), std::move(v));
+      }
+      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [index, v] : found) out.summary.services.push_back(std::move(v));
+    }
     out.jobs = h5::read_job_table(file.id(), "jobs");
     const h5::Handle ts = h5::open_group(file.id(), "timeseries");
     out.timeseries_rows = h5::read_double_column(ts.id(), "time_s").size();

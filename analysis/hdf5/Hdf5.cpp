@@ -109,6 +109,21 @@ Handle open_group(hid_t loc, const std::string& name) {
 }
 
 bool exists(hid_t loc, const std::string& name) { return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0; }
+
+namespace {
+herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
+  static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::string> child_names(hid_t loc) {
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  if (H5Literate(loc, H5_INDEX_NAME, H5_ITER_INC, &index, collect_name, &names) < 0)
+    throw Error("HDF5: cannot list a group's members");
+  return names;
+}
 bool has_attribute(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
 
 void write_attribute(hid_t loc, const std::string& name, double value) {

@@ -49,6 +49,8 @@ Handle create_file(const std::string& path);
 Handle open_file(const std::string& path);
 Handle create_group(hid_t loc, const std::string& name);
 Handle open_group(hid_t loc, const std::string& name);
+/// The names of a group's members, in name order.
+std::vector<std::string> child_names(hid_t loc);
 bool exists(hid_t loc, const std::string& name);
 bool has_attribute(hid_t loc, const std::string& name);
 

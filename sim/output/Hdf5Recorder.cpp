@@ -195,8 +195,10 @@ void Hdf5Recorder::commit(const analysis::Summary& summary) {
   }
   if (!summary.services.empty()) {
     const h5::Handle services = h5::create_group(group.id(), "services");
-    for (const analysis::ServiceSummary& v : summary.services) {
+    for (std::size_t i = 0; i < summary.services.size(); ++i) {
+      const analysis::ServiceSummary& v = summary.services[i];
       const h5::Handle g = h5::create_group(services.id(), v.name);
+      h5::write_attribute(g.id(), "index", static_cast<std::int64_t>(i));
       h5::write_attribute(g.id(), "site", std::string_view(v.site));
       for (const analysis::ServiceField& f : analysis::kServiceFields) h5::write_attribute(g.id(), std::string(f.name), v.*f.member);
     }

@@ -297,3 +297,31 @@ TEST_SUITE("scheduling") {
     CHECK(r.summary.jobs_completed == 10000.0);
   }
 }
+
+TEST_CASE("the HDF5 file keeps /jobs sites and phases, and /summary per site and per service") {
+  TempDir dir;
+  const std::string yaml =
+      "name: h\naccelerators:\n  X: {tdp: 1000 W, system_power: 1000 W}\n"
+      "sites:\n  - {name: b-second, facility: {pue: 1.0}, grid: {gross: 100 g/kWh}}\n"
+      "  - {name: a-first, facility: {pue: 2.0}, grid: {gross: 100 g/kWh}}\n"
+      "jobs:\n  - {name: j, accelerator: X, chips: 1, duration: 2 h, site: a-first, checkpoint_interval: 1 h, "
+      "phases: {checkpoint: {duration: 30 min}}}\n"
+      "services:\n  - {name: s, site: b-second, duration: 1 h, queries_per_s: 1, energy_per_query: 1000 J}\n";
+  const fs::path out = dir / "run.h5";
+  (void)dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", yaml)), out);
+  const dcsim::analysis::RunFile run = dcsim::analysis::read_run(out.string());
+  // Sites in the scenario's order, not the file's name order.
+  REQUIRE(run.summary.sites.size() == 2);
+  CHECK(run.summary.sites[0].name == "b-second");
+  CHECK(run.summary.sites[1].name == "a-first");
+  // a-first: 1 kW x 2.5 h (one 30-min checkpoint) at PUE 2 = 5 kWh; b-second: 1 kW for 1 h.
+  CHECK(run.summary.sites[1].facility_energy_mwh == doctest::Approx(5e-3).epsilon(1e-12));
+  CHECK(run.summary.sites[0].facility_energy_mwh == doctest::Approx(1e-3).epsilon(1e-12));
+  REQUIRE(run.jobs.size() == 1);
+  CHECK(run.jobs[0].site == "a-first");
+  CHECK(run.jobs[0].checkpoints == 1);
+  CHECK(run.jobs[0].checkpoint_energy_kwh == doctest::Approx(0.5).epsilon(1e-12));
+  REQUIRE(run.summary.services.size() == 1);
+  CHECK(run.summary.services[0].site == "b-second");
+  CHECK(run.summary.services[0].queries_served == doctest::Approx(3600.0).epsilon(1e-12));
+}
