@@ -19,6 +19,7 @@ namespace {
 
 h5::Handle open_run(const std::string& path) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not a run file");
   if (!std::filesystem::is_regular_file(path, ec)) fail(path, "no such file");
   h5::Handle file;
   try {

@@ -2,7 +2,11 @@
 
 #include <cmath>
 #include <memory>
+#include <system_error>
 
+#include <fmt/format.h>
+
+#include "models/InputError.hpp"
 #include "models/units/Calendar.hpp"
 #include "sim/datacentre/Simulation.hpp"
 #include "sim/output/Hdf5Recorder.hpp"
@@ -27,6 +31,12 @@ bool needs_baseline(const scenario::Scenario& scenario) {
 }
 
 RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output) {
+  if (output)
+    for (const auto& [key, file] : scenario.inputs) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(*output, file, ec))
+        throw InputError(Location{output->string(), 0, 0}, "", fmt::format("the output path is an input of the scenario ({})", key));
+    }
   RunOutcome outcome;
   outcome.info = run_info(scenario);
   Simulation simulation(scenario);

@@ -30,6 +30,8 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   std::error_code ec;
   if (fs::is_directory(destination_, ec))
     throw InputError(Location{destination_.string(), 0, 0}, "", "the output path is a directory; give a file name");
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw InputError(Location{destination_.string(), 0, 0}, "", fmt::format("'{}' is not a directory", dir.string()));
   if (!fs::is_directory(dir, ec))
     throw InputError(Location{destination_.string(), 0, 0}, "", fmt::format("output directory '{}' does not exist", dir.string()));
   try {

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "models/InputError.hpp"
@@ -83,10 +84,15 @@ std::string read_text(const std::string& file) {
   if (!ec && size > kMaxFileBytes) fail(file, 0, fmt::format("file is {} bytes; scenario files are limited to {} bytes", size, kMaxFileBytes));
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(file, 0, "cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (text.find('\0') != std::string::npos) fail(file, 0, "is not a text file (contains NUL bytes)");
+  // In pieces, checked as they come, so that a device or a pipe without end (/dev/zero) stops.
+  std::string text;
+  char piece[1 << 16];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    const std::string_view read(piece, static_cast<std::size_t>(in.gcount()));
+    if (read.find('\0') != std::string_view::npos) fail(file, 0, "is not a text file (contains NUL bytes)");
+    text.append(read);
+    if (text.size() > kMaxFileBytes) fail(file, 0, fmt::format("is over {} bytes, the limit for scenario files", kMaxFileBytes));
+  }
   return text;
 }
 
@@ -95,13 +101,21 @@ std::string read_text(const std::string& file) {
 YAML::Node parse_yaml_file(const std::string& file) {
   const std::string text = read_text(file);
   check_nesting(file, text);
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
+  const auto at = [&file](const YAML::Mark& m) {
+    return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
+  };
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {  // block nesting, which check_nesting does not count
+    throw InputError(at(e.mark), "", fmt::format("nesting deeper than {} levels", e.depth() - 1));
   } catch (const YAML::Exception& e) {
-    throw InputError(Location{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1}, "",
-                     fmt::format("malformed YAML: {}", e.msg));
+    throw InputError(at(e.mark), "", fmt::format("malformed YAML: {}", e.msg));
   }
+  for (std::size_t i = 1; i < documents.size(); ++i)
+    if (!documents[i].IsNull())
+      throw InputError(location_of(file, documents[i]), "", "holds more than one YAML document (a scenario is one)");
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (!root.IsDefined() || root.IsNull()) fail(file, 0, "is empty: a scenario is a mapping of keys");
   if (!root.IsMap()) throw InputError(location_of(file, root), "", fmt::format("a scenario is a mapping of keys, found {}", node_type_name(root)));
   return root;
@@ -498,6 +512,39 @@ Layer override_layer(const std::string& text) {
   return Layer{"", value};
 }
 
+// Every file a scenario reads besides its own, with the key that names it.
+std::vector<std::pair<std::string, std::string>> input_files(const ScenarioSpec& spec, const std::vector<Layer>& layers) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 1; i < layers.size(); ++i) out.emplace_back("extends", layers[i].file);
+  const auto add = [&out](const std::string& key, const std::string& file) {
+    if (!file.empty()) out.emplace_back(key, file);
+  };
+  const auto grid = [&](const GridSpec& g, const std::string& p) {
+    if (g.trace) add(p + ".trace.file", g.trace->file);
+    if (g.marginal) add(p + ".marginal.file", g.marginal->file);
+    if (g.mix) add(p + ".mix.catalog", g.mix->catalog);
+    if (g.region) add(p + ".region.catalog", g.region->catalog);
+    if (g.cfe)
+      for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i)
+        if (g.cfe->contracts[i].profile) add(element_path(p + ".cfe.contracts", i) + ".profile.file", g.cfe->contracts[i].profile->file);
+  };
+  const auto facility = [&](const FacilitySpec& f, const std::string& p) {
+    add(p + ".catalog", f.catalog);
+    add(p + ".sites_catalog", f.sites_catalog);
+    if (f.weather) add(p + ".weather.file", f.weather->file);
+  };
+  grid(spec.grid, "grid");
+  facility(spec.facility, "facility");
+  for (std::size_t i = 0; i < spec.sites.size(); ++i) {
+    const std::string p = element_path("sites", i);
+    grid(spec.sites[i].grid, p + ".grid");
+    facility(spec.sites[i].facility, p + ".facility");
+    if (spec.sites[i].price_trace) add(p + ".price_trace.file", spec.sites[i].price_trace->file);
+  }
+  if (spec.job_trace) add("job_trace.file", spec.job_trace->file);
+  return out;
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
@@ -533,7 +580,9 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
     if (site.price_trace) resolve_relative(site.price_trace->file, p + ".price_trace.file", sources);
   }
   if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
-  return build(spec, path.string());
+  Scenario s = build(spec, path.string());
+  s.inputs = input_files(spec, file_layers);
+  return s;
 }
 
 }  // namespace dcsim::scenario

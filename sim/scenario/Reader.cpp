@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -194,13 +195,21 @@ bool Reader::decode(const YAML::Node& node, const std::string& path, std::int64_
   return true;
 }
 
+bool Reader::first_time(const YAML::Node& key, const std::string& path, std::map<std::string, int>& seen) {
+  const auto [it, added] = seen.try_emplace(key.Scalar(), key.Mark().line + 1);
+  if (!added) problem(key, path, fmt::format("'{}' is given twice (first on line {})", key.Scalar(), it->second));
+  return added;
+}
+
 void Reader::check_unknown_keys(const YAML::Node& node, const std::string& path, bool is_root) {
+  std::map<std::string, int> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {
       problem(kv.first, path, "keys must be plain text");
       continue;
     }
     const std::string& key = kv.first.Scalar();
+    if (!first_time(kv.first, child_path(path, key), seen)) continue;
     if (std::find(declared_.begin(), declared_.end(), key) != declared_.end()) continue;
     if (is_root && std::find(reserved_.begin(), reserved_.end(), key) != reserved_.end()) continue;
     std::vector<std::string> candidates = declared_;

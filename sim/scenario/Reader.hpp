@@ -117,6 +117,7 @@ class Reader {
   bool decode(const YAML::Node& node, const std::string& path, std::map<std::string, Spec>& out, const MapKind&) {
     if (!expect_map(node, path)) return false;
     sources_.record(path, location_of(file_, node), true);
+    std::map<std::string, int> seen;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) {
         problem(kv.first, path, "names must be plain text");
@@ -124,6 +125,7 @@ class Reader {
       }
       const std::string name = kv.first.Scalar();
       const std::string epath = child_path(path, name);
+      if (!first_time(kv.first, epath, seen)) continue;
       if (!expect_map(kv.second, epath)) {
         sources_.record(epath, location_of(file_, kv.second), false);
         continue;
@@ -152,6 +154,8 @@ class Reader {
   bool expect_map(const YAML::Node& node, const std::string& path);
   bool expect_scalar(const YAML::Node& node, const std::string& path, std::string_view what);
   void check_unknown_keys(const YAML::Node& node, const std::string& path, bool is_root);
+  /// False (and a problem at `key`) if `seen`, the keys of one mapping so far, has it already.
+  bool first_time(const YAML::Node& key, const std::string& path, std::map<std::string, int>& seen);
   void problem(const YAML::Node& at, const std::string& path, std::string message);
   static std::string fmt_expected(std::string_view what, const YAML::Node& node);
   static std::string fmt_min_size(std::size_t n);

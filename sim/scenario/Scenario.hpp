@@ -132,6 +132,9 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string file;           ///< the file it was loaded from
+  /// Every other file read for it, with the key that names it (`extends`, `grid.trace.file`):
+  /// a run's output must not be written over any of them.
+  std::vector<std::pair<std::string, std::string>> inputs;
   std::string resolved_yaml;  ///< every layer of `extends` applied and every default filled in
   std::int64_t start_ms = 0;  ///< simulated start, ms since the Unix epoch (UTC)
   std::int64_t seed = 1;
