@@ -178,6 +178,9 @@ models::WeatherTrace read_epw(const std::string& path, int year_for_times) {
       if (!parse_double(f[i].text, v) || v != std::floor(v)) {
         problems.add(line, f[i].column, kNames[i], fmt::format("'{}' is not a whole number", f[i].text));
         ok = false;
+      } else if (std::abs(v) > 1e6) {  // no date field comes near; an int could not hold it
+        problems.add(line, f[i].column, kNames[i], fmt::format("'{}' is out of range", f[i].text));
+        ok = false;
       } else {
         ints[i] = static_cast<int>(v);
       }
@@ -225,6 +228,10 @@ models::WeatherTrace read_epw(const std::string& path, int year_for_times) {
   const std::size_t count = rows.size();
   if (!problems.any() && count != 8760 && count != 8784)
     problems.add(line, 0, "", fmt::format("has {} hourly rows; an EPW year has 8760 (or 8784 in a leap year)", count));
+  else if (!problems.any() && (rows.back().month != 12 || rows.back().day != 31 || rows.back().hour != 24))
+    problems.add(line, 0, "",
+                 fmt::format("the last row is month {} day {} hour {}; an EPW year ends on December 31 hour 24",
+                             rows.back().month, rows.back().day, rows.back().hour));
   problems.throw_if_any();
 
   const bool target_leap = is_leap(year_for_times);

@@ -18,8 +18,8 @@
 // column and the field name as the key path): header keywords and LOCATION numbers; field
 // counts; numbers; the EPW missing-value markers (dry bulb 99.9, relative humidity 999, pressure
 // 999999), which are errors here; ranges (dry bulb -70..70 C, RH 0..110 %, pressure
-// 31 000..120 000 Pa, the data dictionary's limits); rows in hour order from January 1 hour 1;
-// 8760 or 8784 rows. RH above 100 % (allowed by the dictionary) is read as 100 %.
+// 31 000..120 000 Pa, the data dictionary's limits); rows in hour order from January 1 hour 1
+// to December 31 hour 24; 8760 or 8784 rows. RH above 100 % (allowed by the dictionary) is read as 100 %.
 
 #include <string>
 

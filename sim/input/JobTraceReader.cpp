@@ -32,6 +32,11 @@ constexpr std::size_t kMaxProblems = 50;
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 // No cluster has a billion devices; the bound keeps every count far from integer overflow.
 constexpr std::int64_t kMaxCount = 1'000'000'000;
+// Numeric times are held to 10,000 years, far inside the engine's int64 milliseconds (1e300 s would
+// overflow them), and durations to the scenario's own bound for a job (jobs[].duration).
+constexpr double kYear = 365.25 * 86'400.0;
+constexpr double kMaxTimeS = 10'000 * kYear;
+constexpr double kMaxDurationS = 100 * kYear;
 
 constexpr std::string_view kLayoutNames[] = {"dcsim", "philly", "helios", "pai"};
 
@@ -150,6 +155,7 @@ void read_text(const std::string& path, Text& text, Problems& problems) {
     if (n < 0) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
     if (n == 0) break;
     text.grow(static_cast<std::size_t>(n));
+    if (std::memchr(text.end() - n, '\0', static_cast<std::size_t>(n)) != nullptr) break;  // not text: reported below
     if (text.view().size() > kMaxJobTraceFileBytes)
       problems.fail(0, 0, "", fmt::format("file is over {} bytes (2 GiB), the limit for job traces", kMaxJobTraceFileBytes));
   }
@@ -736,7 +742,17 @@ class Builder {
       report(f, column, fmt::format("'{}' x {} s is not a finite number", f.value, options_.time_unit_s));
       return false;
     }
+    if (std::abs(s) > kMaxTimeS) {
+      report(f, column, fmt::format("'{}' is more than 10000 years", f.value));
+      return false;
+    }
     return true;
+  }
+
+  bool duration_ok(const Field& f, const std::string& column, double s) {
+    if (s <= kMaxDurationS) return true;
+    report(f, column, fmt::format("duration {} s is more than 100 years", s));
+    return false;
   }
 
   bool arrival(const Field& f, TraceJob& job, std::int64_t& ms) {
@@ -782,6 +798,7 @@ class Builder {
         report(df, plan_.duration.name, fmt::format("duration {} s: it must be > 0", s));
         return false;
       }
+      if (!duration_ok(df, plan_.duration.name, s)) return false;
       job.duration_s = s;
       return true;
     }
@@ -799,6 +816,7 @@ class Builder {
                          ef.value, d));
       return false;
     }
+    if (!duration_ok(ef, plan_.end.name, d)) return false;
     job.duration_s = d;
     return true;
   }

@@ -6,7 +6,8 @@
 //   dcsim   `arrival_s,hosts,duration_s,utilisation`: arrival in seconds since the scenario
 //           start, rows in non-decreasing arrival order (a backward step is an error); `hosts`
 //           may be `accelerators` instead (a file with both must say which, via the columns);
-//           an integer >= 1; `duration_s` > 0; `utilisation` in [0, 1] (optional); optional
+//           an integer >= 1; `duration_s` > 0 (at most 100 years, as for any job; numeric times
+//           at most 10,000 years); `utilisation` in [0, 1] (optional); optional
 //           `user` and `name`. Numbers are plain doubles, exponents allowed (1.5e-05). The
 //           fleet-year benchmark traces (shared/bench/fleet-year, gen_traces.py) are this layout.
 //   helios  SenseTime Helios `cluster_log.csv` (S-Lab-System-Group/HeliosData, README schema:

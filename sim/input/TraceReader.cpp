@@ -80,6 +80,7 @@ std::string read_text(const std::string& path, Problems& problems) {
   for (;;) {
     const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
     text.append(buf, n);
+    if (std::memchr(buf, '\0', n) != nullptr) break;  // not text: reported below, without reading on (/dev/zero)
     if (text.size() > kMaxTraceFileBytes)
       problems.fail(0, 0, "", fmt::format("file is over {} bytes (512 MiB), the limit for trace files", kMaxTraceFileBytes));
     if (n < sizeof buf) break;
