@@ -6,8 +6,8 @@
 namespace dcsim::sim {
 
 SeriesPlayer::SeriesPlayer(engine::Engine& engine, const models::TraceSeries& series, std::int64_t start_utc_ms,
-                           std::string origin, OnChange on_change)
-    : engine_(engine), series_(series), start_utc_ms_(start_utc_ms), origin_(std::move(origin)),
+                           std::string origin, std::string key, OnChange on_change)
+    : engine_(engine), series_(series), start_utc_ms_(start_utc_ms), origin_(std::move(origin)), key_(std::move(key)),
       on_change_(std::move(on_change)) {}
 
 void SeriesPlayer::apply() {
@@ -15,7 +15,7 @@ void SeriesPlayer::apply() {
   try {
     s = series_.at(start_utc_ms_ + engine_.now().ms());
   } catch (const models::TraceRangeError& e) {
-    throw InputError(Location{origin_, 0, 0}, "", std::string("the run is outside this trace: ") + e.what() +
+    throw InputError(Location{origin_, 0, 0}, key_, std::string("the run is outside this trace: ") + e.what() +
                                                       " (set wrap: true to replay it by whole years)");
   }
   wrapped_ = wrapped_ || s.wrapped;
@@ -31,7 +31,7 @@ void SeriesPlayer::apply() {
 void SeriesPlayer::check(engine::Time now, bool run_continues) const {
   if (run_continues ? now.ms() < valid_until_ms_ : now.ms() <= valid_until_ms_) return;
   const auto& t = series_.trace();
-  throw InputError(Location{origin_, 0, 0}, "",
+  throw InputError(Location{origin_, 0, 0}, key_,
                    "the run goes on past the end of this trace (" + units::format_utc(t.end_ms()) +
                        "); set wrap: true to replay it by whole years, or give a longer trace");
 }

@@ -15,9 +15,10 @@ class SeriesPlayer {
  public:
   using OnChange = std::function<void(const models::TraceSeries::Sample&)>;
 
-  /// `start_utc_ms` is the UTC instant of engine time zero; `origin` names the series in errors.
+  /// `start_utc_ms` is the UTC instant of engine time zero; `origin` (its file) and `key` (the
+  /// scenario key that names it, e.g. grid.trace) name the series in errors.
   SeriesPlayer(engine::Engine& engine, const models::TraceSeries& series, std::int64_t start_utc_ms, std::string origin,
-               OnChange on_change);
+               std::string key, OnChange on_change);
   SeriesPlayer(const SeriesPlayer&) = delete;
   SeriesPlayer& operator=(const SeriesPlayer&) = delete;
   ~SeriesPlayer() { engine_.cancel(pending_); }
@@ -38,6 +39,7 @@ class SeriesPlayer {
   const models::TraceSeries& series_;
   std::int64_t start_utc_ms_;
   std::string origin_;
+  std::string key_;
   OnChange on_change_;
   engine::EventHandle pending_;
   std::int64_t valid_until_ms_ = models::TraceSeries::kNever;  ///< engine ms where a non-wrapping trace ends

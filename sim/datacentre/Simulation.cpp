@@ -754,13 +754,17 @@ analysis::Summary Simulation::run() {
           if (here.setup->grid.has_net_given) here.state.net_given_kg_per_j = s.net_kg_per_j;
           update(i);
         });
+    // The scenario key of each series, for messages: `grid.trace`, or `sites[1].grid.trace`.
+    const std::string site_key = sites_.size() > 1 ? fmt::format("sites[{}].", i) : std::string();
     if (grid.trace)
-      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.trace, t0, grid.trace_origin, [this, i](const auto& s) {
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.trace, t0, grid.trace_origin, site_key + "grid.trace",
+                                                            [this, i](const auto& s) {
         sites_[i].state.gross_kg_per_j = s.value;
         update(i);
       }));
     if (grid.marginal)
-      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.marginal, t0, grid.marginal_origin, [this, i](const auto& s) {
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.marginal, t0, grid.marginal_origin,
+                                                            site_key + "grid.marginal", [this, i](const auto& s) {
         sites_[i].state.marginal_kg_per_j = s.value;
         update(i);
       }));
@@ -768,13 +772,15 @@ analysis::Summary Simulation::run() {
       if (grid.contracts[c].profile)
         site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.contracts[c].profile, t0,
                                                               grid.contracts[c].profile->trace().description,
+                                                              fmt::format("{}grid.cfe.contracts[{}].profile", site_key, c),
                                                               [this, i, c](const auto& s) {
                                                                 Site& here = sites_[i];
                                                                 here.contract_w[c] = here.setup->grid.contracts[c].capacity_w * s.value;
                                                                 update(i);
                                                               }));
     if (site.setup->price)
-      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *site.setup->price, t0, "price trace", [this, i](const auto& s) {
+      site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *site.setup->price, t0, "price trace",
+                                                            fmt::format("sites[{}].price_trace", i), [this, i](const auto& s) {
         sites_[i].price = s.value;
         update(i);
       }));

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "models/units/Calendar.hpp"
+#include "models/units/Units.hpp"
 
 namespace dcsim::scenario {
 namespace {
@@ -156,7 +157,21 @@ void check_grid(const GridSpec& g, const std::string& prefix, std::int64_t start
     const TraceSpec* spec = std::string(t) == ".trace" ? (g.trace ? &*g.trace : nullptr) : (g.marginal ? &*g.marginal : nullptr);
     if (spec && c.present(k) && c.valid(f) && spec->format != "electricity_maps")
       c.fail(k, "column applies to the electricity_maps format only");
+    const std::string u = prefix + t + ".unit";
+    if (spec && c.valid(u) && !spec->unit.empty()) {
+      try {
+        units::parse_quantity("1 " + spec->unit, units::Dimension::carbon_intensity);
+      } catch (const units::UnitError& e) {
+        c.fail(u, e.what());
+      }
+    }
   }
+  if (g.cfe)
+    for (std::size_t i = 0; i < g.cfe->contracts.size(); ++i) {
+      const std::string u = element_path(prefix + ".cfe.contracts", i) + ".profile.unit";
+      if (c.valid(u) && g.cfe->contracts[i].profile && !g.cfe->contracts[i].profile->unit.empty())
+        c.fail(u, "a capacity-factor profile takes no unit (values are 0..1)");
+    }
 }
 
 void check_facility(const std::string& prefix, Checker& c) {
@@ -232,6 +247,8 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
       check_facility(p + ".facility", c);
       check_grid(site.grid, p + ".grid", spec.start_ms, c);
       if (site.cluster) check_cluster(spec, *site.cluster, p + ".cluster", c);
+      if (site.price_trace && c.valid(p + ".price_trace.unit") && !site.price_trace->unit.empty())
+        c.fail(p + ".price_trace.unit", "a price trace takes no unit (values are per MWh)");
       if (site.grid.net_basis == "annual" || site.grid.annual_matching)
         c.fail(p + ".grid", "annual matching nets a whole period's energy; it is supported in single-site scenarios only");
     }
