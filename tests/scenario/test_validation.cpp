@@ -13,6 +13,7 @@
 
 #include "models/InputError.hpp"
 #include "sim/scenario/Scenario.hpp"
+#include "tests/support/Lines.hpp"
 #include "tests/support/TempDir.hpp"
 
 namespace {
@@ -23,7 +24,12 @@ using dcsim::Problem;
 using dcsim::scenario::load_scenario;
 using dcsim::test::TempDir;
 
-using Lines = std::vector<std::string>;
+using dcsim::test::appended;
+using dcsim::test::inserted;
+using dcsim::test::Lines;
+using dcsim::test::text;
+using dcsim::test::with;
+using dcsim::test::without;
 
 const Lines kGood{
     "name: v",                 // 1
@@ -41,29 +47,6 @@ const Lines kGood{
     "    chips: 8",            // 13
     "    duration: 2 d",       // 14
 };
-
-std::string text(const Lines& lines) {
-  std::string out;
-  for (const std::string& l : lines) out += l + "\n";
-  return out;
-}
-
-// kGood with 1-based line `n` replaced.
-Lines with(Lines lines, std::map<int, std::string> replacements) {
-  for (const auto& [n, line] : replacements) lines.at(static_cast<std::size_t>(n - 1)) = line;
-  return lines;
-}
-// kGood without the 1-based lines in [first, last].
-Lines without(Lines lines, int first, int last) {
-  lines.erase(lines.begin() + (first - 1), lines.begin() + last);
-  return lines;
-}
-// kGood with `extra` inserted after 1-based line `n` (0: at the top).
-Lines inserted(Lines lines, int n, const Lines& extra) {
-  lines.insert(lines.begin() + n, extra.begin(), extra.end());
-  return lines;
-}
-Lines appended(Lines lines, const Lines& extra) { return inserted(lines, static_cast<int>(lines.size()), extra); }
 
 // The problems load_scenario reports for `file`; fails the test when it accepts the file.
 std::vector<Problem> problems_of(const fs::path& file) {

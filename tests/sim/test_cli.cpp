@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/Run.hpp"
+#include "tests/support/Lines.hpp"
 #include "tests/support/RunCli.hpp"
 #include "tests/support/TempDir.hpp"
 
@@ -22,7 +23,10 @@ namespace fs = std::filesystem;
 using dcsim::test::run_cli;
 using dcsim::test::TempDir;
 
-using Lines = std::vector<std::string>;
+using dcsim::test::Lines;
+using dcsim::test::text;
+using dcsim::test::with;
+using dcsim::test::without;
 
 // A small valid scenario; line numbers in the comments.
 const Lines kGood{
@@ -41,22 +45,6 @@ const Lines kGood{
     "    chips: 8",            // 13
     "    duration: 2 h",       // 14
 };
-
-std::string text(const Lines& lines) {
-  std::string out;
-  for (const std::string& l : lines) out += l + "\n";
-  return out;
-}
-
-Lines with(Lines lines, int n, const std::string& line) {
-  lines.at(static_cast<std::size_t>(n - 1)) = line;
-  return lines;
-}
-
-Lines without(Lines lines, int first, int last) {
-  lines.erase(lines.begin() + (first - 1), lines.begin() + last);
-  return lines;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
