@@ -13,6 +13,7 @@
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
 
+#include "analysis/Compare.hpp"
 #include "analysis/Report.hpp"
 #include "analysis/ResultFile.hpp"
 #include "models/InputError.hpp"
@@ -144,6 +145,46 @@ int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std:
   return ok ? kExitOk : kExitFailure;
 }
 
+bool is_result_file(const fs::path& p) { return p.extension() == ".h5" || p.extension() == ".hdf5"; }
+
+// Every file is checked (scenarios loaded, result files read) before any scenario runs, so one
+// bad name costs no simulation and all bad names are reported together.
+int cmd_compare(const std::vector<std::string>& files, bool json, std::ostream& out, std::ostream& err) {
+  if (files.size() < 2) {
+    err << "error: compare needs at least two scenarios or result files\n";
+    return kExitInputError;
+  }
+  std::vector<std::optional<scenario::Scenario>> scenarios(files.size());
+  std::vector<analysis::CompareInput> inputs(files.size());
+  std::vector<Problem> problems;
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    try {
+      inputs[k].label = files[k];
+      if (is_result_file(files[k])) inputs[k].run = analysis::read_run(files[k]);
+      else scenarios[k] = scenario::load_scenario(files[k]);
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    if (!scenarios[k]) continue;
+    sim::RunOutcome r = sim::run_scenario(*scenarios[k], std::nullopt);
+    for (const std::string& w : r.warnings) err << "warning: " << files[k] << ": " << w << '\n';
+    inputs[k].run = analysis::RunFile{std::move(r.info), std::move(r.summary), std::move(r.jobs), 0};
+  }
+  if (inputs.size() == 2) {
+    const analysis::Comparison c = analysis::compare(inputs[0], inputs[1]);
+    if (json) out << analysis::comparison_json(c).dump() << '\n';
+    else out << analysis::format_comparison(c);
+  } else {
+    const analysis::Chain chain = analysis::compare_chain(inputs);
+    if (json) out << analysis::chain_json(chain).dump() << '\n';
+    else out << analysis::format_chain(chain);
+  }
+  return kExitOk;
+}
+
 int cmd_catalog(const std::string& dir, std::ostream& out) {
   const auto hardware = scenario::load_catalog<scenario::AcceleratorCatalogSpec>(dir + "/hardware.yaml", "accelerators");
   out << "Accelerators (" << dir << "/hardware.yaml)\n" << scenario::format_hardware_catalog(hardware) << '\n';
@@ -213,6 +254,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* catalog_cmd = app.add_subcommand("catalog", "List the hardware catalog and the model registries");
   catalog_cmd->add_option("--dir", catalog_dir, "Catalog directory")->capture_default_str();
 
+  std::vector<std::string> compare_files;
+  bool compare_json = false;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Decompose the CO2e ratio of runs A / B into model x machine x mechanization x map; a chain A B C ... step by step");
+  compare_cmd->add_option("runs", compare_files, "Scenario YAML files (run now) or result .h5 files, two or more")->required();
+  compare_cmd->add_flag("--json", compare_json, "Print the comparison as one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -226,6 +274,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, out_dir, out, err);
     if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
+    if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
     if (schema_cmd->parsed()) {
       out << scenario::SchemaDoc::markdown<scenario::ScenarioSpec>();
       return kExitOk;
