@@ -18,6 +18,26 @@ FigureCheck figure(double simulated, double published, double tolerance) {
   return FigureCheck{simulated, published, err, std::fabs(err) <= tolerance};
 }
 
+void sort_by_table(std::vector<Reproduction>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const Reproduction& a, const Reproduction& b) {
+    return std::tie(a.published.table, a.published.position) < std::tie(b.published.table, b.published.position);
+  });
+}
+
+/// Accelerator-years of the run's jobs: chips x (end - start).
+double processor_years(const RunFile& r) {
+  double chip_s = 0.0;
+  for (const JobRow& j : r.jobs) chip_s += static_cast<double>(j.chips) * (j.end_s - j.start_s);
+  return chip_s / (365.25 * 86400.0);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 }  // namespace
 
 nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const std::vector<JobRow>& jobs) {
@@ -192,9 +212,7 @@ ReproductionCheck check(const Reproduction& r) {
 }
 
 std::string format_reproduction(std::vector<Reproduction> rows) {
-  std::stable_sort(rows.begin(), rows.end(), [](const Reproduction& a, const Reproduction& b) {
-    return std::tie(a.published.table, a.published.position) < std::tie(b.published.table, b.published.position);
-  });
+  sort_by_table(rows);
   std::string out;
   std::string table;
   std::size_t failed = 0;
@@ -224,6 +242,120 @@ std::string format_reproduction(std::vector<Reproduction> rows) {
   out += fmt::format("\n{} of {} scenarios within tolerance", rows.size() - failed, rows.size());
   if (!rows.empty()) out += fmt::format(" (|error| <= {:.1f}%)", 100.0 * rows.front().published.tolerance);
   out += failed == 0 ? ".\n" : fmt::format("; {} outside ('!').\n", failed);
+  return out;
+}
+
+FigureCheck check(const RatioReproduction& r) { return figure(r.simulated(), r.published, r.tolerance); }
+
+std::vector<RatioReproduction> paper_ratios(const std::map<std::string, RunFile>& runs) {
+  const auto find = [&runs](const char* stem) -> const RunFile* {
+    const auto it = runs.find(stem);
+    return it == runs.end() ? nullptr : &it->second;
+  };
+  std::vector<RatioReproduction> out;
+  // Section 3: GShard-600B "used ~45x fewer processor-years, ~55x less energy, ~115x less gross
+  // CO2e and ~130x less net CO2e" than GPT-3.
+  const RunFile* gpt3 = find("gpt3");
+  const RunFile* gshard = find("gshard-600b");
+  if (gpt3 != nullptr && gshard != nullptr) {
+    const std::string a = "Section 3: GShard-600B against GPT-3";
+    out.push_back({a, "processor-years, GPT-3 / GShard-600B", "years", processor_years(*gpt3), processor_years(*gshard), 45.0});
+    out.push_back({a, "facility energy, GPT-3 / GShard-600B", "MWh", gpt3->summary.facility_energy_mwh,
+                   gshard->summary.facility_energy_mwh, 55.0});
+    out.push_back({a, "gross CO2e, GPT-3 / GShard-600B", "t CO2e", gpt3->summary.co2e_gross_t, gshard->summary.co2e_gross_t, 115.0});
+    out.push_back({a, "net CO2e, GPT-3 / GShard-600B", "t CO2e", gpt3->summary.co2e_net_t, gshard->summary.co2e_net_t, 130.0});
+  }
+  // Appendices C and D: a 2019 estimate put the Evolved Transformer search at 284 tCO2e
+  // (626,155 lbs); the search as run emitted 3.2 t, 88x less, and would have emitted 0.6 t in
+  // Iowa with its net CO2e/kWh, 476x less. The 284 t is a published estimate, not a run.
+  constexpr double kNasEstimate2019T = 284.0;
+  const std::string d = "Appendix D: the Evolved Transformer search re-estimated";
+  if (const RunFile* nas = find("evolved-transformer-nas"))
+    out.push_back({d, "2019 estimate (284 t) / the search as run, net CO2e", "t CO2e", kNasEstimate2019T,
+                   nas->summary.co2e_net_t, 88.0});
+  if (const RunFile* iowa = find("evolved-transformer-nas-iowa"))
+    out.push_back({d, "2019 estimate (284 t) / the search in Iowa, net CO2e", "t CO2e", kNasEstimate2019T,
+                   iowa->summary.co2e_net_t, 476.0});
+  return out;
+}
+
+std::string format_ratios(const std::vector<RatioReproduction>& ratios) {
+  if (ratios.empty()) return {};
+  std::string out = "\nRatios\n";
+  out += fmt::format("  {:<56} {:>11} {:>11} {:<7} {:>8} {:>7} {:>8}\n", "", "numerator", "denominator", "unit", "dcsim",
+                     "paper", "error");
+  std::string analysis;
+  std::size_t failed = 0;
+  for (const RatioReproduction& r : ratios) {
+    if (r.analysis != analysis) {
+      analysis = r.analysis;
+      out += fmt::format("  {}\n", analysis);
+    }
+    const FigureCheck c = check(r);
+    out += fmt::format("    {:<54} {:>11.4g} {:>11.4g} {:<7} {:>7.1f}x {:>6.0f}x {:>+7.2f}%{}\n", r.label, r.numerator,
+                       r.denominator, r.unit, c.simulated, c.published, 100.0 * c.error, c.ok ? "" : "! OUTSIDE TOLERANCE");
+    if (!c.ok) ++failed;
+  }
+  out += fmt::format("\n{} of {} ratios within tolerance (|error| <= {:.0f}%)", ratios.size() - failed, ratios.size(),
+                     100.0 * ratios.front().tolerance);
+  out += failed == 0 ? ".\n" : fmt::format("; {} outside ('!').\n", failed);
+  return out;
+}
+
+std::string reproduction_markdown(std::vector<Reproduction> rows, const std::vector<RatioReproduction>& ratios) {
+  sort_by_table(rows);
+  std::string out = "# Patterson et al. 2021: dcsim against the published figures\n\n"
+                    "Each run simulated, written to HDF5 and read back; error = dcsim / paper - 1.\n";
+  std::string table;
+  for (const Reproduction& r : rows) {
+    const bool small = r.published.energy_mwh < 1.0;
+    if (r.published.table != table) {
+      table = r.published.table;
+      const char* e = small ? "kWh" : "MWh";
+      const char* m = small ? "kg CO2e" : "t CO2e";
+      out += fmt::format("\n## {}\n\n| # | run | energy dcsim ({}) | paper | error | gross dcsim ({}) | paper | error "
+                         "| net dcsim ({}) | paper | error | within |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+                         table, e, m, m);
+    }
+    const double scale = small ? 1e3 : 1.0;
+    const ReproductionCheck c = check(r);
+    const auto cells = [scale](const FigureCheck& f) {
+      return fmt::format("{:.4g} | {:.4g} | {:+.2f}%", f.simulated * scale, f.published * scale, 100.0 * f.error);
+    };
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r.published.position, r.published.label, cells(c.energy),
+                       cells(c.gross), cells(c.net), c.ok() ? "yes" : fmt::format("**no** (> {:.1f}%)", 100.0 * r.published.tolerance));
+  }
+  if (!ratios.empty()) {
+    out += "\n## Ratios\n\n| analysis | ratio | numerator | denominator | unit | dcsim | paper | error | within |\n"
+           "|---|---|---:|---:|---|---:|---:|---:|---|\n";
+    for (const RatioReproduction& r : ratios) {
+      const FigureCheck c = check(r);
+      out += fmt::format("| {} | {} | {:.4g} | {:.4g} | {} | {:.1f}x | {:.0f}x | {:+.2f}% | {} |\n", r.analysis, r.label,
+                         r.numerator, r.denominator, r.unit, c.simulated, c.published, 100.0 * c.error,
+                         c.ok ? "yes" : fmt::format("**no** (> {:.0f}%)", 100.0 * r.tolerance));
+    }
+  }
+  return out;
+}
+
+std::string reproduction_csv(std::vector<Reproduction> rows, const std::vector<RatioReproduction>& ratios) {
+  sort_by_table(rows);
+  std::string out = "table,position,label,figure,unit,dcsim,paper,error,tolerance,within\n";
+  const auto line = [&out](const std::string& table, std::size_t position, const std::string& label, const char* what,
+                           const std::string& unit, const FigureCheck& f, double tolerance) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(table), position, csv_field(label), what, csv_field(unit),
+                       f.simulated, f.published, f.error, tolerance, f.ok ? "true" : "false");
+  };
+  for (const Reproduction& r : rows) {
+    const ReproductionCheck c = check(r);
+    const auto pos = static_cast<std::size_t>(r.published.position);
+    line(r.published.table, pos, r.published.label, "energy", "MWh", c.energy, r.published.tolerance);
+    line(r.published.table, pos, r.published.label, "co2e_gross", "t CO2e", c.gross, r.published.tolerance);
+    line(r.published.table, pos, r.published.label, "co2e_net", "t CO2e", c.net, r.published.tolerance);
+  }
+  std::map<std::string, std::size_t> position;
+  for (const RatioReproduction& r : ratios)
+    line(r.analysis, ++position[r.analysis], r.label, "ratio", "1", check(r), r.tolerance);
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 #include <unistd.h>
@@ -112,7 +114,19 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
   return files;
 }
 
-int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary);
+  if (!(file << text) || !file.flush()) throw InputError(Location{path, 0, 0}, "", "cannot be written");
+}
+
+struct ReproduceOptions {
+  std::string out_dir;
+  std::string markdown;  ///< also write the tables here as Markdown
+  std::string csv;       ///< and here as CSV
+};
+
+int cmd_reproduce(const std::string& scenarios, const ReproduceOptions& o, std::ostream& out, std::ostream& err) {
+  const std::string& out_dir = o.out_dir;
   const std::vector<fs::path> files = scenario_files(scenarios);
   fs::path dir = out_dir;
   const bool keep = !out_dir.empty();
@@ -121,14 +135,19 @@ int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std:
   }
   fs::create_directories(dir);
   std::vector<analysis::Reproduction> rows;
+  std::map<std::string, analysis::RunFile> ratio_runs;
   for (const fs::path& f : files) {
     const scenario::Scenario s = scenario::load_scenario(f);
-    if (!s.expected) continue;
-    const fs::path h5 = dir / (f.stem().string() + ".h5");
+    const std::string stem = f.stem().string();
+    const bool for_ratios = std::find(analysis::kRatioScenarios.begin(), analysis::kRatioScenarios.end(), stem) !=
+                            analysis::kRatioScenarios.end();
+    if (!s.expected && !for_ratios) continue;
+    const fs::path h5 = dir / (stem + ".h5");
     sim::run_scenario(s, h5);
     // Compare what the file says, not what the run returned: the output path is what users read.
-    const analysis::RunFile run = analysis::read_run(h5.string());
-    rows.push_back(analysis::Reproduction{*s.expected, run.summary, f.string()});
+    analysis::RunFile run = analysis::read_run(h5.string());
+    if (s.expected) rows.push_back(analysis::Reproduction{*s.expected, run.summary, f.string()});
+    if (for_ratios) ratio_runs.emplace(stem, std::move(run));
   }
   if (!keep) {
     std::error_code ec;
@@ -141,7 +160,12 @@ int cmd_reproduce(const std::string& scenarios, const std::string& out_dir, std:
   out << "Patterson et al. 2021, \"Carbon Emissions and Large Neural Network Training\": each figure simulated,\n"
          "written to HDF5 and read back (error = dcsim / paper - 1).\n";
   out << analysis::format_reproduction(rows);
-  const bool ok = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return analysis::check(r).ok(); });
+  const std::vector<analysis::RatioReproduction> ratios = analysis::paper_ratios(ratio_runs);
+  out << analysis::format_ratios(ratios);
+  if (!o.markdown.empty()) write_text(o.markdown, analysis::reproduction_markdown(rows, ratios));
+  if (!o.csv.empty()) write_text(o.csv, analysis::reproduction_csv(rows, ratios));
+  const bool ok = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return analysis::check(r).ok(); }) &&
+                  std::all_of(ratios.begin(), ratios.end(), [](const auto& r) { return analysis::check(r).ok; });
   return ok ? kExitOk : kExitFailure;
 }
 
@@ -241,12 +265,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   validate_cmd->add_flag("--resolved", print_resolved, "Print each scenario fully resolved (extends and defaults applied)");
 
   std::string scenarios_dir = std::string(DCSIM_SCENARIO_DIR) + "/paper";
-  std::string out_dir;
+  ReproduceOptions reproduce_opts;
   CLI::App* reproduce_cmd =
-      app.add_subcommand("reproduce", "Simulate the paper's Tables 1 and 4 and compare with the published figures");
+      app.add_subcommand("reproduce", "Simulate the paper's Tables 1 and 4, its GShard/GPT-3 and NAS ratios, and compare with the published figures");
   reproduce_cmd->add_option("--scenarios", scenarios_dir, "Directory of scenarios with expected: blocks")
       ->capture_default_str();
-  reproduce_cmd->add_option("--out-dir", out_dir, "Keep each run's HDF5 file in this directory");
+  reproduce_cmd->add_option("--out-dir", reproduce_opts.out_dir, "Keep each run's HDF5 file in this directory");
+  reproduce_cmd->add_option("--markdown", reproduce_opts.markdown, "Also write the tables to this file as Markdown");
+  reproduce_cmd->add_option("--csv", reproduce_opts.csv, "Also write the tables to this file as CSV (one row per figure)");
 
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format reference (Markdown)");
 
@@ -272,7 +298,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (run_cmd->parsed()) return cmd_run(run_opts, out, err);
     if (report_cmd->parsed()) return cmd_report(report_file, report_json, report_profile, out);
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
-    if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, out_dir, out, err);
+    if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, reproduce_opts, out, err);
     if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
     if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
     if (schema_cmd->parsed()) {

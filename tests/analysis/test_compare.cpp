@@ -1,19 +1,25 @@
 // dcsim compare: the ratio of two runs' CO2e decomposed into model x machine x mechanization x
 // map, checked by hand on made-up runs, then on the shipped what-ifs against the figures of
 // Patterson et al. 2021 (Table 1's 57x chain, section 3's GShard-600B against GPT-3), and on the
-// command line.
+// command line; and the ratio analyses `dcsim reproduce` adds (section 3, appendix D) with its
+// Markdown and CSV tables.
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "analysis/Compare.hpp"
+#include "analysis/Report.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
 #include "sim/scenario/Scenario.hpp"
@@ -384,6 +390,81 @@ TEST_CASE("compare with a missing or bad file exits 2 naming it, and runs nothin
     CHECK(r.code == 2);
     CHECK(contains(r.err, "at least two"));
   }
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("cli: reproduce") {
+
+TEST_CASE("reproduce compares ratios: the runs the analyses name, and the 284 t estimate over the search") {
+  std::map<std::string, RunFile> runs;
+  runs["evolved-transformer-nas"] = made_up("nas", 2.91e21, 6.8, 7.5, 3.2, 3.2).run;
+  const auto ratios = dcsim::analysis::paper_ratios(runs);
+  REQUIRE(ratios.size() == 1);  // GShard, GPT-3 and the Iowa variant are missing: left out
+  CHECK(ratios[0].simulated() == doctest::Approx(284.0 / 3.2).epsilon(1e-12));
+  CHECK(ratios[0].published == 88.0);
+  CHECK(dcsim::analysis::check(ratios[0]).ok);  // 88.75 against 88: +0.9%
+}
+
+TEST_CASE("reproduce compares the GShard/GPT-3 and NAS ratios and writes Markdown and CSV") {
+  TempDir dir;
+  const fs::path md = dir / "tables.md", csv = dir / "tables.csv";
+  const auto r = run_cli({"reproduce", "--markdown", md.string(), "--csv", csv.string()});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  for (const char* text : {"Table 1", "Table 4", "Section 3: GShard-600B against GPT-3", "Appendix D",
+                           "11 of 11 scenarios within tolerance", "6 of 6 ratios within tolerance"}) {
+    CAPTURE(text);
+    CHECK(contains(r.out, text));
+  }
+  const auto read = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string markdown = read(md);
+  CHECK(contains(markdown, "## Table 1"));
+  CHECK(contains(markdown, "## Ratios"));
+  CHECK(contains(markdown, "| Section 3: GShard-600B against GPT-3 | net CO2e, GPT-3 / GShard-600B |"));
+  // CSV: a header and one row per figure: 11 runs x 3 figures and 6 ratios, 10 fields each.
+  std::istringstream lines(read(csv));
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  REQUIRE(rows.size() == 1 + 11 * 3 + 6);
+  CHECK(rows[0] == "table,position,label,figure,unit,dcsim,paper,error,tolerance,within");
+  for (const std::string& row : rows) {
+    int fields = 1;
+    bool quoted = false;
+    for (const char ch : row) {
+      if (ch == '"') quoted = !quoted;
+      else if (ch == ',' && !quoted) ++fields;
+    }
+    CAPTURE(row);
+    CHECK(fields == 10);
+  }
+  CHECK(contains(read(csv), "Appendix D: the Evolved Transformer search re-estimated,2,"
+                            "\"2019 estimate (284 t) / the search in Iowa, net CO2e\",ratio,1,"));
+}
+
+TEST_CASE("reproduce cannot write its compared tables into a directory that does not exist: exit 2 naming the file") {
+  TempDir dir;
+  const fs::path csv = dir / "missing" / "tables.csv";
+  const auto r = run_cli({"reproduce", "--csv", csv.string()});
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "error: " + csv.string()));
+}
+
+TEST_CASE("reproduce compares no ratios over scenarios without the runs they need") {
+  TempDir dir;
+  dir.write("one.yaml",
+            "name: one\naccelerators:\n  V100: {tdp: 300 W, system_power: 330 W}\nfacility: {pue: 1.1}\n"
+            "grid: {gross: 0.429 kg/kWh}\njobs:\n  - {name: a, accelerator: V100, chips: 10, duration: 100 h}\n"
+            "expected: {table: Table 9, position: 1, label: one, energy: 363 kWh, co2e_gross: 0.155727 t, "
+            "co2e_net: 0.155727 t}\n");
+  const auto r = run_cli({"reproduce", "--scenarios", dir.path().string()});
+  INFO(r.err);
+  CHECK(r.code == 0);  // 10 x 330 W x 100 h x 1.1 = 363 kWh; x 0.429 = 155.727 kg
+  CHECK(contains(r.out, "1 of 1 scenarios within tolerance"));
+  CHECK_FALSE(contains(r.out, "Ratios"));
 }
 
 }  // TEST_SUITE
