@@ -1,6 +1,7 @@
 #include "sim/cli/Cli.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,8 @@
 #include "sim/scenario/RegionSpec.hpp"
 #include "sim/scenario/SchemaDoc.hpp"
 #include "sim/scenario/Spec.hpp"
+#include "sim/sweep/Sweep.hpp"
+#include "sim/sweep/SweepMpi.hpp"
 
 namespace dcsim::cli {
 namespace {
@@ -233,6 +236,72 @@ int cmd_catalog(const std::string& dir, std::ostream& out) {
   return kExitOk;
 }
 
+struct SweepCommand {
+  std::string spec;
+  std::string output;
+  int threads = 0;
+  std::string shard;
+  std::string runs_dir;
+  bool list = false;
+};
+
+// A shard from --shard, else from a SLURM job array (SLURM_ARRAY_TASK_ID of a 0..N-1 or 1..N
+// array, SLURM_ARRAY_TASK_COUNT).
+std::optional<std::pair<int, int>> shard_of(const std::string& option) {
+  if (!option.empty()) return sweep::parse_shard(option);
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+  if (id == nullptr || count == nullptr) return std::nullopt;
+  const int first = min != nullptr ? std::atoi(min) : 0;
+  return sweep::parse_shard(fmt::format("{}/{}", std::atoi(id) - first + 1, std::atoi(count)));
+}
+
+int cmd_sweep(const SweepCommand& o, std::ostream& out, std::ostream& err) {
+  const sweep::SweepSpec spec = sweep::load_sweep(o.spec);
+  if (o.list) {
+    for (const sweep::Variant& v : spec.variants) {
+      out << v.index << ' ' << v.id;
+      for (const auto& [k, value] : v.settings) out << ' ' << k << '=' << value;
+      out << '\n';
+    }
+    return kExitOk;
+  }
+  if (o.output.empty()) throw InputError(Location{o.spec, 0, 0}, "", "give the output file: -o RESULTS.h5");
+  if (same_file(o.output, o.spec) || same_file(o.output, spec.base))
+    throw InputError(Location{o.output, 0, 0}, "", "the output path is an input file");
+  // A key misspelt in the sweep would fail every variant: check the first one before running.
+  (void)scenario::load_scenario(spec.variants.front().base, sweep::overrides_of(spec, spec.variants.front()),
+                                scenario::LoadOptions{false});
+
+  const auto [rank, size] = sweep::mpi_start();
+  sweep::SweepOptions options;
+  options.output = o.output;
+  options.threads = o.threads;
+  options.shard = shard_of(o.shard);
+  options.runs_dir = o.runs_dir;
+  options.progress_tty = ::isatty(STDERR_FILENO) == 1;
+  options.mpi_rank = rank;
+  options.mpi_size = size;
+  sweep::SweepReport r;
+  try {
+    r = sweep::run_sweep(spec, options, err);
+  } catch (...) {
+    sweep::mpi_finish();
+    throw;
+  }
+  sweep::mpi_finish();
+  if (rank != 0) return kExitOk;
+  const std::size_t excluded = spec.excluded;
+  fmt::print(out, "{}: {} variants{} in {:.2f} s ({:.0f} variants/s){}{}; {} failed -> {}\n", o.spec, r.variants,
+             options.shard ? fmt::format(" (shard {}/{})", options.shard->first, options.shard->second) : std::string(),
+             r.seconds, r.seconds > 0.0 ? static_cast<double>(r.ran) / r.seconds : 0.0,
+             r.resumed > 0 ? fmt::format(", {} resumed from the progress log", r.resumed) : std::string(),
+             excluded > 0 ? fmt::format(", {} excluded", excluded) : std::string(), r.failed, o.output);
+  if (!r.first_error.empty()) err << "sweep: first failure: " << r.first_error << '\n';
+  return kExitOk;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -274,6 +343,21 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   reproduce_cmd->add_option("--markdown", reproduce_opts.markdown, "Also write the tables to this file as Markdown");
   reproduce_cmd->add_option("--csv", reproduce_opts.csv, "Also write the tables to this file as CSV (one row per figure)");
 
+  SweepCommand sweep_opts;
+  CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every variant of a sweep spec on all cores (or MPI ranks, or one shard)");
+  sweep_cmd->add_option("spec", sweep_opts.spec, "Sweep YAML file")->required();
+  sweep_cmd->add_option("-o,--output", sweep_opts.output, "Results HDF5 file (appears when the sweep is complete)");
+  sweep_cmd->add_option("--threads", sweep_opts.threads, "Threads (default: every core)")->check(CLI::Range(0, 4096));
+  sweep_cmd->add_option("--shard", sweep_opts.shard, "Run shard K of N (K/N); default from SLURM_ARRAY_TASK_ID/COUNT");
+  sweep_cmd->add_option("--runs-dir", sweep_opts.runs_dir, "Also write each variant's full run as DIR/<id>.h5");
+  sweep_cmd->add_flag("--list", sweep_opts.list, "Print the variants (index, id, settings) and exit");
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the shard files of one sweep");
+  merge_cmd->add_option("shards", merge_inputs, "Shard HDF5 files")->required();
+  merge_cmd->add_option("-o,--output", merge_output, "Merged HDF5 file")->required();
+
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format reference (Markdown)");
 
   std::string catalog_dir = std::string(DCSIM_SCENARIO_DIR) + "/catalog";
@@ -301,6 +385,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, reproduce_opts, out, err);
     if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
     if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
+    if (sweep_cmd->parsed()) return cmd_sweep(sweep_opts, out, err);
+    if (merge_cmd->parsed()) {
+      sweep::merge_shards(merge_inputs, merge_output);
+      fmt::print(out, "merged {} shard(s) -> {}\n", merge_inputs.size(), merge_output);
+      return kExitOk;
+    }
     if (schema_cmd->parsed()) {
       out << scenario::SchemaDoc::markdown<scenario::ScenarioSpec>();
       return kExitOk;

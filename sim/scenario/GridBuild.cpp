@@ -1,5 +1,10 @@
 #include "sim/scenario/GridBuild.hpp"
 
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -39,7 +44,58 @@ input::TraceOptions options_for(const TraceSpec& t, const std::string& key, bool
 
 }  // namespace
 
+namespace {
+
+// Built inputs by what determines them, shared by the scenarios of a process (a sweep builds the
+// same grid thousands of times). Values are immutable; a failed build is not kept.
+template <class V>
+class Memo {
+ public:
+  template <class Make>
+  std::shared_ptr<const V> get(const std::string& key, Make make) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (const auto it = map_.find(key); it != map_.end()) return it->second;
+    }
+    auto value = std::make_shared<const V>(make());
+    const std::lock_guard lock(mutex_);
+    if (map_.size() >= 64) map_.clear();
+    return map_.emplace(key, std::move(value)).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const V>> map_;
+};
+
+// A file's identity for a cache key: its path, size and modification time.
+std::string file_key(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  const auto mtime = fs::last_write_time(file, ec);
+  return fmt::format("{}|{}|{}", file, ec ? 0 : size, ec ? 0 : mtime.time_since_epoch().count());
+}
+
+struct MixBuilt {
+  models::MixRegion region;
+  models::MixDispatch dispatch;
+  models::TraceSeries trace;
+};
+
+models::TraceSeries read_series(const TraceSpec& t, const std::string& key, bool intensity, std::int64_t epoch_ms);
+
+}  // namespace
+
 models::TraceSeries series(const TraceSpec& t, const std::string& key, bool intensity, std::int64_t epoch_ms) {
+  static Memo<models::TraceSeries> memo;
+  const std::string id = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", file_key(t.file), t.format, t.column, t.unit, t.wrap,
+                                     t.fill_missing, intensity, epoch_ms);
+  return *memo.get(id, [&] { return read_series(t, key, intensity, epoch_ms); });
+}
+
+namespace {
+models::TraceSeries read_series(const TraceSpec& t, const std::string& key, bool intensity, std::int64_t epoch_ms) {
   input::TraceOptions options = options_for(t, key, intensity);
   options.epoch_ms = epoch_ms;
   models::IntensityTrace trace = input::read_trace(t.file, options);
@@ -49,6 +105,7 @@ models::TraceSeries series(const TraceSpec& t, const std::string& key, bool inte
     throw InputError(Location{t.file, 0, 0}, key + ".wrap", e.what());
   }
 }
+}  // namespace
 
 namespace {
 
@@ -136,18 +193,24 @@ GridSetup build_grid(const GridSpec& g, const std::string& prefix, std::int64_t 
     out.trace = series(*g.trace, prefix + ".trace", true, start_ms);
     out.trace_origin = g.trace->file;
   } else if (g.mix) {
-    const auto regions = load_catalog<MixRegionSpec>(g.mix->catalog, "regions");
-    const auto r = regions.find(g.mix->region);
-    if (r == regions.end())
-      throw InputError(Location{g.mix->catalog, 0, 0}, prefix + ".mix.region",
-                       fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, names_of(regions)));
-    mix_region = to_model(r->second);
     mix_start = units::start_of_year_ms(units::utc_year(start_ms));
     const std::int64_t next_year = units::start_of_year_ms(units::utc_year(start_ms) + 1);
     mix_hours = static_cast<std::size_t>((next_year - mix_start) / 3'600'000);
     mix_seed = static_cast<std::uint64_t>(g.mix->seed.value_or(seed));
-    mix = models::dispatch_mix(*mix_region, mix_start, mix_hours, mix_seed);
-    out.trace = models::TraceSeries(models::generate_mix(*mix_region, mix_start, mix_hours, mix_seed), true);
+    static Memo<MixBuilt> memo;
+    const auto built = memo.get(fmt::format("{}|{}|{}|{}|{}", file_key(g.mix->catalog), g.mix->region, mix_start, mix_hours, mix_seed), [&] {
+      const auto regions = load_catalog<MixRegionSpec>(g.mix->catalog, "regions");
+      const auto r = regions.find(g.mix->region);
+      if (r == regions.end())
+        throw InputError(Location{g.mix->catalog, 0, 0}, prefix + ".mix.region",
+                         fmt::format("no region '{}' in the generation-mix catalog; it has {}", g.mix->region, names_of(regions)));
+      const models::MixRegion region = to_model(r->second);
+      return MixBuilt{region, models::dispatch_mix(region, mix_start, mix_hours, mix_seed),
+                      models::TraceSeries(models::generate_mix(region, mix_start, mix_hours, mix_seed), true)};
+    });
+    mix_region = built->region;
+    mix = built->dispatch;
+    out.trace = built->trace;
     out.trace_origin = fmt::format("generation-mix region '{}'", g.mix->region);
   }
 

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <tuple>
 
@@ -37,6 +39,7 @@ constexpr int kMaxNesting = 64;
 struct Layer {
   std::string file;
   YAML::Node root;
+  std::vector<std::string> removes;  ///< an override that removes this key path instead
 };
 
 [[noreturn]] void fail(const std::string& file, int line, std::string message) {
@@ -123,6 +126,28 @@ YAML::Node parse_yaml_file(const std::string& file) {
 
 namespace {
 
+// Parsed files by path, size and modification time: a sweep loads the same base thousands of
+// times. Each caller gets its own deep copy (nodes are not safe to share between threads).
+YAML::Node parse_cached(const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, YAML::Node> cache;
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  const auto mtime = fs::last_write_time(file, ec);
+  if (ec) return parse_yaml_file(file);  // let the parser report it
+  const std::string key =
+      fmt::format("{}|{}|{}", fs::weakly_canonical(file, ec).string(), size, mtime.time_since_epoch().count());
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return YAML::Clone(it->second);
+  }
+  YAML::Node root = parse_yaml_file(file);
+  const std::lock_guard lock(mutex);
+  if (cache.size() >= 256) cache.clear();
+  cache.emplace(key, YAML::Clone(root));
+  return root;
+}
+
 // The chain of files from `file` to its base-most ancestor. (Never reorder a container of
 // YAML::Node: yaml-cpp assignment writes through to the node referred to.)
 std::vector<Layer> read_layers(const std::string& file) {
@@ -138,8 +163,8 @@ std::vector<Layer> read_layers(const std::string& file) {
                        fmt::format("circular extends: '{}' is already in the chain", current));
     }
     seen.push_back(canonical);
-    YAML::Node root = parse_yaml_file(current);
-    chain.push_back(Layer{current, root});
+    YAML::Node root = parse_cached(current);
+    chain.push_back(Layer{current, root, {}});
     const YAML::Node ext = root["extends"];
     if (!ext.IsDefined()) break;
     if (!ext.IsScalar() || ext.Scalar().empty())
@@ -298,12 +323,12 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
   }
 }
 
-Scenario build(const ScenarioSpec& spec, const std::string& file) {
+Scenario build(const ScenarioSpec& spec, const std::string& file, bool resolved_text) {
   Scenario s;
   s.name = spec.name;
   s.description = spec.description;
   s.file = file;
-  s.resolved_yaml = Writer::to_yaml(spec);
+  if (resolved_text) s.resolved_yaml = Writer::to_yaml(spec);
   s.start_ms = spec.start_ms;
   s.seed = spec.seed;
   for (const auto& [name, a] : spec.accelerators)
@@ -503,13 +528,24 @@ Layer override_layer(const std::string& text) {
   } catch (const YAML::Exception& e) {
     throw InputError(Location{"--set", 0, 0}, key, fmt::format("malformed value: {}", e.msg));
   }
-  if (!value.IsDefined() || value.IsNull()) value = YAML::Node(std::string());
+  if (!value.IsDefined() || value.IsNull()) return Layer{"", YAML::Node(), keys};  // removes the key
   for (auto k = keys.rbegin(); k != keys.rend(); ++k) {
     YAML::Node map(YAML::NodeType::Map);
     map[*k] = value;
     value.reset(map);
   }
-  return Layer{"", value};
+  return Layer{"", value, {}};
+}
+
+// Removes a key path from a parsed file (a `--set KEY=~`), so that a base's choice can be undone.
+void remove_path(YAML::Node root, const std::vector<std::string>& keys) {
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    const YAML::Node next = chain.back()[keys[i]];
+    if (!next.IsDefined() || !next.IsMap()) return;
+    chain.push_back(next);
+  }
+  if (chain.back().IsMap()) chain.back().remove(keys.back());
 }
 
 // Every file a scenario reads besides its own, with the key that names it.
@@ -547,14 +583,23 @@ std::vector<std::pair<std::string, std::string>> input_files(const ScenarioSpec&
 
 }  // namespace
 
-Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides,
+                       const LoadOptions& options) {
   // Overrides apply over the file, the last given last; layers are read base-most first. (Built
   // by construction only: assigning a YAML::Node would write through to the node it refers to.)
   const std::vector<Layer> file_layers = read_layers(path.string());
   std::vector<Layer> layers;
   layers.reserve(overrides.size() + file_layers.size());
-  for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) layers.push_back(override_layer(*o));
-  for (const Layer& l : file_layers) layers.push_back(l);
+  std::vector<std::vector<std::string>> removals;
+  for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) {
+    Layer l = override_layer(*o);
+    if (!l.removes.empty()) removals.push_back(l.removes);
+    else layers.push_back(std::move(l));
+  }
+  for (const Layer& l : file_layers) {
+    for (const auto& keys : removals) remove_path(l.root, keys);
+    layers.push_back(l);
+  }
   ScenarioSpec spec;
   SourceMap sources;
   std::vector<Problem> problems;
@@ -580,7 +625,7 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
     if (site.price_trace) resolve_relative(site.price_trace->file, p + ".price_trace.file", sources);
   }
   if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
-  Scenario s = build(spec, path.string());
+  Scenario s = build(spec, path.string(), options.resolved_text);
   s.inputs = input_files(spec, file_layers);
   return s;
 }

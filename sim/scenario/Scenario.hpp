@@ -154,7 +154,12 @@ struct Scenario {
 
 /// Reads, validates and builds a scenario file (following `extends`). Throws InputError listing
 /// every problem found, each with file:line:col and key path.
+struct LoadOptions {
+  bool resolved_text = true;  ///< fill Scenario::resolved_yaml (a sweep without output files needs none)
+};
+
 /// `overrides` are KEY.PATH=VALUE settings applied over the file (the command line's --set).
-Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
+                       const LoadOptions& options = {});
 
 }  // namespace dcsim::scenario
