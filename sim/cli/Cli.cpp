@@ -286,9 +286,14 @@ int cmd_sweep(const SweepCommand& o, std::ostream& out, std::ostream& err) {
   sweep::SweepReport r;
   try {
     r = sweep::run_sweep(spec, options, err);
-  } catch (...) {
-    sweep::mpi_finish();
-    throw;
+  } catch (const InputError& e) {
+    if (size == 1) throw;
+    print_problems(e, err);
+    sweep::mpi_abort(kExitInputError);
+  } catch (const std::exception& e) {
+    if (size == 1) throw;
+    err << "dcsim: rank " << rank << ": " << e.what() << '\n';
+    sweep::mpi_abort(kExitFailure);
   }
   sweep::mpi_finish();
   if (rank != 0) return kExitOk;

@@ -275,7 +275,7 @@ std::string encode_outcome(const Outcome& o) { return log_line(0, o); }
 
 bool decode_outcome(const std::string& text, Outcome& o) {
   std::size_t index = 0;
-  return parse_line(text, index, o);
+  return parse_line(!text.empty() && text.back() == '\n' ? text.substr(0, text.size() - 1) : text, index, o);
 }
 
 Outcome run_one(const SweepSpec& spec, std::size_t index, const std::string& runs_dir) {

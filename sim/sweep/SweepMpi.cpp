@@ -44,6 +44,11 @@ void mpi_finish() {
   started = false;
 }
 
+void mpi_abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);
+}
+
 void mpi_lead(const std::vector<std::size_t>& pending, const std::function<void(std::size_t, Outcome)>& record) {
   int size = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -87,6 +92,7 @@ void mpi_follow(const std::function<Outcome(std::size_t)>& run) {
 bool mpi_built() { return false; }
 std::pair<int, int> mpi_start() { return {0, 1}; }
 void mpi_finish() {}
+void mpi_abort(int code) { std::exit(code); }
 void mpi_lead(const std::vector<std::size_t>&, const std::function<void(std::size_t, Outcome)>&) {
   throw std::logic_error("this dcsim was built without MPI");
 }

@@ -32,6 +32,8 @@ bool mpi_built();
 /// (rank, size), (0, 1) otherwise. mpi_finish() ends it.
 std::pair<int, int> mpi_start();
 void mpi_finish();
+/// Ends every rank (a failure on one must not leave the others waiting).
+[[noreturn]] void mpi_abort(int code);
 
 void mpi_lead(const std::vector<std::size_t>& pending, const std::function<void(std::size_t, Outcome)>& record);
 void mpi_follow(const std::function<Outcome(std::size_t)>& run);
