@@ -172,7 +172,7 @@ TEST_CASE("a dcsim job trace may count accelerators and intern its users and nam
 TEST_CASE("a dcsim job trace with both hosts and accelerators must be told which to read") {
   TempDir dir;
   const auto file = dir.write("both.csv", "arrival_s,hosts,accelerators,duration_s\n0,2,16,60\n");
-  const auto& p = only_problem(expect_problem(file, {}, 1, "hosts", "both 'hosts' and 'accelerators'"));
+  const Problem p = only_problem(expect_problem(file, {}, 1, "hosts", "both 'hosts' and 'accelerators'"));
   CHECK(p.message.find("columns.accelerators") != std::string::npos);
   JobTraceOptions o;
   o.columns.accelerators = "accelerators";
@@ -206,7 +206,7 @@ TEST_CASE("a job trace column mapping overrides the layout's column names") {
 
   // A mapped optional column that is not there is a problem, named after the mapping.
   o.columns.user = "owner";
-  const auto& p = only_problem(expect_problem(file, o, 1, "owner", "missing column 'owner'"));
+  const Problem p = only_problem(expect_problem(file, o, 1, "owner", "missing column 'owner'"));
   CHECK(p.message.find("columns.user") != std::string::npos);
 }
 
@@ -241,7 +241,7 @@ TEST_CASE("a job trace's time_unit_s scales numeric arrivals and durations") {
 TEST_CASE("a dcsim job trace reports an arrival that goes backward, with both lines") {
   TempDir dir;
   const auto file = dir.write("order.csv", "arrival_s,hosts,duration_s\n0,1,1\n10,1,1\n\n5,1,1\n20,1,1\n");
-  const auto& p = only_problem(expect_problem(file, {}, 5, "arrival_s", "arrival 5 s is before 10 s on line 3"));
+  const Problem p = only_problem(expect_problem(file, {}, 5, "arrival_s", "arrival 5 s is before 10 s on line 3"));
   CHECK(p.where.column == 1);
 }
 
@@ -368,7 +368,7 @@ TEST_CASE("a job trace skips unfinished rows and counts them, or reports them wh
   CHECK(t.jobs[1].hosts == 2);
   JobTraceOptions strict;
   strict.skip_unfinished = false;
-  const auto& p = only_problem(expect_problem(file, strict, 3, "duration_s", "empty value"));
+  const Problem p = only_problem(expect_problem(file, strict, 3, "duration_s", "empty value"));
   CHECK(p.message.find("skip_unfinished") != std::string::npos);
   // A zero duration is an error either way: only an empty one means "not finished".
   expect_problem(dir.write("zero.csv", "arrival_s,hosts,duration_s\n0,1,0\n"), {}, 2, "duration_s", "must be > 0");
@@ -468,7 +468,7 @@ TEST_CASE("a Helios job trace with an epoch measures arrivals from it and reject
   CHECK(t.origin_s == static_cast<double>(o.epoch_ms) / 1000.0);
 
   o.epoch_ms = parse_utc_ms("2020-06-09T00:00:00Z");
-  const auto& p = only_problem(expect_problem(file, o, 3, "submit_time", "before the epoch 2020-06-09T00:00:00Z"));
+  const Problem p = only_problem(expect_problem(file, o, 3, "submit_time", "before the epoch 2020-06-09T00:00:00Z"));
   CHECK(p.where.column == 26);  // after "2,u1,vc1,2,8,1,COMPLETED," (25 characters)
 }
 
