@@ -1,4 +1,5 @@
 #include "sim/output/Hdf5Recorder.hpp"
+#include "sim/output/TempFiles.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,7 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   if (!fs::is_directory(dir, ec))
     throw InputError(Location{destination_.string(), 0, 0}, "", fmt::format("output directory '{}' does not exist", dir.string()));
   try {
+    temp_slot_ = register_temporary(temporary_.string());
     file_ = h5::create_file(temporary_.string());
   } catch (const h5::Error&) {
     throw InputError(Location{destination_.string(), 0, 0}, "",
@@ -59,6 +61,7 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
+  release_temporary(temp_slot_);
   if (committed_) return;
   columns_.clear();
   jobs_.reset();
@@ -213,6 +216,8 @@ void Hdf5Recorder::commit(const analysis::Summary& summary) {
   file_.reset();
   fs::rename(temporary_, destination_);
   committed_ = true;
+  release_temporary(temp_slot_);
+  temp_slot_ = -1;
 }
 
 }  // namespace dcsim::output

@@ -57,6 +57,7 @@ class Hdf5Recorder {
   analysis::TimeseriesRow now_;  ///< the current state as instantaneous values (emission columns as kg/s)
   analysis::TimeseriesRow bin_;  ///< integrals (average and total columns) and maxima over the open interval
   bool finished_ = false, committed_ = false;
+  int temp_slot_ = -1;  ///< in the signal handler's table of temporary files
 };
 
 }  // namespace dcsim::output

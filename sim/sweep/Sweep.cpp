@@ -26,6 +26,7 @@
 #include "analysis/hdf5/Table.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "sim/output/TempFiles.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace dcsim::sweep {
@@ -221,6 +222,7 @@ void write_sweep_file(const std::string& path, const SweepSpec& spec, const Rows
   // Written under a temporary name beside the destination, renamed when complete.
   const fs::path dest(path);
   const fs::path tmp = dest.parent_path() / (dest.filename().string() + ".tmp");
+  const int slot = output::register_temporary(tmp.string());
   try {
     {
       const h5::Handle file = h5::create_file(tmp.string());
@@ -240,11 +242,14 @@ void write_sweep_file(const std::string& path, const SweepSpec& spec, const Rows
       h5::write_table(group.id(), "results", results, "the summary figures of each variant's run");
     }
     fs::rename(tmp, dest);
+    output::release_temporary(slot);
   } catch (const h5::Error& e) {
+    output::release_temporary(slot);
     std::error_code ec;
     fs::remove(tmp, ec);
     fail(path, e.what());
   } catch (const fs::filesystem_error& e) {
+    output::release_temporary(slot);
     std::error_code ec;
     fs::remove(tmp, ec);
     fail(path, e.what());

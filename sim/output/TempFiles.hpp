@@ -1,0 +1,21 @@
+#pragma once
+// Files being written under a temporary name, removed if the process is stopped by SIGINT or
+// SIGTERM before they are complete. The handler (installed once by install_signal_handlers())
+// unlinks every registered path, prints one line and exits with 128 + the signal (130, 143).
+// kill -9 cannot be caught: a temporary file may then remain, but never the output path itself,
+// which only ever receives a complete file by rename.
+
+#include <cstddef>
+#include <string>
+
+namespace dcsim::output {
+
+/// Registers a temporary path; returns a slot to release, or -1 when the table is full (the
+/// file is then only cleaned up by normal unwinding).
+int register_temporary(const std::string& path);
+void release_temporary(int slot);
+
+/// Installs the SIGINT and SIGTERM handlers (idempotent).
+void install_signal_handlers();
+
+}  // namespace dcsim::output

@@ -1,0 +1,60 @@
+// Stopping a run: SIGTERM and SIGINT remove the output being written and exit 143 and 130;
+// kill -9 cannot be caught, but the output path never holds a partial file (it only ever
+// receives a complete one by rename).
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+
+#include "tests/support/TempDir.hpp"
+
+using dcsim::test::TempDir;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A year at one-second resolution: far longer than the half second it is given.
+const std::string kLong =
+    "name: long\naccelerators:\n  X: {tdp: 1000 W, system_power: 1000 W}\nfacility: {pue: 1.1}\ngrid: {gross: 100 g/kWh}\n"
+    "jobs:\n  - {name: j, accelerator: X, chips: 8, duration: 365 d}\noutput: {interval: 1 s}\n";
+
+// Runs dcsim on `scenario` writing `out`, sends `signal` after 0.5 s; returns the exit status.
+int run_and_signal(const fs::path& scenario, const fs::path& out, const char* signal) {
+  const std::string cmd = fmt::format("timeout --preserve-status -s {} 0.5 '{}' run '{}' -o '{}' > /dev/null 2>&1", signal,
+                                      DCSIM_BINARY, scenario.string(), out.string());
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::size_t files_in(const fs::path& dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM and SIGINT during a run remove the partial output and exit 143 and 130") {
+  for (const auto& [signal, code] : {std::pair<const char*, int>{"TERM", 143}, {"INT", 130}}) {
+    TempDir dir;
+    const fs::path scenario = dir.write("long.yaml", kLong);
+    const fs::path out = dir / "out.h5";
+    CHECK(run_and_signal(scenario, out, signal) == code);
+    CHECK_FALSE(fs::exists(out));
+    CHECK(files_in(dir.path()) == 1);  // the scenario only: no temporary file left either
+  }
+}
+
+TEST_CASE("kill -9 during a run leaves no file at the output path") {
+  TempDir dir;
+  const fs::path scenario = dir.write("long.yaml", kLong);
+  const fs::path out = dir / "out.h5";
+  CHECK(run_and_signal(scenario, out, "KILL") == 128 + 9);
+  CHECK_FALSE(fs::exists(out));
+}
