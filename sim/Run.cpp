@@ -1,6 +1,7 @@
 #include "sim/Run.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <system_error>
 
@@ -48,8 +49,24 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
     recorder->attach(simulation);
   }
   simulation.job_finished.connect([&outcome](const analysis::JobRow& row) { outcome.jobs.push_back(row); });
+  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64 over the bytes of each change
+  const auto mix = [&h](std::uint64_t x) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (x >> (8 * i)) & 0xffu;
+      h *= 0x100000001b3ull;
+    }
+  };
+  simulation.changed.connect([&mix](engine::Time t, const PowerState& s) {
+    mix(static_cast<std::uint64_t>(t.ms()));
+    for (const double x : {s.power.total_w(), s.power.it_w, s.gross_kg_per_j, s.net_rate_kg_per_s}) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &x, sizeof bits);
+      mix(bits);
+    }
+  });
   analysis::Summary summary = simulation.run();
   outcome.events = simulation.events_processed();
+  outcome.fingerprint = h;
   if (needs_baseline(scenario)) {
     // The same scenario under FIFO at fixed placement, for the delay added and the CO2e saved.
     Simulation baseline(scenario, SimulationOptions{true});

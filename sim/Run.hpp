@@ -18,6 +18,9 @@ struct RunOutcome {
   analysis::Summary summary;
   std::vector<analysis::JobRow> jobs;
   std::uint64_t events = 0;
+  /// Hash of the trajectory: every change of state (time, facility power, IT power, gross
+  /// intensity, net emission rate, bit for bit) in order. A change of behaviour changes it.
+  std::uint64_t fingerprint = 0;
   std::vector<std::string> warnings;  ///< not fatal; the command line prints them to stderr
 };
 

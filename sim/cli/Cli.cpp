@@ -73,8 +73,8 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     out << analysis::format_report(o.output.empty() ? o.scenario : o.output, view);
   }
   if (o.verbose)
-    fmt::print(err, "{}: {} events in {:.2f} ms\n", o.scenario, r.events,
-               std::chrono::duration<double, std::milli>(t1 - t0).count());
+    fmt::print(err, "{}: {} events in {:.2f} ms; trajectory fingerprint {:016x}\n", o.scenario, r.events,
+               std::chrono::duration<double, std::milli>(t1 - t0).count(), r.fingerprint);
   return kExitOk;
 }
 

@@ -1,0 +1,41 @@
+// REGRESSION FINGERPRINTS, not expected values: each hash below was recorded by running the
+// scenario (`dcsim run FILE -v` prints it) and only says that the trajectory (every change of
+// state: time, facility and IT power, gross intensity, net emission rate, bit for bit) is the
+// one it was. A change that alters behaviour on purpose updates the hash here, visibly in review,
+// with the reason in its commit message.
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/Run.hpp"
+#include "sim/scenario/Scenario.hpp"
+
+namespace {
+
+std::string fingerprint(const std::string& relative) {
+  const auto s = dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/" + relative);
+  return fmt::format("{:016x}", dcsim::sim::run_scenario(s, std::nullopt).fingerprint);
+}
+
+}  // namespace
+
+TEST_CASE("regression fingerprints of the golden scenarios' trajectories") {
+  CHECK(fingerprint("paper/gpt3.yaml") == "a5847ea6af877a88");
+  CHECK(fingerprint("paper/table1-1-transformer-p100-us-average.yaml") == "e724502bbfaecdd2");
+  CHECK(fingerprint("whatif/facility-hyperscale-iowa-year.yaml") == "e4a1d447e91fcfd5");
+  CHECK(fingerprint("whatif/carbon-aware-suspend-caiso.yaml") == "c29cf89934c5f3e5");
+  CHECK(fingerprint("whatif/placement-three-regions.yaml") == "cde24c578372a4da");
+  CHECK(fingerprint("bench/fleet-year.yaml") == "3d728d1c1bbf7b0c");
+  CHECK(fingerprint("whatif/lifecycle-gpt3-serving.yaml") == "6a388ef9b4c3e86a");
+}
+
+TEST_CASE("the same scenario and seed give the same fingerprint; another seed another") {
+  const auto s = dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/whatif/grid-mix-caiso-2023.yaml");
+  const auto t = dcsim::scenario::load_scenario(std::string(DCSIM_SCENARIO_DIR) + "/whatif/grid-mix-caiso-2023.yaml", {"seed=2"});
+  const auto a = dcsim::sim::run_scenario(s, std::nullopt).fingerprint;
+  CHECK(dcsim::sim::run_scenario(s, std::nullopt).fingerprint == a);
+  CHECK(dcsim::sim::run_scenario(t, std::nullopt).fingerprint != a);
+}
