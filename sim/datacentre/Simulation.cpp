@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "models/grid/Accounting.hpp"
+#include "models/units/Calendar.hpp"
 #include "models/units/Units.hpp"
 #include "sim/datacentre/CarbonAware.hpp"
 #include "sim/datacentre/SeriesPlayer.hpp"
@@ -82,6 +83,7 @@ void Simulation::update(std::size_t index) {
     s.power = site.setup->facility.power(site.it_w());
   }
   const double f = s.power.total_w();
+  check_health(site, now);
   s.cfe_supply_w = grid.cfe_share * f + std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
   s.hourly_rate_kg_per_s = models::hourly_matched_rate(f, s.cfe_supply_w, s.gross_kg_per_j);
   switch (grid.net_basis) {
@@ -107,6 +109,31 @@ void Simulation::update(std::size_t index) {
   site.per_it_gross.set_rate(now, f * s.gross_kg_per_j * per_it);
   site.per_it_net.set_rate(now, s.net_rate_kg_per_s * per_it);
   emit_changed(site);
+}
+
+// Numerical health, at every change: powers finite and non-negative, the subsystems adding up to
+// their totals (delivery losses, cooling), intensities finite. A violation stops the run naming
+// the site, the instant and the figures.
+void Simulation::check_health(const Site& site, Time now) const {
+  const models::FacilityPower& p = site.state.power;
+  const models::FacilityDetail& d = p.detail;
+  const auto bad = [](double x) { return !std::isfinite(x) || x < -1e-6; };
+  const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
+  const double cooling = d.chiller_w + d.economiser_w + d.fans_w + d.pumps_w + d.tower_w + d.humidifier_w;
+  const auto off = [](double a, double b) { return std::abs(a - b) > 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); };
+  std::string problem;
+  if (bad(p.it_w) || bad(p.delivery_loss_w) || bad(p.cooling_w) || bad(p.other_w))
+    problem = fmt::format("power not finite or negative: IT {} W, losses {} W, cooling {} W, other {} W", p.it_w, p.delivery_loss_w,
+                          p.cooling_w, p.other_w);
+  else if (site.hall && off(losses, p.delivery_loss_w))
+    problem = fmt::format("delivery losses {} W are not the sum of their parts {} W", p.delivery_loss_w, losses);
+  else if (site.hall && off(cooling, p.cooling_w))
+    problem = fmt::format("cooling {} W is not the sum of its parts {} W", p.cooling_w, cooling);
+  else if (!std::isfinite(site.state.gross_kg_per_j) || site.state.gross_kg_per_j < 0.0)
+    problem = fmt::format("grid intensity {} kg/J is not finite or negative", site.state.gross_kg_per_j);
+  if (!problem.empty())
+    throw std::runtime_error(fmt::format("numerical health check failed at site '{}', {} ({} s into the run): {}", site.setup->name,
+                                         units::format_utc(scenario_.start_ms + now.ms()), now.seconds(), problem));
 }
 
 // One site: its own state. Several: their sum, intensities weighted by facility power.

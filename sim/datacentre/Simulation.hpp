@@ -167,6 +167,7 @@ class Simulation {
 
   // Sites and accounting.
   void update(std::size_t site);
+  void check_health(const Site& site, engine::Time now) const;
   void emit_changed(const Site& site);
   void apply_weather(std::size_t site);
   double annual_factor(const Site& site) const;

@@ -4,13 +4,18 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 #include <filesystem>
 #include <string>
 #include <sys/wait.h>
 
 #include <fmt/format.h>
 
+#include "models/facility/FixedPue.hpp"
+#include "sim/Run.hpp"
+#include "sim/scenario/Scenario.hpp"
 #include "tests/support/TempDir.hpp"
 
 using dcsim::test::TempDir;
@@ -57,4 +62,21 @@ TEST_CASE("kill -9 during a run leaves no file at the output path") {
   const fs::path out = dir / "out.h5";
   CHECK(run_and_signal(scenario, out, "KILL") == 128 + 9);
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a NaN reaching the simulation stops the run, naming the site and the instant") {
+  TempDir dir;
+  auto s = dcsim::scenario::load_scenario(dir.write("s.yaml",
+      "name: n\naccelerators:\n  X: {tdp: 1000 W, system_power: 1000 W}\nfacility: {pue: 1.1}\ngrid: {gross: 100 g/kWh}\n"
+      "jobs:\n  - {name: j, accelerator: X, chips: 8, duration: 1 h}\n"));
+  // Past validation (which refuses it in a file), as a model bug would deliver it.
+  s.sites[0].facility = dcsim::models::FixedPue(std::nan(""));
+  try {
+    (void)dcsim::sim::run_scenario(s, std::nullopt);
+    FAIL("expected the health check to stop the run");
+  } catch (const std::runtime_error& e) {
+    const std::string m = e.what();
+    CHECK(m.find("site 'site'") != std::string::npos);
+    CHECK(m.find("2020-01-01T00:00:00Z") != std::string::npos);
+  }
 }
