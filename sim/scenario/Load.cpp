@@ -292,7 +292,11 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
   o.default_utilisation = t.utilisation;
   o.epoch_ms = t.epoch_ms.value_or(spec.start_ms);
   const input::JobTrace trace = input::read_job_trace(t.file, o);
-  s.trace_jobs_skipped = trace.skipped;
+  s.trace_jobs_skipped = trace.skipped + trace.skipped_cpu_only;
+  if (trace.skipped > 0)
+    s.warnings.push_back(fmt::format("{}: {} row(s) without a usable duration (unfinished jobs) skipped", t.file, trace.skipped));
+  if (trace.skipped_cpu_only > 0)
+    s.warnings.push_back(fmt::format("{}: {} CPU-only row(s) (no accelerators) skipped", t.file, trace.skipped_cpu_only));
   const std::string accel_name = trace_accelerator(spec, t);
   const AcceleratorSpec& a = spec.accelerators.at(accel_name);
   const models::Accelerator& accel =
