@@ -137,6 +137,22 @@ TEST_SUITE("sweep") {
     CHECK(results.find("status")->integers[3] == 0);
   }
 
+  TEST_CASE("--runs-dir keeps each variant's full run, named by its id") {
+    TempDir dir;
+    dir.write("base.yaml", kBase);
+    dir.write("s.yaml", "base: base.yaml\naxes:\n  facility.pue: [1.0, 2.0]\n");
+    const fs::path runs = dir / "runs";
+    REQUIRE(run_cli({"sweep", (dir / "s.yaml").string(), "-o", (dir / "r.h5").string(), "--runs-dir", runs.string()}).code == 0);
+    const auto spec = dcsim::sweep::load_sweep((dir / "s.yaml").string());
+    for (const auto& v : spec.variants) {
+      const fs::path run = runs / (v.id + ".h5");
+      REQUIRE(fs::exists(run));
+      const auto report = run_cli({"report", run.string(), "--json"});
+      CHECK(report.code == 0);
+      CHECK(report.out.find(v.settings[0].second == "2.0" ? "\"pue\":2.0" : "\"pue\":1.0") != std::string::npos);
+    }
+  }
+
   TEST_CASE("variants that do not load are recorded, not fatal") {
     TempDir dir;
     dir.write("base.yaml", kBase);
