@@ -237,6 +237,9 @@ std::vector<Case> yaml_syntax_cases() {
       scenario("binary garbage with NUL bytes", std::string("name: v\0\x01\x02\xff\xfe garbage\0\0", 22), 0, "",
                "not a text file (contains NUL bytes)"),
       scenario("binary garbage without NUL bytes", no_nul + no_nul, 1, "", "a scenario is a mapping of keys, found a scalar"),
+      // Found by fuzz/scenario.cpp: yaml-cpp's LoadAll never returns on these.
+      scenario("a lone comma", ",\n", 0, "", "malformed YAML: no value could be read"),
+      scenario("a comma and a colon after a comment", "na'e'\n# [l\n,:", 1, "", "a scenario is a mapping of keys, found a scalar"),
       scenario("an empty file", "", 0, "", "is empty"),
       scenario("a file of blank lines and comments", "\n\n# nothing here\n\n", 0, "", "is empty"),
       scenario("a top level that is a list", "- 1\n- 2\n", 1, "", "a scenario is a mapping of keys, found a list"),
