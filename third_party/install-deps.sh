@@ -20,6 +20,7 @@ packages=(
   libopenmpi-dev openmpi-bin  # dcsim sweep under mpirun (optional at build time; found by CMake)
   clang               # fuzz/: libFuzzer harnesses (clang 14)
   libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan runtimes for clang
+  libomp-14-dev       # fuzz/: OpenMP for clang (the sweeps use it)
 )
 
 missing=()
