@@ -1,6 +1,7 @@
 #include "sim/Run.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <cstring>
 #include <memory>
 #include <system_error>
@@ -11,6 +12,7 @@
 #include "models/units/Calendar.hpp"
 #include "sim/datacentre/Simulation.hpp"
 #include "sim/output/Hdf5Recorder.hpp"
+#include "sim/output/TempFiles.hpp"
 
 namespace dcsim::sim {
 
@@ -64,7 +66,21 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
       mix(bits);
     }
   });
-  analysis::Summary summary = simulation.run();
+  // A write that fails mid-run (a full disk, a file-size limit) is reported against the output
+  // file; the recorder's destructor removes the temporary, so nothing is left at the path.
+  const auto write_error = [&output](const std::exception& e) {
+    output::mark_failed_write();
+    return InputError(Location{output ? output->string() : std::string(), 0, 0}, "",
+                      fmt::format("cannot write the output ({}): is the disk full, or a file-size limit reached? "
+                                  "Nothing was written",
+                                  e.what()));
+  };
+  analysis::Summary summary;
+  try {
+    summary = simulation.run();
+  } catch (const h5::Error& e) {
+    throw write_error(e);
+  }
   outcome.events = simulation.events_processed();
   outcome.fingerprint = h;
   if (needs_baseline(scenario)) {
@@ -86,7 +102,13 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   outcome.summary = summary;
   outcome.warnings = scenario.warnings;
   outcome.warnings.insert(outcome.warnings.end(), simulation.warnings().begin(), simulation.warnings().end());
-  if (recorder) recorder->commit(outcome.summary);
+  try {
+    if (recorder) recorder->commit(outcome.summary);
+  } catch (const h5::Error& e) {
+    throw write_error(e);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw write_error(e);
+  }
   return outcome;
 }
 

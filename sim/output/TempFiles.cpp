@@ -48,6 +48,13 @@ void release_temporary(int slot) {
   if (slot >= 0 && static_cast<std::size_t>(slot) < kSlots) slots[slot].state.store(0);
 }
 
+namespace {
+std::atomic<bool> write_failed{false};
+}  // namespace
+
+void mark_failed_write() { write_failed.store(true); }
+bool failed_write() { return write_failed.load(); }
+
 void install_signal_handlers() {
   static std::atomic<bool> done{false};
   if (done.exchange(true)) return;
@@ -56,6 +63,9 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // Past a file-size limit, a write then fails with EFBIG (reported, partial output removed)
+  // instead of the signal killing the process with the file half-written.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 }  // namespace dcsim::output

@@ -18,4 +18,10 @@ void release_temporary(int slot);
 /// Installs the SIGINT and SIGTERM handlers (idempotent).
 void install_signal_handlers();
 
+/// An output write failed (disk full, file-size limit): the HDF5 library may hold a file it
+/// could not close, and its own exit-time clean-up then crashes. main() ends such a process
+/// with _exit after flushing its streams.
+void mark_failed_write();
+bool failed_write();
+
 }  // namespace dcsim::output

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <sys/wait.h>
 
@@ -79,4 +81,21 @@ TEST_CASE("a NaN reaching the simulation stops the run, naming the site and the 
     CHECK(m.find("site 'site'") != std::string::npos);
     CHECK(m.find("2020-01-01T00:00:00Z") != std::string::npos);
   }
+}
+
+TEST_CASE("a write that fails for want of space is a clear error and leaves no file") {
+  // A file-size limit stands in for a full disk: writes past it fail with EFBIG.
+  TempDir dir;
+  const fs::path scenario = dir.write("long.yaml", kLong);
+  const fs::path out = dir / "out.h5", err = dir / "err.txt";
+  const std::string cmd = fmt::format("bash -c \"ulimit -f 200; '{}' run '{}' -o '{}'\" > /dev/null 2> '{}'", DCSIM_BINARY,
+                                      scenario.string(), out.string(), err.string());
+  const int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  std::ifstream in(err);
+  const std::string message((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(message.find("out.h5: cannot write the output") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(files_in(dir.path()) == 2);  // the scenario and the captured message: no temporary left
 }
