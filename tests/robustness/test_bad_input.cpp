@@ -506,54 +506,57 @@ std::vector<Case> weather_cases() {
   };
 }
 
+// Setups of `r.h5`: a complete run cut to `bytes` (0: to half its size), or another program's file.
+std::function<void(const fs::path&)> cut_run(std::uintmax_t bytes) {
+  return [bytes](const fs::path& dir) {
+    write_run(dir, "r.h5");
+    truncate_to(dir / "r.h5", bytes > 0 ? bytes : fs::file_size(dir / "r.h5") / 2);
+  };
+}
+void foreign_run(const fs::path& dir) { write_foreign_hdf5(dir / "r.h5"); }
+void whole_run(const fs::path& dir) { write_run(dir, "r.h5"); }
+
 std::vector<Case> result_file_cases() {
   const std::vector<std::string> report{"report", "{dir}/r.h5"};
-  const auto report_case = [&](std::string what, std::function<void(const fs::path&)> setup, std::string message,
-                               std::vector<std::string> args = {}) {
-    return Case{std::move(what), {}, args.empty() ? report : std::move(args), "r.h5", 0, "", std::move(message), std::move(setup)};
+  const std::vector<std::string> compare{"compare", "{dir}/s.yaml", "{dir}/r.h5"};
+  const std::vector<std::string> merge{"merge", "{dir}/r.h5", "-o", "{dir}/out.h5"};
+  const Files scenario_beside{{"s.yaml", text(kScenario)}};
+  const auto file_case = [](std::string what, std::vector<std::string> args, std::function<void(const fs::path&)> setup,
+                            std::string message, Files files = {}) {
+    return Case{std::move(what), std::move(files), std::move(args), "r.h5", 0, "", std::move(message), std::move(setup)};
   };
   return {
-      report_case("a run file cut to 2000 bytes",
-                  [](const fs::path& dir) {
-                    write_run(dir, "r.h5");
-                    truncate_to(dir / "r.h5", 2000);
-                  },
-                  "is not an HDF5 file (or is truncated)"),
-      report_case("a run file cut to its signature",
-                  [](const fs::path& dir) {
-                    write_run(dir, "r.h5");
-                    truncate_to(dir / "r.h5", 8);
-                  },
-                  "is not an HDF5 file (or is truncated)"),
-      report_case("a run file cut in half, read for its profile",
-                  [](const fs::path& dir) {
-                    write_run(dir, "r.h5");
-                    truncate_to(dir / "r.h5", fs::file_size(dir / "r.h5") / 2);
-                  },
-                  "truncated", {"report", "--profile", "{dir}/r.h5"}),
-      report_case("an HDF5 file another program wrote", [](const fs::path& dir) { write_foreign_hdf5(dir / "r.h5"); },
-                  "is an HDF5 file but not a dcsim run"),
-      report_case("an HDF5 file another program wrote, as JSON", [](const fs::path& dir) { write_foreign_hdf5(dir / "r.h5"); },
-                  "not a dcsim run", {"report", "--json", "{dir}/r.h5"}),
-      report_case("a run file of a future format",
-                  [](const fs::path& dir) {
-                    const dcsim::h5::Handle f = dcsim::h5::create_file((dir / "r.h5").string());
-                    dcsim::h5::write_attribute(f.id(), "format_version", std::int64_t{99});
-                    const dcsim::h5::Handle s = dcsim::h5::create_group(f.id(), "summary");
-                  },
-                  "has format version 99"),
-      report_case("a run file with an empty summary",
-                  [](const fs::path& dir) {
-                    const dcsim::h5::Handle f = dcsim::h5::create_file((dir / "r.h5").string());
-                    dcsim::h5::write_attribute(f.id(), "format_version", std::int64_t{1});
-                    const dcsim::h5::Handle s = dcsim::h5::create_group(f.id(), "summary");
-                  },
-                  "is not a complete dcsim run"),
-      Case{"a text file given as a run file", {{"r.h5", text(kScenario)}}, report, "r.h5", 0, "", "not an HDF5 file"},
-      Case{"an empty run file", {{"r.h5", ""}}, report, "r.h5", 0, "", "not an HDF5 file"},
-      report_case("a directory given as a run file", [](const fs::path& dir) { fs::create_directory(dir / "r.h5"); },
-                  "is a directory"),
-      report_case("a run file that does not exist", [](const fs::path&) {}, "no such file"),
+      file_case("a run file cut to 2000 bytes", report, cut_run(2000), "is not an HDF5 file (or is truncated)"),
+      file_case("a run file cut to its signature", report, cut_run(8), "is not an HDF5 file (or is truncated)"),
+      file_case("a run file cut in half, read for its profile", {"report", "--profile", "{dir}/r.h5"}, cut_run(0), "truncated"),
+      file_case("an HDF5 file another program wrote", report, foreign_run, "is an HDF5 file but not a dcsim run"),
+      file_case("an HDF5 file another program wrote, as JSON", {"report", "--json", "{dir}/r.h5"}, foreign_run,
+                "not a dcsim run"),
+      file_case("a run file of a future format", report,
+                [](const fs::path& dir) {
+                  const dcsim::h5::Handle f = dcsim::h5::create_file((dir / "r.h5").string());
+                  dcsim::h5::write_attribute(f.id(), "format_version", std::int64_t{99});
+                  const dcsim::h5::Handle s = dcsim::h5::create_group(f.id(), "summary");
+                },
+                "has format version 99"),
+      file_case("a run file with an empty summary", report,
+                [](const fs::path& dir) {
+                  const dcsim::h5::Handle f = dcsim::h5::create_file((dir / "r.h5").string());
+                  dcsim::h5::write_attribute(f.id(), "format_version", std::int64_t{1});
+                  const dcsim::h5::Handle s = dcsim::h5::create_group(f.id(), "summary");
+                },
+                "is not a complete dcsim run"),
+      file_case("a text file given as a run file", report, {}, "not an HDF5 file", {{"r.h5", text(kScenario)}}),
+      file_case("an empty run file", report, {}, "not an HDF5 file", {{"r.h5", ""}}),
+      file_case("a directory given as a run file", report, [](const fs::path& dir) { fs::create_directory(dir / "r.h5"); },
+                "is a directory"),
+      file_case("a run file that does not exist", report, {}, "no such file"),
+      file_case("a truncated run file given to compare", compare, cut_run(2000), "is not an HDF5 file (or is truncated)",
+                scenario_beside),
+      file_case("another program's HDF5 file given to compare", compare, foreign_run, "not a dcsim run", scenario_beside),
+      file_case("a truncated file given to merge", merge, cut_run(2000), "cannot open"),
+      file_case("a run file given to merge as a sweep shard", merge, whole_run, "is not a dcsim sweep file"),
+      file_case("another program's HDF5 file given to merge", merge, foreign_run, "is not a dcsim sweep file"),
   };
 }
 
@@ -713,7 +716,7 @@ TEST_CASE("grid traces with missing columns, bad numbers, gaps and bad times nam
 }
 TEST_CASE("job traces with missing columns, bad numbers and bad times name line and column") { check_all(job_trace_cases()); }
 TEST_CASE("EPW weather files with wrong field counts and bad values name line and field") { check_all(weather_cases()); }
-TEST_CASE("truncated and foreign HDF5 files given to report are named") { check_all(result_file_cases()); }
+TEST_CASE("truncated and foreign HDF5 files given to report, compare and merge are named") { check_all(result_file_cases()); }
 TEST_CASE("missing paths, unwritable outputs and outputs over an input are refused") { check_all(path_cases()); }
 TEST_CASE("bad --set overrides name the override") { check_all(override_cases()); }
 
