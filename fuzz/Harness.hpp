@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unistd.h>
 
 namespace dcsim::fuzz {
@@ -30,13 +31,9 @@ namespace dcsim::fuzz {
 class FuzzFile {
  public:
   FuzzFile(const std::uint8_t* data, std::size_t size, std::string_view extension) {
-    static const std::filesystem::path dir = [] {
-      const auto d = std::filesystem::temp_directory_path() / ("dcsim-fuzz-" + std::to_string(::getpid()));
-      std::filesystem::create_directories(d);
-      return d;
-    }();
+    static const Directory dir;
     static std::atomic<unsigned long> counter{0};
-    path_ = (dir / ("input-" + std::to_string(counter++) + std::string(extension))).string();
+    path_ = (dir.path / ("input-" + std::to_string(counter++) + std::string(extension))).string();
     std::FILE* f = std::fopen(path_.c_str(), "wb");
     DCSIM_FUZZ_CHECK(f != nullptr);
     DCSIM_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
@@ -49,6 +46,18 @@ class FuzzFile {
   const std::string& path() const { return path_; }
 
  private:
+  // The process's directory, removed when the fuzzer exits.
+  struct Directory {
+    Directory() : path(std::filesystem::temp_directory_path() / ("dcsim-fuzz-" + std::to_string(::getpid()))) {
+      std::filesystem::create_directories(path);
+    }
+    ~Directory() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+    std::filesystem::path path;
+  };
+
   std::string path_;
 };
 
