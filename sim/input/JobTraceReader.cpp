@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "models/InputError.hpp"
+#include "sim/input/Problems.hpp"
 #include "models/units/Calendar.hpp"
 
 namespace dcsim::input {
@@ -28,7 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxProblems = 50;
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 // No cluster has a billion devices; the bound keeps every count far from integer overflow.
 constexpr std::int64_t kMaxCount = 1'000'000'000;
@@ -46,32 +46,6 @@ constexpr std::string_view kPaiTaskColumns[] = {"job_name", "task_name", "inst_n
 
 // ---------------------------------------------------------------------------------------------
 // Problems
-
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  void add(int line, int column, std::string path, std::string message) {
-    if (list_.size() == kMaxProblems) {
-      list_.push_back(Problem{Location{file_, 0, 0}, "",
-                              fmt::format("... and more problems (the first {} are listed)", kMaxProblems)});
-      throw InputError(std::move(list_));
-    }
-    list_.push_back(Problem{Location{file_, line, column}, std::move(path), std::move(message)});
-  }
-  [[noreturn]] void fail(int line, int column, std::string path, std::string message) {
-    add(line, column, std::move(path), std::move(message));
-    throw InputError(std::move(list_));
-  }
-  bool any() const { return !list_.empty(); }
-  void throw_if_any() {
-    if (!list_.empty()) throw InputError(std::move(list_));
-  }
-
- private:
-  std::string file_;
-  std::vector<Problem> list_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The file as one buffer

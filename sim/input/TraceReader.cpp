@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "models/InputError.hpp"
+#include "sim/input/Problems.hpp"
 #include "models/units/Calendar.hpp"
 #include "models/units/Units.hpp"
 
@@ -25,7 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxProblems = 50;
 constexpr std::size_t kMaxSamples = 10'000'000;  // 19 years of 1-minute steps
 constexpr double kGPerKWh = units::kKgPerJPerGPerKWh;
 
@@ -33,32 +33,6 @@ constexpr std::string_view kFormatNames[] = {"electricity_maps", "plain", "eia93
 
 // ---------------------------------------------------------------------------------------------
 // Problems
-
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  void add(int line, int column, std::string path, std::string message) {
-    if (list_.size() == kMaxProblems) {
-      list_.push_back(Problem{Location{file_, 0, 0}, "",
-                              fmt::format("... more problems (stopped after the first {})", kMaxProblems)});
-      throw InputError(std::move(list_));
-    }
-    list_.push_back(Problem{Location{file_, line, column}, std::move(path), std::move(message)});
-  }
-  [[noreturn]] void fail(int line, int column, std::string path, std::string message) {
-    add(line, column, std::move(path), std::move(message));
-    throw InputError(std::move(list_));
-  }
-  bool any() const { return !list_.empty(); }
-  void throw_if_any() {
-    if (!list_.empty()) throw InputError(std::move(list_));
-  }
-
- private:
-  std::string file_;
-  std::vector<Problem> list_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The file as text
