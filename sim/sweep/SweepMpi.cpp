@@ -12,18 +12,18 @@
 
 namespace dcsim::sweep {
 
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
+    if (std::getenv(v) != nullptr) return true;
+  return false;
+}
+
 #ifdef DCSIM_HAVE_MPI
 
 namespace {
 constexpr int kWork = 1, kResult = 2;
 constexpr std::uint64_t kStop = ~std::uint64_t{0};
 bool started = false;
-
-bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
-    if (std::getenv(v) != nullptr) return true;
-  return false;
-}
 }  // namespace
 
 bool mpi_built() { return true; }

@@ -26,8 +26,12 @@ std::string encode_outcome(const Outcome& o);
 bool decode_outcome(const std::string& text, Outcome& o);
 Outcome run_one(const SweepSpec& spec, std::size_t index, const std::string& runs_dir);
 
-/// True when this build has MPI support.
+/// True when this build has MPI support. The `dcsim` program is built without it (linking MPI
+/// would slow every start); `dcsim-mpi` beside it has it, and `dcsim sweep` started by an MPI
+/// launcher runs that program instead (sim/cli/main.cpp).
 bool mpi_built();
+/// True when an MPI launcher (mpirun, srun) started this process.
+bool launched_by_mpi();
 /// Initialises MPI when the process was started by an MPI launcher (mpirun, srun); returns
 /// (rank, size), (0, 1) otherwise. mpi_finish() ends it.
 std::pair<int, int> mpi_start();
