@@ -24,6 +24,11 @@ void sort_by_table(std::vector<Reproduction>& rows) {
   });
 }
 
+/// Jobs that ran (completed or cut at the horizon): one row each, of which `rows` may hold only the first.
+std::size_t job_rows(const Summary& s, const std::vector<JobRow>& rows) {
+  return std::max(rows.size(), static_cast<std::size_t>(s.jobs_completed + s.jobs_cut));
+}
+
 /// Accelerator-years of the run's jobs: chips x (end - start).
 double processor_years(const RunFile& r) {
   double chip_s = 0.0;
@@ -81,8 +86,10 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
     }
     list.push_back(std::move(o));
   }
-  j["job_count"] = jobs.size();
-  if (jobs.size() > kMaxJsonJobs) j["jobs_omitted"] = jobs.size() - kMaxJsonJobs;
+  // A run may hand over only its first rows; the summary counts every job that ran.
+  const std::size_t count = job_rows(s, jobs);
+  j["job_count"] = count;
+  if (count > std::min(jobs.size(), kMaxJsonJobs)) j["jobs_omitted"] = count - std::min(jobs.size(), kMaxJsonJobs);
   j["jobs"] = std::move(list);
   return j;
 }
@@ -138,7 +145,8 @@ std::string format_report(const std::string& path, const RunFile& run) {
                          v.lifecycle_co2e_kg / 1e3, v.training_co2e_kg / 1e3, v.co2e_net_kg / 1e3, 100.0 * v.serving_share,
                          v.break_even_queries, v.break_even_days);
   }
-  out += fmt::format("  {} job(s): {} completed", run.jobs.size(), s.jobs_completed);
+  const std::size_t count = job_rows(s, run.jobs);
+  out += fmt::format("  {} job(s): {} completed", count, s.jobs_completed);
   if (s.jobs_cut > 0) out += fmt::format(", {} cut at the horizon", s.jobs_cut);
   if (s.jobs_not_started > 0) out += fmt::format(", {} never started", s.jobs_not_started);
   out += fmt::format("; mean wait {:.3f} h\n", s.mean_wait_h);
@@ -153,8 +161,8 @@ std::string format_report(const std::string& path, const RunFile& run) {
       out += fmt::format("    {:<28} {:>8} {:>11.2f} {:>11.2f} {:>14.1f} {:>13.1f} {:>13.1f}\n", j.name, j.chips,
                          j.start_s / 3600.0, j.end_s / 3600.0, j.facility_energy_kwh, j.co2e_gross_kg, j.co2e_net_kg);
     }
-    if (run.jobs.size() > kMaxReportJobs)
-      out += fmt::format("    ... and {} more (every job is in the file's /jobs table)\n", run.jobs.size() - kMaxReportJobs);
+    const std::size_t shown = std::min(run.jobs.size(), kMaxReportJobs);
+    if (count > shown) out += fmt::format("    ... and {} more (every job is in the file's /jobs table)\n", count - shown);
   }
   return out;
 }

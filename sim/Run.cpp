@@ -1,5 +1,6 @@
 #include "sim/Run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <cstring>
@@ -33,7 +34,8 @@ bool needs_baseline(const scenario::Scenario& scenario) {
   return s.baseline && (s.policy != scenario::Policy::fifo || s.spatial);
 }
 
-RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output) {
+RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output,
+                        const RunOptions& options) {
   if (output)
     for (const auto& [key, file] : scenario.inputs) {
       std::error_code ec;
@@ -42,7 +44,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
     }
   RunOutcome outcome;
   outcome.info = run_info(scenario);
-  Simulation simulation(scenario);
+  const bool baseline = needs_baseline(scenario);
+  Simulation simulation(scenario, SimulationOptions{false, baseline});
   std::unique_ptr<output::Hdf5Recorder> recorder;
   if (output) {
     const std::size_t racks =
@@ -50,13 +53,16 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
     recorder = std::make_unique<output::Hdf5Recorder>(*output, outcome.info, scenario.sample_interval_ms, racks);
     recorder->attach(simulation);
   }
-  simulation.job_finished.connect([&outcome](const analysis::JobRow& row) { outcome.jobs.push_back(row); });
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64 over the bytes of each change
+  if (options.keep_jobs > 0)
+    simulation.job_finished.connect([&outcome, &options](const analysis::JobRow& row) {
+      if (outcome.jobs.size() < options.keep_jobs) outcome.jobs.push_back(row);
+    });
+  // Each 64-bit word of each change folded in with one multiply (an FNV-1a-style step on whole
+  // words, then the order-dependent rotation), finished with a murmur3-style avalanche.
+  std::uint64_t h = 0xcbf29ce484222325ull;
   const auto mix = [&h](std::uint64_t x) {
-    for (int i = 0; i < 8; ++i) {
-      h ^= (x >> (8 * i)) & 0xffu;
-      h *= 0x100000001b3ull;
-    }
+    h = (h ^ x) * 0x100000001b3ull;
+    h ^= h >> 29;
   };
   simulation.changed.connect([&mix](engine::Time t, const PowerState& s) {
     mix(static_cast<std::uint64_t>(t.ms()));
@@ -82,15 +88,19 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
     throw write_error(e);
   }
   outcome.events = simulation.events_processed();
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
   outcome.fingerprint = h;
-  if (needs_baseline(scenario)) {
+  if (baseline) {
     // The same scenario under FIFO at fixed placement, for the delay added and the CO2e saved.
-    Simulation baseline(scenario, SimulationOptions{true});
-    const analysis::Summary b = baseline.run();
-    const std::vector<double> ends = simulation.job_ends_s(), base_ends = baseline.job_ends_s();
+    Simulation fifo(scenario, SimulationOptions{true, true});
+    const analysis::Summary b = fifo.run();
+    const std::vector<double>& ends = simulation.job_ends_s();
+    const std::vector<double>& base_ends = fifo.job_ends_s();
     double delay = 0.0;
     std::size_t n = 0;
-    for (std::size_t i = 0; i < ends.size(); ++i)
+    for (std::size_t i = 0; i < std::min(ends.size(), base_ends.size()); ++i)
       if (!std::isnan(ends[i]) && !std::isnan(base_ends[i])) {
         delay += ends[i] - base_ends[i];
         ++n;

@@ -27,9 +27,17 @@ struct RunOutcome {
 /// The identity a run of `scenario` records (version, resolved scenario text, seed, start).
 analysis::RunInfo run_info(const scenario::Scenario& scenario);
 
+struct RunOptions {
+  /// Job rows kept in RunOutcome::jobs (the first to end); the output file has them all. A run of
+  /// a million-job trace keeps memory flat with a small number here.
+  std::size_t keep_jobs = static_cast<std::size_t>(-1);
+};
+
 /// Simulates `scenario`; with `output`, records it there (complete, or not at all).
-/// Throws dcsim::InputError when the output cannot be written.
-RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output);
+/// Throws dcsim::InputError when the output cannot be written, or when a job trace turns out to
+/// hold a bad row (trace rows are read as the run reaches them).
+RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<std::filesystem::path>& output,
+                        const RunOptions& options = {});
 
 /// The version of this build, e.g. "0.1.0".
 const char* version();

@@ -25,7 +25,8 @@ constexpr double kJPerMWh = units::kJPerKWh * 1e3;
 }  // namespace
 
 Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions options)
-    : scenario_(scenario), options_(options), jobs_(scenario.jobs.size()), jobs_left_(scenario.jobs.size()) {
+    : scenario_(scenario), options_(options), jobs_(scenario.jobs.size()), explicit_(scenario.jobs.size()),
+      jobs_left_(scenario.jobs.size()) {
   const scenario::SchedulerSetup& s = scenario.scheduler;
   policy_ = options.baseline ? Policy::fifo : s.policy;
   carbon_aware_ = policy_ == Policy::carbon_aware;
@@ -46,17 +47,53 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
       if (setup.capacity_chips > 0) site.hall->install_idle_machines(setup.capacity_chips, setup.idle_w_per_chip);
     }
   }
-  for (std::size_t i = 0; i < jobs_.size(); ++i) jobs_[i].spec = &scenario.jobs[i];
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    jobs_[i].spec = &scenario.jobs[i];
+    jobs_[i].ordinal = i;
+  }
+  ends_.assign(explicit_, kNaN);
   if (suspend_mode_) plans_.resize(jobs_.size());
 }
 
 Simulation::~Simulation() = default;
 
-std::vector<double> Simulation::job_ends_s() const {
-  std::vector<double> out;
-  out.reserve(jobs_.size());
-  for (const Job& j : jobs_) out.push_back(j.end_s);
-  return out;
+// The next job of the trace, into a free slot, arriving at its time. Only one trace job that has
+// not arrived is held at a time.
+void Simulation::pull_trace_job() {
+  std::size_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = jobs_.size();
+    jobs_.emplace_back();
+    trace_specs_.emplace_back();
+    if (suspend_mode_) plans_.resize(jobs_.size());
+  }
+  scenario::ScheduledJob& spec = trace_specs_[slot - explicit_];
+  if (!trace_->next(spec)) {
+    free_slots_.push_back(slot);
+    trace_done_ = true;
+    return;
+  }
+  Job& job = jobs_[slot];
+  job = Job{};
+  job.spec = &spec;
+  job.ordinal = explicit_ + trace_->taken() - 1;
+  if (suspend_mode_) plans_[slot].clear();
+  ++jobs_left_;
+  engine_.schedule_at(Time::from_ms(spec.start_offset_ms), [this, slot] { arrive(slot); });
+}
+
+// A trace job's slot, once it has ended (or was rejected), for the next.
+void Simulation::release(std::size_t index) {
+  if (index >= explicit_) free_slots_.push_back(index);
+}
+
+std::string Simulation::name_of(const Job& job) const {
+  const scenario::ScheduledJob& spec = *job.spec;
+  if (spec.run.name.empty() && spec.trace_row > 0) return fmt::format("trace#{}", spec.trace_row);
+  return spec.run.name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,6 +348,7 @@ void Simulation::set_power(std::size_t index, double w) {
 // Scheduling
 
 void Simulation::arrive(std::size_t index) {
+  if (index >= explicit_ && !trace_done_) pull_trace_job();
   Job& job = jobs_[index];
   job.arrived = Time::from_ms(job.spec->start_offset_ms);  // a campaign trial released later still arrived with its campaign
   const int site = place(index);
@@ -318,8 +356,9 @@ void Simulation::arrive(std::size_t index) {
     ++rejected_;
     if (rejected_ == 1)
       warnings_.push_back(fmt::format("job '{}' needs {} accelerators, more than any site's cluster has; it never starts",
-                                      job.spec->run.name, job.spec->allocated_chips()));
+                                      name_of(job), job.spec->allocated_chips()));
     job.phase = Phase::done;
+    release(index);
     if (--jobs_left_ == 0 && services_left_ == 0 && !scenario_.horizon_ms) engine_.stop();
     return;
   }
@@ -688,7 +727,7 @@ void Simulation::fail(std::size_t index) {
 analysis::JobRow Simulation::row_of(const Job& job, bool completed) {
   const scenario::ScheduledJob& spec = *job.spec;
   analysis::JobRow row;
-  row.name = spec.run.name;
+  row.name = name_of(job);
   row.site = sites_[static_cast<std::size_t>(job.site)].setup->name;
   row.start_s = job.started.seconds();
   row.end_s = engine_.now().seconds();
@@ -733,19 +772,27 @@ void Simulation::finish(std::size_t index, bool completed) {
   if (site.hall) site.hall->release(job.placement);
   job.w = 0.0;
   job.phase = Phase::done;
-  job.end_s = engine_.now().seconds();
-  const bool last = --jobs_left_ == 0;
+  if (index < explicit_ || options_.record_ends) {
+    if (ends_.size() <= job.ordinal) ends_.resize(job.ordinal + 1, kNaN);
+    ends_[job.ordinal] = engine_.now().seconds();
+  }
+  const bool last = --jobs_left_ == 0 && trace_done_;
   update(s);
-  analysis::JobRow row = row_of(job, completed);
   embodied_kg_ += spec.embodied_kg_per_s * (engine_.now() - job.started).seconds();
   capped_jobs_ += spec.run.power_capped ? 1 : 0;
   wasted_j_ += job.wasted_j;
   ++(completed ? completed_ : cut_);
-  if (sites_.size() == 1 && site.setup->grid.net_basis == NetBasis::annual) held_rows_.push_back(std::move(row));
-  else job_finished.emit(row);
+  const bool annual = sites_.size() == 1 && site.setup->grid.net_basis == NetBasis::annual;
+  if (annual || job_finished.connected()) {
+    analysis::JobRow row = row_of(job, completed);
+    if (annual) held_rows_.push_back(std::move(row));
+    else job_finished.emit(row);
+  }
+  const int campaign = spec.campaign;
+  release(index);
   if (!completed) return;  // cut at the horizon: nothing more starts
-  if (spec.campaign >= 0 && !waiting_[static_cast<std::size_t>(spec.campaign)].empty()) {
-    auto& queue = waiting_[static_cast<std::size_t>(spec.campaign)];
+  if (campaign >= 0 && !waiting_[static_cast<std::size_t>(campaign)].empty()) {
+    auto& queue = waiting_[static_cast<std::size_t>(campaign)];
     const std::size_t next = queue.back();
     queue.pop_back();
     engine_.schedule_at(engine_.now(), [this, next] { arrive(next); });
@@ -838,6 +885,11 @@ analysis::Summary Simulation::run() {
     }
     engine_.schedule_at(Time::from_ms(job.start_offset_ms), [this, i] { arrive(i); });
   }
+  if (scenario_.trace_jobs) {
+    trace_ = std::make_unique<scenario::TraceCursor>(*scenario_.trace_jobs);
+    trace_done_ = false;
+    pull_trace_job();
+  }
   // Inference services: hourly steps from their start to their end or the horizon.
   services_.resize(scenario_.services.size());
   services_left_ = services_.size();
@@ -867,6 +919,16 @@ analysis::Summary Simulation::run() {
   for (std::size_t i = 0; i < jobs_.size(); ++i)
     if (jobs_[i].phase != Phase::waiting && jobs_[i].phase != Phase::done) finish(i, false);
   for (ServiceRun& v : services_) account(v);
+  if (trace_) {
+    // The rest of the trace (jobs arriving after the horizon): counted, and checked.
+    trace_jobs_ = trace_->drain();
+    const input::JobTraceStream& stream = trace_->stream();
+    const std::string& file = scenario_.trace_jobs->file;
+    if (!scenario_.trace_jobs->loaded && stream.skipped() > 0)
+      warnings_.push_back(fmt::format("{}: {} row(s) without a usable duration (unfinished jobs) skipped", file, stream.skipped()));
+    if (!scenario_.trace_jobs->loaded && stream.skipped_cpu_only() > 0)
+      warnings_.push_back(fmt::format("{}: {} CPU-only row(s) (no accelerators) skipped", file, stream.skipped_cpu_only()));
+  }
 
   analysis::Summary s;
   double it = 0.0, facility = 0.0, gross = 0.0, given = 0.0, hourly = 0.0, annual = 0.0, marginal = 0.0, net = 0.0;
@@ -937,7 +999,7 @@ analysis::Summary Simulation::run() {
   s.mean_wait_h = started_ > 0 ? wait_s_ / static_cast<double>(started_) / 3600.0 : 0.0;
   s.jobs_completed = static_cast<double>(completed_);
   s.jobs_cut = static_cast<double>(cut_);
-  s.jobs_not_started = static_cast<double>(static_cast<std::int64_t>(jobs_.size()) - completed_ - cut_);
+  s.jobs_not_started = static_cast<double>(static_cast<std::int64_t>(explicit_ + trace_jobs_) - completed_ - cut_);
   const NetBasis basis = sites_.front().setup->grid.net_basis;
   bool same_basis = true;
   for (const Site& site : sites_) same_basis = same_basis && site.setup->grid.net_basis == basis;

@@ -74,6 +74,8 @@ struct PowerState {
 struct SimulationOptions {
   /// Run as the baseline of a scheduler comparison: FIFO, fixed placement, no carbon awareness.
   bool baseline = false;
+  /// Keep every job's end for job_ends_s(), also a job trace's (one double per job).
+  bool record_ends = false;
 };
 
 class Simulation {
@@ -95,8 +97,10 @@ class Simulation {
 
   std::uint64_t events_processed() const { return engine_.events_processed(); }
   const std::vector<std::string>& warnings() const { return warnings_; }
-  /// After run(): each job's end (s from the start; NaN if it never started), indexed like the scenario's jobs.
-  std::vector<double> job_ends_s() const;
+  /// After run(): each job's end (s from the start; NaN if it never started), in the scenario's
+  /// order (its jobs, then its job trace's when options.record_ends). May be shorter than the
+  /// number of jobs: those beyond never ended.
+  const std::vector<double>& job_ends_s() const { return ends_; }
 
  private:
   enum class Phase : std::uint8_t { waiting, startup, train, checkpoint, eval, restart, suspended, done };
@@ -162,7 +166,7 @@ class Simulation {
     engine::Time suspended_at;
     std::size_t placement = 0, running_pos = 0;
     std::size_t plan_index = 0;       ///< into plans_[job]: the next run window
-    double end_s = kNaN;
+    std::size_t ordinal = 0;          ///< in the scenario's order of jobs (its jobs, then its trace's)
   };
 
   // Sites and accounting.
@@ -178,6 +182,9 @@ class Simulation {
   analysis::ServiceSummary service_summary(const ServiceRun& run) const;
 
   // Scheduling.
+  void pull_trace_job();
+  void release(std::size_t index);
+  std::string name_of(const Job& job) const;
   void arrive(std::size_t index);
   int place(std::size_t index);
   void enqueue(std::size_t index);
@@ -206,7 +213,16 @@ class Simulation {
   scenario::Policy policy_ = scenario::Policy::fifo;
   engine::Engine engine_;
   std::vector<Site> sites_;
-  std::vector<Job> jobs_;
+  // Jobs by slot: the scenario's own first (fixed), then a job trace's, whose slots are reused
+  // once a job has ended, so that a run holds only the trace jobs present (arrived, not ended).
+  std::deque<Job> jobs_;
+  std::size_t explicit_ = 0;                          ///< the scenario's own jobs: slots [0, explicit_)
+  std::deque<scenario::ScheduledJob> trace_specs_;    ///< of trace slot explicit_ + k
+  std::vector<std::size_t> free_slots_;
+  std::unique_ptr<scenario::TraceCursor> trace_;      ///< the next trace job is read as the previous arrives
+  bool trace_done_ = true;
+  std::size_t trace_jobs_ = 0;                        ///< jobs in the trace (known at the end)
+  std::vector<double> ends_;
   std::vector<ServiceRun> services_;
   std::size_t services_left_ = 0;
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> plans_;  ///< suspend mode: run windows per job

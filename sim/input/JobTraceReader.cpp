@@ -11,6 +11,9 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <system_error>
 #include <unordered_map>
 
@@ -156,6 +159,14 @@ class CsvRows {
  public:
   CsvRows(std::string_view text, Problems& problems)
       : pos_(text.data()), end_(text.data() + text.size()), problems_(problems) {}
+
+  /// Goes on in `text`, the next block of whole records of the same file (a streamed read).
+  void reset(std::string_view text) {
+    pos_ = text.data();
+    end_ = text.data() + text.size();
+  }
+  /// The 1-based line the reader is at.
+  int line() const { return line_; }
 
   /// The next non-blank record, or false at the end of the text.
   bool next(std::vector<Field>& fields) {
@@ -544,9 +555,12 @@ Plan make_plan(const Header& header, const JobTraceOptions& options, Problems& p
 
 class Builder {
  public:
+  /// `streamed`: rows are handed on one at a time (JobTraceStream), names and users kept as text
+  /// of the last row rather than interned.
   Builder(const JobTraceOptions& options, const Plan& plan, const CsvRows& csv, Problems& problems,
-          std::size_t header_fields, JobTrace& trace)
-      : options_(options), plan_(plan), csv_(csv), problems_(problems), header_fields_(header_fields), trace_(trace) {
+          std::size_t header_fields, JobTrace& trace, bool streamed = false)
+      : options_(options), plan_(plan), csv_(csv), problems_(problems), header_fields_(header_fields), trace_(trace),
+        streamed_(streamed) {
     trace_.by_hosts = plan.by_hosts;
   }
 
@@ -555,30 +569,45 @@ class Builder {
     if (plan_.clock == Clock::calendar) arrival_ms_.reserve(rows);
   }
 
-  void row(const std::vector<Field>& f) {
+  /// Reads one record into `job`; true when it is a job (not skipped, no problem so far).
+  bool row(const std::vector<Field>& f, TraceJob& job) {
     ++rows_;
     if (f.size() != header_fields_) {
       problems_.add(csv_.record_line(), 0, "", fmt::format("row has {} fields; the header has {}", f.size(), header_fields_));
-      return;
+      return false;
     }
-    if (unfinished(f)) return;
+    if (unfinished(f)) return false;
 
-    TraceJob job;
+    job = TraceJob{};
     bool ok = count(f, job);
     if (ok && job.hosts == 0 && job.accelerators == 0) {
       ++trace_.skipped_cpu_only;
-      return;
+      return false;
     }
-    std::int64_t arrival_ms = 0;
-    ok = arrival(f[plan_.arrival.index], job, arrival_ms) && ok;
+    arrival_ms_now_ = 0;
+    ok = arrival(f[plan_.arrival.index], job, arrival_ms_now_) && ok;
     ok = duration(f, job) && ok;
     ok = utilisation(f, job) && ok;
-    if (plan_.user.present()) job.user = intern(f[plan_.user.index], users_, trace_.users);
-    if (plan_.name.present()) job.name = intern(f[plan_.name.index], names_, trace_.names);
-    if (!ok || problems_.any()) return;
-    trace_.jobs.push_back(job);
-    if (plan_.clock == Clock::calendar) arrival_ms_.push_back(arrival_ms);
+    if (streamed_) {
+      text_of(plan_.user, f, user_);
+      text_of(plan_.name, f, name_);
+    } else {
+      if (plan_.user.present()) job.user = intern(f[plan_.user.index], users_, trace_.users);
+      if (plan_.name.present()) job.name = intern(f[plan_.name.index], names_, trace_.names);
+    }
+    return ok && !problems_.any();
   }
+
+  /// Keeps the job row() just read (reading the whole file).
+  void keep(const TraceJob& job) {
+    trace_.jobs.push_back(job);
+    if (plan_.clock == Clock::calendar) arrival_ms_.push_back(arrival_ms_now_);
+  }
+
+  /// Streamed: the last row's name and user ("" without such a column).
+  const std::string& name() const { return name_; }
+  const std::string& user() const { return user_; }
+  int rows() const { return rows_; }
 
   void finish(int header_line) {
     if (rows_ == 0) problems_.fail(header_line, 0, "", "has a header but no data rows");
@@ -814,6 +843,13 @@ class Builder {
     return true;
   }
 
+  static void text_of(const Column& column, const std::vector<Field>& f, std::string& out) {
+    if (!column.present()) return;
+    const Field& field = f[column.index];
+    if (field.escaped) out = unescape(field.value);
+    else out.assign(field.value);
+  }
+
   using InternMap = std::unordered_map<std::string_view, std::uint32_t>;
 
   // Keys are views into the file buffer (or into `unescaped_`), both alive until the read ends.
@@ -839,6 +875,110 @@ class Builder {
   double previous_s_ = 0;
   int previous_line_ = 0;
   int rows_ = 0;
+  bool streamed_ = false;
+  std::int64_t arrival_ms_now_ = 0;
+  std::string name_, user_;
+};
+
+// The header record just read into `fields`. pai files have no header: the layout names the
+// fields, and the first line is a job (`first_is_data`).
+Header header_of(const CsvRows& csv, const std::vector<Field>& fields, const JobTraceOptions& options, bool& first_is_data) {
+  Header header;
+  header.line = csv.record_line();
+  for (const Field& f : fields) header.names.push_back(f.escaped ? unescape(f.value) : std::string(f.value));
+  first_is_data = false;
+  if (options.layout == JobTraceLayout::pai) {
+    const std::vector<std::string> pai(std::begin(kPaiTaskColumns), std::end(kPaiTaskColumns));
+    if (header.names != pai) {
+      header.names = pai;
+      header.line = 0;
+      first_is_data = true;
+    }
+  }
+  return header;
+}
+
+// The file in blocks for a streamed read: each block handed to the CSV reader ends at a record
+// boundary (a newline outside quotes), the rest is kept for the next. Memory is two blocks
+// however long the file, unless one record is longer than a block.
+class Blocks {
+ public:
+  static constexpr std::size_t kBlock = std::size_t{1} << 18;
+
+  Blocks(const std::string& path, Problems& problems) : problems_(problems), buf_(kBlock) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) problems.fail(0, 0, "", "no such file");
+    if (fs::is_directory(st)) problems.fail(0, 0, "", "is a directory, not a job trace");
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) problems.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+  }
+  Blocks(const Blocks&) = delete;
+  Blocks& operator=(const Blocks&) = delete;
+  ~Blocks() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  /// The next block of whole records, or an empty view at the end of the file. `line` is the
+  /// 1-based line the block starts at (for a problem found while reading).
+  std::string_view next(int line) {
+    std::memmove(buf_.data(), buf_.data() + boundary_, size_ - boundary_);
+    size_ -= boundary_;
+    scanned_ -= boundary_;
+    boundary_ = 0;
+    while (boundary_ == 0 && !eof_) {
+      if (buf_.size() - size_ < kBlock / 2) buf_.resize(buf_.size() * 2);
+      const ssize_t n = ::read(fd_, buf_.data() + size_, buf_.size() - size_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) problems_.fail(0, 0, "", fmt::format("cannot be read: {}", std::strerror(errno)));
+      if (n == 0) {
+        eof_ = true;
+        boundary_ = size_;
+        break;
+      }
+      const char* fresh = buf_.data() + size_;
+      if (const void* nul = std::memchr(fresh, '\0', static_cast<std::size_t>(n)); nul != nullptr)
+        problems_.fail(line + static_cast<int>(std::count(static_cast<const char*>(buf_.data()), static_cast<const char*>(nul), '\n')), 0, "",
+                       "is not a text file (contains NUL bytes)");
+      total_ += static_cast<std::uint64_t>(n);
+      if (total_ > kMaxJobTraceFileBytes)
+        problems_.fail(0, 0, "", fmt::format("file is over {} bytes (2 GiB), the limit for job traces", kMaxJobTraceFileBytes));
+      size_ += static_cast<std::size_t>(n);
+      scan();
+    }
+    std::string_view block(buf_.data(), boundary_);
+    if (first_ && block.substr(0, 3) == "\xEF\xBB\xBF") block.remove_prefix(3);
+    first_ = false;
+    return block;
+  }
+
+ private:
+  // Finds the last newline outside quotes in the bytes not yet scanned. A block without a quote
+  // (the usual case) needs only a backward search for the newline.
+  void scan() {
+    const char* b = buf_.data() + scanned_;
+    const char* e = buf_.data() + size_;
+    if (!in_quotes_ && std::memchr(b, '"', static_cast<std::size_t>(e - b)) == nullptr) {
+      for (const char* p = e; p > b; --p)
+        if (p[-1] == '\n') {
+          boundary_ = static_cast<std::size_t>(p - buf_.data());
+          break;
+        }
+    } else {
+      for (const char* p = b; p < e; ++p) {
+        if (*p == '"') in_quotes_ = !in_quotes_;
+        else if (*p == '\n' && !in_quotes_) boundary_ = static_cast<std::size_t>(p + 1 - buf_.data());
+      }
+    }
+    scanned_ = size_;
+  }
+
+  Problems& problems_;
+  int fd_ = -1;
+  std::vector<char> buf_;
+  std::size_t size_ = 0, boundary_ = 0, scanned_ = 0;
+  std::uint64_t total_ = 0;
+  bool in_quotes_ = false, eof_ = false, first_ = true;
 };
 
 void check_options(const JobTraceOptions& options, Problems& problems) {
@@ -880,20 +1020,8 @@ JobTrace read_job_trace(const std::string& file, const JobTraceOptions& options)
   CsvRows csv(body, problems);
   std::vector<Field> fields;
   csv.next(fields);
-  Header header;
-  header.line = csv.record_line();
-  for (const Field& f : fields) header.names.push_back(f.escaped ? unescape(f.value) : std::string(f.value));
-
-  // pai files have no header: the layout names the fields, and the first line is a job.
   bool first_is_data = false;
-  if (options.layout == JobTraceLayout::pai) {
-    const std::vector<std::string> pai(std::begin(kPaiTaskColumns), std::end(kPaiTaskColumns));
-    if (header.names != pai) {
-      header.names = pai;
-      header.line = 0;
-      first_is_data = true;
-    }
-  }
+  const Header header = header_of(csv, fields, options, first_is_data);
 
   const Plan plan = make_plan(header, options, problems);
   problems.throw_if_any();
@@ -907,10 +1035,114 @@ JobTrace read_job_trace(const std::string& file, const JobTraceOptions& options)
        (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p)
     ++lines;
   builder.reserve(std::min<std::size_t>(lines, std::size_t{1} << 24));
-  if (first_is_data) builder.row(fields);
-  while (csv.next(fields)) builder.row(fields);
+  TraceJob job;
+  if (first_is_data && builder.row(fields, job)) builder.keep(job);
+  while (csv.next(fields))
+    if (builder.row(fields, job)) builder.keep(job);
   builder.finish(header.line);
   return trace;
 }
+
+// -----------------------------------------------------------------------------------------------
+// Streamed reading
+
+bool job_trace_streams(const JobTraceOptions& options) { return !spec_of(options.layout).public_trace; }
+
+struct JobTraceStream::Impl {
+  Impl(const std::string& file, const JobTraceOptions& o)
+      : options(o), problems(file), csv(std::string_view(), problems) {}
+
+  JobTraceOptions options;
+  Problems problems;
+  // Streamed (rows in arrival order):
+  std::optional<Blocks> blocks;
+  CsvRows csv;
+  std::vector<Field> fields;
+  Header header;
+  std::optional<Plan> plan;
+  std::optional<Builder> builder;
+  JobTrace counts;  ///< skipped rows and by_hosts; jobs stays empty
+  // Read whole (sorted public traces):
+  std::shared_ptr<const JobTrace> whole;
+  std::size_t next = 0;
+
+  bool record() {
+    while (!csv.next(fields)) {
+      const std::string_view block = blocks->next(csv.line());
+      if (block.empty()) return false;
+      csv.reset(block);
+    }
+    return true;
+  }
+
+  // A bad row: read on to the end of the file (or 50 problems) and report them all.
+  [[noreturn]] void report_rest() {
+    TraceJob ignored;
+    while (record()) builder->row(fields, ignored);
+    problems.throw_if_any();
+    throw std::logic_error("job trace: problem expected");
+  }
+};
+
+JobTraceStream::JobTraceStream(const std::string& file, const JobTraceOptions& options)
+    : impl_(std::make_unique<Impl>(file, options)) {
+  Impl& m = *impl_;
+  check_options(options, m.problems);
+  if (!job_trace_streams(options)) {
+    m.whole = std::make_shared<const JobTrace>(read_job_trace(file, options));
+    return;
+  }
+  m.blocks.emplace(file, m.problems);
+  if (!m.record()) m.problems.fail(0, 0, "", "is empty");
+  bool first_is_data = false;
+  m.header = header_of(m.csv, m.fields, options, first_is_data);
+  m.plan = make_plan(m.header, options, m.problems);
+  m.problems.throw_if_any();
+  m.counts.file = file;
+  m.builder.emplace(m.options, *m.plan, m.csv, m.problems, m.header.names.size(), m.counts, true);
+}
+
+JobTraceStream::JobTraceStream(std::shared_ptr<const JobTrace> trace)
+    : impl_(std::make_unique<Impl>(trace->file, JobTraceOptions{})) {
+  impl_->whole = std::move(trace);
+}
+
+JobTraceStream::~JobTraceStream() = default;
+
+bool JobTraceStream::next(TraceJob& job) {
+  Impl& m = *impl_;
+  if (m.whole) {
+    if (m.next >= m.whole->jobs.size()) return false;
+    job = m.whole->jobs[m.next++];
+    return true;
+  }
+  for (;;) {
+    if (!m.record()) {
+      if (m.builder->rows() == 0) m.problems.fail(m.header.line, 0, "", "has a header but no data rows");
+      return false;
+    }
+    if (m.builder->row(m.fields, job)) return true;
+    if (m.problems.any()) m.report_rest();
+  }
+}
+
+const std::string& JobTraceStream::name() const {
+  const Impl& m = *impl_;
+  if (m.whole) return m.whole->names[m.next > 0 ? m.whole->jobs[m.next - 1].name : 0];
+  return m.builder->name();
+}
+
+const std::string& JobTraceStream::user() const {
+  const Impl& m = *impl_;
+  if (m.whole) return m.whole->users[m.next > 0 ? m.whole->jobs[m.next - 1].user : 0];
+  return m.builder->user();
+}
+
+std::size_t JobTraceStream::skipped() const { return impl_->whole ? impl_->whole->skipped : impl_->counts.skipped; }
+std::size_t JobTraceStream::skipped_cpu_only() const {
+  return impl_->whole ? impl_->whole->skipped_cpu_only : impl_->counts.skipped_cpu_only;
+}
+bool JobTraceStream::by_hosts() const { return impl_->whole ? impl_->whole->by_hosts : impl_->counts.by_hosts; }
+double JobTraceStream::origin_s() const { return impl_->whole ? impl_->whole->origin_s : 0.0; }
 
 }  // namespace dcsim::input

@@ -47,6 +47,7 @@
 // file, the 1-based line and character column, and the column name as the key path.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,5 +120,39 @@ struct JobTrace {
 
 /// Reads a job trace. Throws dcsim::InputError listing every problem found (up to 50).
 JobTrace read_job_trace(const std::string& file, const JobTraceOptions& options);
+
+/// True when a trace of these options is read row by row as it is replayed (the dcsim layout,
+/// whose rows are in arrival order); the public layouts must be sorted, so they are read whole.
+bool job_trace_streams(const JobTraceOptions& options);
+
+/// A job trace handed out one job at a time, in arrival order. A streamed layout is read in
+/// blocks of 256 KiB as the jobs are asked for, so memory does not grow with the file; the others
+/// are read whole (read_job_trace) when opened. The header is checked when opened; a bad row
+/// throws dcsim::InputError from next(), listing the problems from that row to the end of the
+/// file (up to 50), with the same messages as read_job_trace.
+class JobTraceStream {
+ public:
+  JobTraceStream(const std::string& file, const JobTraceOptions& options);
+  /// Hands out the jobs of a trace read whole.
+  explicit JobTraceStream(std::shared_ptr<const JobTrace> trace);
+  ~JobTraceStream();
+  JobTraceStream(const JobTraceStream&) = delete;
+  JobTraceStream& operator=(const JobTraceStream&) = delete;
+
+  /// The next job; false after the last (a file with a header and no job is an error).
+  bool next(TraceJob& job);
+  /// The name and user of the job next() gave last ("" without such a column).
+  const std::string& name() const;
+  const std::string& user() const;
+  /// Rows skipped so far (unfinished; CPU-only), as in JobTrace.
+  std::size_t skipped() const;
+  std::size_t skipped_cpu_only() const;
+  bool by_hosts() const;
+  double origin_s() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace dcsim::input

@@ -321,9 +321,12 @@ SiteSetup build_site(const ScenarioSpec& spec, const std::string& name, const Fa
 }
 
 // Jobs of a cluster trace: each a fixed-duration run at the trace's utilisation on the cluster's
-// accelerator (power from its curve, else its measured system power).
+// accelerator (power from its curve, else its measured system power). The trace is opened here,
+// so that a missing file or a bad header is reported when the scenario loads; its rows are read
+// as the run replays them (a public trace, which must be sorted, is read whole now).
 void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, Scenario& s) {
-  input::JobTraceOptions o;
+  auto trace = std::make_shared<TraceJobs>();
+  input::JobTraceOptions& o = trace->options;
   o.layout = *input::job_trace_layout_from_name(t.layout);
   if (t.columns) {
     const TraceColumnsSpec& c = *t.columns;
@@ -340,40 +343,50 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
   o.time_unit_s = t.time_unit_s;
   o.default_utilisation = t.utilisation;
   o.epoch_ms = t.epoch_ms.value_or(spec.start_ms);
-  const input::JobTrace trace = input::read_job_trace(t.file, o);
-  s.trace_jobs_skipped = trace.skipped + trace.skipped_cpu_only;
-  if (trace.skipped > 0)
-    s.warnings.push_back(fmt::format("{}: {} row(s) without a usable duration (unfinished jobs) skipped", t.file, trace.skipped));
-  if (trace.skipped_cpu_only > 0)
-    s.warnings.push_back(fmt::format("{}: {} CPU-only row(s) (no accelerators) skipped", t.file, trace.skipped_cpu_only));
+  trace->file = t.file;
+  if (input::job_trace_streams(o)) {
+    (void)input::JobTraceStream(t.file, o);  // the header and its columns
+  } else {
+    trace->loaded = std::make_shared<const input::JobTrace>(input::read_job_trace(t.file, o));
+    const input::JobTrace& whole = *trace->loaded;
+    if (whole.skipped > 0)
+      s.warnings.push_back(fmt::format("{}: {} row(s) without a usable duration (unfinished jobs) skipped", t.file, whole.skipped));
+    if (whole.skipped_cpu_only > 0)
+      s.warnings.push_back(fmt::format("{}: {} CPU-only row(s) (no accelerators) skipped", t.file, whole.skipped_cpu_only));
+  }
   const std::string accel_name = trace_accelerator(spec, t);
-  const AcceleratorSpec& a = spec.accelerators.at(accel_name);
-  const models::Accelerator& accel =
+  const AcceleratorSpec a = spec.accelerators.at(accel_name);
+  const models::Accelerator accel =
       *std::find_if(s.accelerators.begin(), s.accelerators.end(), [&](const auto& x) { return x.name == accel_name; });
   const std::int64_t per_host = per_host_of(spec, site);
-  s.jobs.reserve(s.jobs.size() + trace.jobs.size());
-  for (std::size_t i = 0; i < trace.jobs.size(); ++i) {
-    const input::TraceJob& tj = trace.jobs[i];
-    ScheduledJob job;
-    job.run.name = trace.names[tj.name].empty() ? fmt::format("trace#{}", i + 1) : trace.names[tj.name];
+  const double idle_w = idle_power_w(a);
+  const double fixed_w = a.system_power_w.value_or(a.tdp_w);
+  const double peak = a.peak_flop_per_s.value_or(0.0);
+  const std::int64_t slack_ms = to_ms(t.slack_s);
+  const int job_site = s.sites.size() == 1 ? 0 : site;
+  const std::uint64_t seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull;
+  const std::size_t first = s.jobs.size();
+  trace->first_ordinal = first;
+  trace->make = [=](const input::TraceJob& tj, std::size_t k, ScheduledJob& job) {
     job.run.accelerator = accel_name;
     job.run.chips = tj.hosts > 0 ? tj.hosts * per_host : tj.accelerators;
     bool capped = false;
     job.run.utilisation = tj.utilisation;
-    job.run.system_power_per_chip_w = a.idle_power_w ? curve_power_w(a, tj.utilisation, capped) : a.system_power_w.value_or(a.tdp_w);
+    job.run.system_power_per_chip_w = a.idle_power_w ? curve_power_w(a, tj.utilisation, capped) : fixed_w;
     job.run.power_capped = capped;
     job.run.duration_s = tj.duration_s;
-    job.run.peak_flop_per_s = a.peak_flop_per_s.value_or(0.0);
+    job.run.peak_flop_per_s = peak;
     job.start_offset_ms = to_ms(tj.arrival_s);
     job.duration_ms = std::max<std::int64_t>(1, to_ms(tj.duration_s));
     job.embodied_kg_per_s = models::amortised_embodied_kg(accel, static_cast<double>(job.run.chips), 1.0);
-    job.slack_ms = to_ms(t.slack_s);
-    job.site = s.sites.size() == 1 ? 0 : site;
+    job.slack_ms = slack_ms;
+    job.site = job_site;
     job.startup_w_per_chip = job.checkpoint_w_per_chip = job.eval_w_per_chip = job.run.system_power_per_chip_w;
-    job.idle_w_per_chip = idle_power_w(a);
-    job.seed = static_cast<std::uint64_t>(spec.seed) * 0x9E3779B97F4A7C15ull + s.jobs.size() + 1;
-    s.jobs.push_back(std::move(job));
-  }
+    job.idle_w_per_chip = idle_w;
+    job.seed = seed + first + k + 1;
+    job.trace_row = static_cast<std::int64_t>(k) + 1;
+  };
+  s.trace_jobs = std::move(trace);
 }
 
 Scenario build(const ScenarioSpec& spec, const std::string& file, bool resolved_text) {
@@ -681,6 +694,32 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   Scenario s = build(spec, path.string(), options.resolved_text);
   s.inputs = input_files(spec, file_layers);
   return s;
+}
+
+std::unique_ptr<input::JobTraceStream> TraceJobs::open() const {
+  if (loaded) return std::make_unique<input::JobTraceStream>(loaded);
+  return std::make_unique<input::JobTraceStream>(file, options);
+}
+
+void TraceJobs::check() const {
+  TraceCursor cursor(*this);
+  (void)cursor.drain();
+}
+
+bool TraceCursor::next(ScheduledJob& out) {
+  input::TraceJob job;
+  if (!stream_->next(job)) return false;
+  out = ScheduledJob{};
+  const std::string& name = stream_->name();
+  if (!name.empty()) out.run.name = name;
+  trace_.make(job, k_++, out);
+  return true;
+}
+
+std::size_t TraceCursor::drain() {
+  input::TraceJob job;
+  while (stream_->next(job)) ++k_;
+  return k_;
 }
 
 }  // namespace dcsim::scenario

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "models/hardware/Accelerator.hpp"
 #include "models/workload/Inference.hpp"
 #include "models/workload/TrainingRun.hpp"
+#include "sim/input/JobTraceReader.hpp"
 
 namespace dcsim::scenario {
 
@@ -43,6 +46,8 @@ struct ScheduledJob {
   std::int64_t eval_every_ms = 0;    ///< work between evaluations; 0: none
   std::int64_t eval_ms = 0;
   double eval_w_per_chip = 0.0;
+
+  std::int64_t trace_row = 0;         ///< of a job trace: its job number there (1-based; names "trace#N")
 
   std::int64_t allocated_chips() const { return run.chips + spares; }
   /// Wall time without failures or suspension: start-up, work, checkpoints and evaluations.
@@ -128,6 +133,42 @@ struct SchedulerSetup {
   bool baseline = true;          ///< also run FIFO at fixed placement, for the delay and saving
 };
 
+/// The jobs of a scenario's job trace, made one at a time as the run reaches them: a trace in
+/// arrival order (the dcsim layout) is read from its file as it is replayed, so a run holds only
+/// the jobs that have arrived and not yet ended, never the whole file. A public trace (which must
+/// be sorted) is read whole when the scenario is loaded, and replayed from memory.
+struct TraceJobs {
+  std::string file;
+  input::JobTraceOptions options;
+  std::shared_ptr<const input::JobTrace> loaded;  ///< read whole (public layouts); null when streamed
+  std::size_t first_ordinal = 0;  ///< jobs before the trace's in the scenario's order
+  /// Fills a scheduled job from the k-th job of the trace (0-based); its name is left empty
+  /// when the trace names none (trace_row names it).
+  std::function<void(const input::TraceJob&, std::size_t, ScheduledJob&)> make;
+
+  /// Opens the trace for one replay.
+  std::unique_ptr<input::JobTraceStream> open() const;
+  /// Reads every row (dcsim validate): throws InputError listing the problems.
+  void check() const;
+};
+
+/// One replay of a TraceJobs: the next job, in arrival order.
+class TraceCursor {
+ public:
+  explicit TraceCursor(const TraceJobs& trace) : trace_(trace), stream_(trace.open()) {}
+  /// The next job into `out`; false after the last.
+  bool next(ScheduledJob& out);
+  /// Reads the rest of the trace without making jobs; returns how many jobs it held.
+  std::size_t drain();
+  std::size_t taken() const { return k_; }
+  const input::JobTraceStream& stream() const { return *stream_; }
+
+ private:
+  const TraceJobs& trace_;
+  std::unique_ptr<input::JobTraceStream> stream_;
+  std::size_t k_ = 0;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -141,14 +182,14 @@ struct Scenario {
   std::vector<models::Accelerator> accelerators;
   std::vector<SiteSetup> sites;       ///< at least one
   std::vector<std::string> warnings;  ///< printed by the command line, not fatal
-  std::vector<ScheduledJob> jobs;
+  std::vector<ScheduledJob> jobs;     ///< given in the scenario (jobs, campaigns)
+  std::shared_ptr<const TraceJobs> trace_jobs;  ///< after them: the job trace's, if any
   std::int64_t sample_interval_ms = 3'600'000;
   bool rack_power = false;
   std::vector<ServiceSetup> services;
   std::vector<int> campaign_concurrency;  ///< per campaign: trials running at once
   SchedulerSetup scheduler;
   std::optional<std::int64_t> horizon_ms;  ///< end of the run; absent: when the last job ends
-  std::size_t trace_jobs_skipped = 0;      ///< rows of the job trace without a usable duration
   std::optional<analysis::PublishedFigures> expected;
 };
 

@@ -23,13 +23,13 @@ std::string fingerprint(const std::string& relative) {
 }  // namespace
 
 TEST_CASE("regression fingerprints of the golden scenarios' trajectories") {
-  CHECK(fingerprint("paper/gpt3.yaml") == "a5847ea6af877a88");
-  CHECK(fingerprint("paper/table1-1-transformer-p100-us-average.yaml") == "e724502bbfaecdd2");
-  CHECK(fingerprint("whatif/facility-hyperscale-iowa-year.yaml") == "e4a1d447e91fcfd5");
-  CHECK(fingerprint("whatif/carbon-aware-suspend-caiso.yaml") == "c29cf89934c5f3e5");
-  CHECK(fingerprint("whatif/placement-three-regions.yaml") == "cde24c578372a4da");
-  CHECK(fingerprint("bench/fleet-year.yaml") == "3d728d1c1bbf7b0c");
-  CHECK(fingerprint("whatif/lifecycle-gpt3-serving.yaml") == "6a388ef9b4c3e86a");
+  CHECK(fingerprint("paper/gpt3.yaml") == "8fde831b5095b320");
+  CHECK(fingerprint("paper/table1-1-transformer-p100-us-average.yaml") == "44967a7b3f508716");
+  CHECK(fingerprint("whatif/facility-hyperscale-iowa-year.yaml") == "04b3fa3fdef89df7");
+  CHECK(fingerprint("whatif/carbon-aware-suspend-caiso.yaml") == "caad1abf7fa348c5");
+  CHECK(fingerprint("whatif/placement-three-regions.yaml") == "0a1c85917f48683c");
+  CHECK(fingerprint("bench/fleet-year.yaml") == "6d687a56e2dc5a71");
+  CHECK(fingerprint("whatif/lifecycle-gpt3-serving.yaml") == "fe7aaa771161ef3a");
 }
 
 TEST_CASE("the same scenario and seed give the same fingerprint; another seed another") {
