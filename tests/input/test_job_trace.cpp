@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "models/InputError.hpp"
 #include "models/units/Calendar.hpp"
@@ -657,3 +660,107 @@ TEST_CASE("the fleet-year small job trace has 10000 jobs that match a plain read
 }
 
 }  // TEST_SUITE
+
+// ---------------------------------------------------------------------------------------------
+// Streamed reading (JobTraceStream): the same jobs as the whole-file read, block boundaries in
+// every kind of place, and problems found late in a file.
+
+namespace {
+
+using dcsim::input::JobTraceStream;
+using dcsim::input::TraceJob;
+
+// A dcsim-layout trace of `rows` jobs, row i arriving at i s, holding 1 + i % 7 hosts, running
+// 60 + i s at utilisation (i % 100) / 100; every 97th job named with a quoted name holding a
+// comma, a doubled quote and a line break, so that block ends fall inside quoted fields too.
+std::string long_trace(int rows) {
+  std::string text = "arrival_s,hosts,duration_s,utilisation,name\n";
+  for (int i = 0; i < rows; ++i) {
+    const std::string name = i % 97 == 0 ? fmt::format("\"job, \"\"{}\"\"\nsecond line\"", i) : fmt::format("j{}", i);
+    text += fmt::format("{},{},{},{:.6f},{}\n", i, 1 + i % 7, 60 + i, i % 100 / 100.0, name);
+  }
+  return text;
+}
+
+std::vector<Problem> stream_problems(const fs::path& file) {
+  try {
+    JobTraceStream stream(file.string(), JobTraceOptions{});
+    TraceJob job;
+    while (stream.next(job)) {
+    }
+  } catch (const InputError& e) {
+    return e.problems();
+  }
+  FAIL("the stream accepted " << file.filename().string());
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a streamed trace gives the jobs, names and counts of the whole-file read, across many blocks") {
+  TempDir dir;
+  const int rows = 60'000;  // about 1.8 MB: seven blocks of 256 KiB
+  const fs::path file = dir.write("long.csv", long_trace(rows));
+  REQUIRE(fs::file_size(file) > 6 * (std::size_t{1} << 18));
+  const JobTrace whole = read(file);
+  REQUIRE(whole.jobs.size() == static_cast<std::size_t>(rows));
+  JobTraceStream stream(file.string(), JobTraceOptions{});
+  TraceJob job;
+  std::size_t n = 0;
+  bool same = true;
+  while (stream.next(job)) {
+    const TraceJob& w = whole.jobs[n];
+    same = same && job.arrival_s == w.arrival_s && job.hosts == w.hosts && job.duration_s == w.duration_s &&
+           job.utilisation == w.utilisation && stream.name() == whole.names[w.name];
+    // First principles: row i as written by long_trace.
+    same = same && job.arrival_s == static_cast<double>(n) && job.hosts == static_cast<std::int64_t>(1 + n % 7);
+    if (n % 97 == 0) same = same && stream.name() == "job, \"" + std::to_string(n) + "\"\nsecond line";
+    ++n;
+  }
+  CHECK(same);
+  CHECK(n == static_cast<std::size_t>(rows));
+  CHECK(stream.by_hosts());
+  CHECK(stream.skipped() == 0);
+}
+
+TEST_CASE("a streamed trace reports a bad row far into the file with its line, and the problems after it") {
+  TempDir dir;
+  std::string text = long_trace(30'000);  // quoted names add a line every 97 rows
+  // Break the job arriving at 20000 s (its duration) and the one at 25000 s (its utilisation).
+  const auto bad_at = [&](const std::string& row_start, const std::string& from, const std::string& to) {
+    const std::size_t at = text.find("\n" + row_start) + 1;
+    const std::size_t f = text.find(from, at);
+    text.replace(f, from.size(), to);
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  };
+  const int line1 = bad_at("20000,", ",20060,", ",-5,");
+  const int line2 = bad_at("25000,", ",0.000000,", ",1.5,");
+  const fs::path file = dir.write("bad.csv", text);
+  const std::vector<Problem> ps = stream_problems(file);
+  REQUIRE(ps.size() == 2);
+  CHECK(ps[0].where.line == line1);
+  CHECK(ps[0].path == "duration_s");
+  CHECK(ps[1].where.line == line2);
+  CHECK(ps[1].path == "utilisation");
+  CHECK(fs::path(ps[0].where.file).filename() == "bad.csv");
+}
+
+TEST_CASE("a streamed trace checks its header when opened, and NUL bytes and an empty body as it reads") {
+  TempDir dir;
+  CHECK_THROWS_AS(JobTraceStream(dir.write("h.csv", "arrival_s,duration_s\n0,60\n").string(), JobTraceOptions{}), InputError);
+  CHECK_THROWS_AS(JobTraceStream((dir / "missing.csv").string(), JobTraceOptions{}), InputError);
+  CHECK_THROWS_AS(JobTraceStream(dir.write("e.csv", " \n\n").string(), JobTraceOptions{}), InputError);
+  {
+    const std::vector<Problem> ps = stream_problems(dir.write("none.csv", "arrival_s,hosts,duration_s\n"));
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].message.find("no data rows") != std::string::npos);
+  }
+  std::string text = long_trace(20'000);
+  const std::size_t at = text.size() - 100;
+  text[at] = '\0';
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  const std::vector<Problem> ps = stream_problems(dir.write("nul.csv", text));
+  REQUIRE(ps.size() == 1);
+  CHECK(ps[0].where.line == line);
+  CHECK(ps[0].message.find("NUL") != std::string::npos);
+}

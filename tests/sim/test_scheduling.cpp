@@ -266,6 +266,35 @@ TEST_SUITE("scheduling") {
     CHECK(r.summary.it_energy_mwh == doctest::Approx((8.0 + 4.0 + 8.0 / 6.0) / 1e3).epsilon(1e-12));
   }
 
+  TEST_CASE("a streamed trace: jobs past the horizon are counted as never started, and a bad row past it still fails the run") {
+    // One host (8 accelerators at 1000 W, 0 W idle), jobs of 1 h arriving every 2 h from 0: a
+    // horizon of 4.5 h holds jobs 1 and 2 whole and the third (4-5 h) cut at 4.5 h.
+    TempDir dir;
+    std::string rows = "arrival_s,hosts,duration_s\n";
+    for (int i = 0; i < 5000; ++i) rows += fmt::format("{},1,3600\n", 7200 * i);
+    dir.write("jobs.csv", rows);
+    const std::string yaml =
+        "name: t\naccelerators:\n  X: {tdp: 1000 W, idle_power: 0 W, max_power: 1000 W}\n"
+        "cluster: {accelerator: X, hosts: 1, accelerators_per_host: 8}\nfacility: {pue: 1.0}\ngrid: {gross: 100 g/kWh}\n"
+        "job_trace: {file: jobs.csv}\nhorizon: 16200 s\n";  // 4.5 h: the third job (4-5 h) is cut
+    const auto r = run_in(dir, yaml);
+    CHECK(r.summary.jobs_completed == 2.0);
+    CHECK(r.summary.jobs_cut == 1.0);
+    CHECK(r.summary.jobs_not_started == 4997.0);
+    // 8 kW for 1 h + 1 h + 0.5 h.
+    CHECK(r.summary.it_energy_mwh == doctest::Approx(20e-3).epsilon(1e-12));
+    rows += "36000000,1,-5\n";  // after every other job, far past the horizon
+    dir.write("jobs.csv", rows);
+    try {
+      (void)run_in(dir, yaml);
+      FAIL("a bad row past the horizon was not reported");
+    } catch (const dcsim::InputError& e) {
+      REQUIRE(!e.problems().empty());
+      CHECK(e.problems().front().where.line == 5002);
+      CHECK(e.problems().front().path == "duration_s");
+    }
+  }
+
   TEST_CASE("the fleet-year benchmark trace gives the reference totals to 1e-9") {
     const fs::path bench = dcsim::test::shared_dir() / "bench" / "fleet-year";
     if (!fs::exists(bench / "gen_traces.py") || std::system("python3 --version > /dev/null 2>&1") != 0) {
