@@ -73,9 +73,11 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
     services.push_back(std::move(o));
   }
   j["services"] = std::move(services);
-  // Every job up to kMaxJsonJobs; a trace replay's full table is in the HDF5 file's /jobs.
+  // Every job when there are at most kMaxJsonJobs; a larger run (a trace replay) lists none:
+  // its full table is in the HDF5 file's /jobs.
+  const std::size_t count = job_rows(s, jobs);
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (std::size_t k = 0; k < jobs.size() && k < kMaxJsonJobs; ++k) {
+  for (std::size_t k = 0; count <= kMaxJsonJobs && k < jobs.size(); ++k) {
     const JobRow& r = jobs[k];
     nlohmann::ordered_json o;
     o["name"] = r.name;
@@ -86,10 +88,8 @@ nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const
     }
     list.push_back(std::move(o));
   }
-  // A run may hand over only its first rows; the summary counts every job that ran.
-  const std::size_t count = job_rows(s, jobs);
   j["job_count"] = count;
-  if (count > std::min(jobs.size(), kMaxJsonJobs)) j["jobs_omitted"] = count - std::min(jobs.size(), kMaxJsonJobs);
+  if (count > list.size()) j["jobs_omitted"] = count - list.size();
   j["jobs"] = std::move(list);
   return j;
 }

@@ -15,13 +15,14 @@
 
 namespace dcsim::analysis {
 
-/// Jobs listed by summary_json and format_report; beyond these, `jobs_omitted` says how many
-/// more the run's /jobs table holds.
+/// summary_json lists every job of a run with at most kMaxJsonJobs, and none of a larger one
+/// (`jobs_omitted` counts them; the run's /jobs table holds them all); format_report lists the
+/// first kMaxReportJobs.
 inline constexpr std::size_t kMaxJsonJobs = 1000;
 inline constexpr std::size_t kMaxReportJobs = 50;
 
 /// The summary as one JSON object: the /summary attributes, the run's identity, its sites and
-/// its jobs (the first kMaxJsonJobs).
+/// its jobs (all of them when there are at most kMaxJsonJobs, else none).
 nlohmann::ordered_json summary_json(const RunInfo& info, const Summary& s, const std::vector<JobRow>& jobs);
 
 /// A human-readable summary of a run file.

@@ -45,7 +45,9 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   RunOutcome outcome;
   outcome.info = run_info(scenario);
   const bool baseline = needs_baseline(scenario);
-  Simulation simulation(scenario, SimulationOptions{false, baseline});
+  SimulationOptions sim_options{false, baseline};
+  if (!output) sim_options.max_rows = options.keep_jobs;  // a file gets every row
+  Simulation simulation(scenario, sim_options);
   std::unique_ptr<output::Hdf5Recorder> recorder;
   if (output) {
     const std::size_t racks =

@@ -131,20 +131,23 @@ void Simulation::update(std::size_t index) {
   }
   const double idle_net = grid.net_basis == NetBasis::given ? s.net_given_kg_per_j : s.gross_kg_per_j;
   s.net_kg_per_j = f > 0.0 ? s.net_rate_kg_per_s / f : idle_net;
-  site.it_j.set_rate(now, s.power.it_w);  // as drawn: switches included, rack caps applied
-  site.facility_j.set_rate(now, f);
-  site.gross_kg.set_rate(now, f * s.gross_kg_per_j);
-  site.given_kg.set_rate(now, f * s.net_given_kg_per_j);
-  site.hourly_kg.set_rate(now, s.hourly_rate_kg_per_s);
-  site.marginal_kg.set_rate(now, f * s.marginal_kg_per_j);
-  site.supply_j.set_rate(now, s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
-  site.matched_j.set_rate(now, std::min(f, s.cfe_supply_w));
-  site.cost.set_rate(now, f * site.price / kJPerMWh);
+  engine::Integrals<9>& sums = site.sums;
+  sums.advance(now);
+  sums.set_rate(kItJ, s.power.it_w);  // as drawn: switches included, rack caps applied
+  sums.set_rate(kFacilityJ, f);
+  sums.set_rate(kGrossKg, f * s.gross_kg_per_j);
+  sums.set_rate(kGivenKg, f * s.net_given_kg_per_j);
+  sums.set_rate(kHourlyKg, s.hourly_rate_kg_per_s);
+  sums.set_rate(kMarginalKg, f * s.marginal_kg_per_j);
+  sums.set_rate(kSupplyJ, s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
+  sums.set_rate(kMatchedJ, std::min(f, s.cfe_supply_w));
+  sums.set_rate(kCost, f * site.price / kJPerMWh);
   const double it = site.it_w();
   const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
-  site.per_it_facility.set_rate(now, f * per_it);
-  site.per_it_gross.set_rate(now, f * s.gross_kg_per_j * per_it);
-  site.per_it_net.set_rate(now, s.net_rate_kg_per_s * per_it);
+  site.per_it.advance(now);
+  site.per_it.set_rate(kPerItFacility, f * per_it);
+  site.per_it.set_rate(kPerItGross, f * s.gross_kg_per_j * per_it);
+  site.per_it.set_rate(kPerItNet, s.net_rate_kg_per_s * per_it);
   emit_changed(site);
 }
 
@@ -238,11 +241,11 @@ void Simulation::apply_weather(std::size_t index) {
 
 double Simulation::annual_factor(const Site& site) const {
   const scenario::GridSetup& grid = site.setup->grid;
-  const double e = site.facility_j.total();
+  const double e = site.sums.total(kFacilityJ);
   if (e <= 0.0) return 1.0;
   const double certificates = grid.certificate_share ? *grid.certificate_share * e
                               : grid.certificates_j  ? *grid.certificates_j
-                                                     : site.supply_j.total();
+                                                     : site.sums.total(kSupplyJ);
   return models::annual_matched_kg(1.0, e, certificates);
 }
 
@@ -253,17 +256,15 @@ double Simulation::account(Load& job) {
   const Time now = engine_.now();
   if (job.site < 0) return 0.0;
   Site& site = sites_[static_cast<std::size_t>(job.site)];
-  site.per_it_facility.advance(now);
-  site.per_it_gross.advance(now);
-  site.per_it_net.advance(now);
+  site.per_it.advance(now);
   const double e = job.w * (now - job.last_change).seconds();
   job.it_j += e;
-  job.facility_j += job.w * (site.per_it_facility.total() - job.mark_facility);
-  job.gross_kg += job.w * (site.per_it_gross.total() - job.mark_gross);
-  job.net_kg += job.w * (site.per_it_net.total() - job.mark_net);
-  job.mark_facility = site.per_it_facility.total();
-  job.mark_gross = site.per_it_gross.total();
-  job.mark_net = site.per_it_net.total();
+  job.facility_j += job.w * (site.per_it.total(kPerItFacility) - job.mark_facility);
+  job.gross_kg += job.w * (site.per_it.total(kPerItGross) - job.mark_gross);
+  job.net_kg += job.w * (site.per_it.total(kPerItNet) - job.mark_net);
+  job.mark_facility = site.per_it.total(kPerItFacility);
+  job.mark_gross = site.per_it.total(kPerItGross);
+  job.mark_net = site.per_it.total(kPerItNet);
   job.last_change = now;
   return e;
 }
@@ -517,9 +518,9 @@ void Simulation::start(std::size_t index) {
   job.w = w0;
   if (site.hall) job.placement = site.hall->place(spec.allocated_chips(), w0 / static_cast<double>(spec.allocated_chips()));
   update(s);
-  job.mark_facility = site.per_it_facility.total();
-  job.mark_gross = site.per_it_gross.total();
-  job.mark_net = site.per_it_net.total();
+  job.mark_facility = site.per_it.total(kPerItFacility);
+  job.mark_gross = site.per_it.total(kPerItGross);
+  job.mark_net = site.per_it.total(kPerItNet);
   arm_failure(index);
   if (spec.startup_ms > 0) begin(index, Phase::startup, spec.startup_ms);
   else proceed(index);
@@ -783,7 +784,8 @@ void Simulation::finish(std::size_t index, bool completed) {
   wasted_j_ += job.wasted_j;
   ++(completed ? completed_ : cut_);
   const bool annual = sites_.size() == 1 && site.setup->grid.net_basis == NetBasis::annual;
-  if (annual || job_finished.connected()) {
+  if ((annual || job_finished.connected()) && rows_emitted_ < options_.max_rows) {
+    ++rows_emitted_;
     analysis::JobRow row = row_of(job, completed);
     if (annual) held_rows_.push_back(std::move(row));
     else job_finished.emit(row);
@@ -936,44 +938,42 @@ analysis::Summary Simulation::run() {
   bool all_given = true, all_hourly = true, all_annual = true, all_marginal = true;
   double factor = 1.0;
   for (Site& site : sites_) {
-    for (engine::Integral* i : {&site.it_j, &site.facility_j, &site.gross_kg, &site.given_kg, &site.hourly_kg,
-                                &site.marginal_kg, &site.supply_j, &site.matched_j, &site.cost})
-      i->advance(end);
+    site.sums.advance(end);
     for (const auto& p : site.players)
       if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
     const scenario::GridSetup& grid = site.setup->grid;
-    const double site_annual = grid.has_annual ? site.gross_kg.total() * annual_factor(site) : kNaN;
+    const double site_annual = grid.has_annual ? site.sums.total(kGrossKg) * annual_factor(site) : kNaN;
     double site_net = 0.0;
     switch (grid.net_basis) {
-      case NetBasis::given: site_net = site.given_kg.total(); break;
-      case NetBasis::hourly: site_net = site.hourly_kg.total(); break;
+      case NetBasis::given: site_net = site.sums.total(kGivenKg); break;
+      case NetBasis::hourly: site_net = site.sums.total(kHourlyKg); break;
       case NetBasis::annual: site_net = site_annual; break;
-      case NetBasis::gross: site_net = site.gross_kg.total(); break;
+      case NetBasis::gross: site_net = site.sums.total(kGrossKg); break;
     }
     if (grid.net_basis == NetBasis::annual) factor = annual_factor(site);
-    it += site.it_j.total();
-    facility += site.facility_j.total();
-    gross += site.gross_kg.total();
-    given += site.given_kg.total();
-    hourly += site.hourly_kg.total();
+    it += site.sums.total(kItJ);
+    facility += site.sums.total(kFacilityJ);
+    gross += site.sums.total(kGrossKg);
+    given += site.sums.total(kGivenKg);
+    hourly += site.sums.total(kHourlyKg);
     annual += site_annual;
-    marginal += site.marginal_kg.total();
+    marginal += site.sums.total(kMarginalKg);
     net += site_net;
-    supply += site.supply_j.total();
-    matched += site.matched_j.total();
-    cost += site.cost.total();
+    supply += site.sums.total(kSupplyJ);
+    matched += site.sums.total(kMatchedJ);
+    cost += site.sums.total(kCost);
     all_given = all_given && grid.has_net_given;
     all_hourly = all_hourly && grid.has_hourly;
     all_annual = all_annual && grid.has_annual;
     all_marginal = all_marginal && grid.marginal.has_value();
     analysis::SiteSummary ss;
     ss.name = site.setup->name;
-    ss.it_energy_mwh = site.it_j.total() / kJPerMWh;
-    ss.facility_energy_mwh = site.facility_j.total() / kJPerMWh;
-    ss.pue = site.it_j.total() > 0.0 ? site.facility_j.total() / site.it_j.total() : 0.0;
-    ss.co2e_gross_t = site.gross_kg.total() / 1e3;
+    ss.it_energy_mwh = site.sums.total(kItJ) / kJPerMWh;
+    ss.facility_energy_mwh = site.sums.total(kFacilityJ) / kJPerMWh;
+    ss.pue = site.sums.total(kItJ) > 0.0 ? site.sums.total(kFacilityJ) / site.sums.total(kItJ) : 0.0;
+    ss.co2e_gross_t = site.sums.total(kGrossKg) / 1e3;
     ss.co2e_net_t = site_net / 1e3;
-    ss.electricity_cost = site.cost.total();
+    ss.electricity_cost = site.sums.total(kCost);
     ss.jobs = static_cast<double>(site.jobs_run);
     s.sites.push_back(std::move(ss));
     s.over_rating_episodes += site.over_rating_episodes;

@@ -76,6 +76,9 @@ struct SimulationOptions {
   bool baseline = false;
   /// Keep every job's end for job_ends_s(), also a job trace's (one double per job).
   bool record_ends = false;
+  /// Rows handed to job_finished: the first jobs to end (building a row costs more than
+  /// simulating the job; a recorder that writes every row needs them all).
+  std::size_t max_rows = static_cast<std::size_t>(-1);
 };
 
 class Simulation {
@@ -122,12 +125,17 @@ class Simulation {
     std::vector<std::size_t> running;
     std::int64_t jobs_run = 0;
     std::int64_t over_rating_episodes = 0, capped_episodes = 0;
-    engine::Integral it_j, facility_j, gross_kg, given_kg, hourly_kg, marginal_kg, supply_j, matched_j, cost;
-    engine::Integral per_it_facility, per_it_gross, per_it_net;
+    /// Site totals (indices kItJ ... kCost), all changing at every update.
+    engine::Integrals<9> sums;
+    /// Per IT watt (kPerItFacility ...): facility power, gross and net emission rate over IT power.
+    engine::Integrals<3> per_it;
 
     double it_w() const { return jobs_w + services_w + static_cast<double>(free_chips) * setup->idle_w_per_chip; }
     bool limited() const { return setup->capacity_chips > 0; }
   };
+
+  enum SiteSum : std::size_t { kItJ, kFacilityJ, kGrossKg, kGivenKg, kHourlyKg, kMarginalKg, kSupplyJ, kMatchedJ, kCost };
+  enum PerIt : std::size_t { kPerItFacility, kPerItGross, kPerItNet };
 
   /// Anything drawing power at a site, with its share of the site's energy and emissions.
   struct Load {
@@ -223,6 +231,7 @@ class Simulation {
   bool trace_done_ = true;
   std::size_t trace_jobs_ = 0;                        ///< jobs in the trace (known at the end)
   std::vector<double> ends_;
+  std::size_t rows_emitted_ = 0;
   std::vector<ServiceRun> services_;
   std::size_t services_left_ = 0;
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> plans_;  ///< suspend mode: run windows per job

@@ -6,7 +6,9 @@
 // ("update before change") and nothing ever polls. The sum is compensated (Neumaier), so a year
 // of millisecond-resolution steps loses no significant digits. Units are the caller's: W -> J.
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 
 #include "sim/engine/Time.hpp"
 
@@ -44,6 +46,36 @@ class Integral {
   double sum_ = 0.0;
   double comp_ = 0.0;
   double rate_ = 0.0;
+  Time last_;
+};
+
+/// N integrals whose rates change at the same instants: one clock, one time step per advance,
+/// N compensated sums. Each sum is exactly what N separate Integrals would hold.
+template <std::size_t N>
+class Integrals {
+ public:
+  explicit Integrals(Time start = Time::zero()) : last_(start) {}
+
+  /// Integrates every current rate up to `now`.
+  void advance(Time now) {
+    if (now == last_) return;
+    const double dt = (now - last_).seconds();
+    for (std::size_t i = 0; i < N; ++i) {
+      const double x = rate_[i] * dt;
+      const double t = sum_[i] + x;
+      comp_[i] += std::fabs(sum_[i]) >= std::fabs(x) ? (sum_[i] - t) + x : (x - t) + sum_[i];
+      sum_[i] = t;
+    }
+    last_ = now;
+  }
+  /// Sets rate `i` from the last advance() on.
+  void set_rate(std::size_t i, double rate) { rate_[i] = rate; }
+  double total(std::size_t i) const { return sum_[i] + comp_[i]; }
+  double rate(std::size_t i) const { return rate_[i]; }
+  Time last() const { return last_; }
+
+ private:
+  std::array<double, N> sum_{}, comp_{}, rate_{};
   Time last_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -304,10 +305,73 @@ std::string unescape(std::string_view quoted_value) {
 
 enum class Cell { ok, empty, not_number, not_finite, out_of_range, not_whole };
 
+// Fast exact decimal-to-double conversion for the numbers traces hold (up to 19 significant
+// digits, powers of ten up to 27); anything else goes to std::from_chars.
+//  - Significand below 2^53, power of ten up to 22 (Clinger 1990): one IEEE multiplication or
+//    division of two exactly representable doubles, so correctly rounded.
+//  - Otherwise, on x86-64, the same operation in 80-bit extended precision (64-bit significand:
+//    the significand and 10^k up to 10^27 are exact there), correctly rounded to 64 bits, then
+//    rounded to double. Rounding twice can differ from rounding once only when the first result
+//    lies exactly halfway between two doubles (a 64-bit value nearer the exact result than that
+//    midpoint would be the rounding itself); that case goes to std::from_chars.
+bool fast_decimal(const char* p, const char* e, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool negative = p < e && *p == '-';
+  if (negative) ++p;
+  const char* const first = p;
+  std::uint64_t sig = 0;
+  for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
+  std::ptrdiff_t digits = p - first;
+  int exp10 = 0;
+  if (p < e && *p == '.') {
+    const char* const frac = ++p;
+    for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
+    exp10 = -static_cast<int>(p - frac);
+    digits += p - frac;
+  }
+  // Up to 19 digits cannot overflow 64 bits (leading zeros included, to keep the loop simple).
+  if (digits == 0 || digits > 19) return false;
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool down = p < e && *p == '-';
+    if (p < e && (*p == '-' || *p == '+')) ++p;
+    if (p == e || e - p > 4) return false;
+    int x = 0;
+    for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) x = x * 10 + static_cast<int>(d);
+    exp10 += down ? -x : x;
+  }
+  if (p != e) return false;
+  double v = 0.0;
+  if (sig == 0) {
+    v = 0.0;
+  } else if (sig <= (std::uint64_t{1} << 53) && exp10 >= -22 && exp10 <= 22) {
+    v = static_cast<double>(sig);
+    if (exp10 > 0) v *= kPow10[exp10];
+    else if (exp10 < 0) v /= kPow10[-exp10];
+  } else {
+#if defined(__x86_64__) && LDBL_MANT_DIG == 64
+    if (exp10 < -27 || exp10 > 27) return false;
+    long double p10 = 1.0L;
+    for (int k = exp10 < 0 ? -exp10 : exp10; k > 0; --k) p10 *= 10.0L;  // exact: 5^27 < 2^64
+    const long double q = exp10 < 0 ? static_cast<long double>(sig) / p10 : static_cast<long double>(sig) * p10;
+    std::uint64_t mantissa = 0;
+    std::memcpy(&mantissa, &q, sizeof mantissa);  // the explicit 64-bit significand
+    if ((mantissa & 0x7FF) == 0x400) return false;  // halfway between two doubles
+    v = static_cast<double>(q);
+#else
+    return false;
+#endif
+  }
+  out = negative ? -v : v;
+  return true;
+}
+
 Cell parse_double(std::string_view s, double& out) {
   if (s.empty()) return Cell::empty;
   const char* b = s.data();
   const char* const e = b + s.size();
+  if (fast_decimal(b, e, out)) return Cell::ok;
   if (*b == '+' && e - b > 1 && b[1] != '-') ++b;  // from_chars takes no leading '+'
   const auto [ptr, ec] = std::from_chars(b, e, out);
   if (ptr != e || (ec != std::errc{} && ec != std::errc::result_out_of_range)) return Cell::not_number;

@@ -355,12 +355,17 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
       s.warnings.push_back(fmt::format("{}: {} CPU-only row(s) (no accelerators) skipped", t.file, whole.skipped_cpu_only));
   }
   const std::string accel_name = trace_accelerator(spec, t);
-  const AcceleratorSpec a = spec.accelerators.at(accel_name);
+  const AcceleratorSpec& a = spec.accelerators.at(accel_name);
   const models::Accelerator accel =
       *std::find_if(s.accelerators.begin(), s.accelerators.end(), [&](const auto& x) { return x.name == accel_name; });
   const std::int64_t per_host = per_host_of(spec, site);
   const double idle_w = idle_power_w(a);
   const double fixed_w = a.system_power_w.value_or(a.tdp_w);
+  // curve_power_w, with the curves made once.
+  const models::PowerCurve chip = chip_curve(a);
+  const models::PowerCurve host = models::PowerCurve::linear(a.host_idle_w, a.host_max_w);
+  const std::optional<double> cap = a.power_cap_w;
+  const bool on_curve = a.idle_power_w.has_value();
   const double peak = a.peak_flop_per_s.value_or(0.0);
   const std::int64_t slack_ms = to_ms(t.slack_s);
   const int job_site = s.sites.size() == 1 ? 0 : site;
@@ -372,7 +377,13 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
     job.run.chips = tj.hosts > 0 ? tj.hosts * per_host : tj.accelerators;
     bool capped = false;
     job.run.utilisation = tj.utilisation;
-    job.run.system_power_per_chip_w = a.idle_power_w ? curve_power_w(a, tj.utilisation, capped) : fixed_w;
+    if (on_curve) {
+      const double p = chip.power_w(tj.utilisation) + host.power_w(tj.utilisation);
+      capped = cap && p > *cap;
+      job.run.system_power_per_chip_w = capped ? *cap : p;
+    } else {
+      job.run.system_power_per_chip_w = fixed_w;
+    }
     job.run.power_capped = capped;
     job.run.duration_s = tj.duration_s;
     job.run.peak_flop_per_s = peak;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -763,4 +764,63 @@ TEST_CASE("a streamed trace checks its header when opened, and NUL bytes and an 
   REQUIRE(ps.size() == 1);
   CHECK(ps[0].where.line == line);
   CHECK(ps[0].message.find("NUL") != std::string::npos);
+}
+
+TEST_CASE("numbers in a trace read back as the doubles they were written from, bit for bit") {
+  // Shortest round-trip forms (fmt's "{}") of doubles over many magnitudes and digit counts,
+  // with exponents, as arrivals, durations and utilisations: whichever path reads a number
+  // (the exact fast paths or the general one), the double must be the one written.
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  const auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  const auto uniform = [&] { return static_cast<double>(next() >> 11) * 0x1p-53; };
+  TempDir dir;
+  std::vector<double> arrivals, durations, utilisations;
+  std::string text = "arrival_s,hosts,duration_s,utilisation\n";
+  double t = 0.0;
+  for (int i = 0; i < 50'000; ++i) {
+    const double scale = std::pow(10.0, static_cast<double>(next() % 12) - 6.0);  // steps of 1e-6 .. 1e5 s
+    t += uniform() * scale;
+    const double d = 1e-3 + uniform() * std::pow(10.0, static_cast<double>(next() % 12) - 2.0);
+    const double u = i % 5 == 0 ? std::round(uniform() * 100.0) / 100.0 : uniform();
+    arrivals.push_back(t);
+    durations.push_back(d);
+    utilisations.push_back(u);
+    text += fmt::format("{},1,{},{}\n", t, d, u);
+  }
+  const fs::path file = dir.write("numbers.csv", text);
+  JobTraceStream stream(file.string(), JobTraceOptions{});
+  TraceJob job;
+  std::size_t n = 0, wrong = 0;
+  while (stream.next(job)) {
+    if (job.arrival_s != arrivals[n] || job.duration_s != durations[n] || job.utilisation != utilisations[n]) ++wrong;
+    ++n;
+  }
+  CHECK(n == arrivals.size());
+  CHECK(wrong == 0);
+
+  // Decimals of 19 random digits are not the shortest form of any double: they fall anywhere
+  // between two doubles, now and then within rounding distance of a midpoint, where reading in
+  // two roundings would go wrong. std::from_chars (correctly rounded) is the reference here.
+  std::string durations_text = "arrival_s,hosts,duration_s\n";
+  std::vector<double> expected;
+  for (int i = 0; i < 50'000; ++i) {
+    std::string digits;
+    for (int k = 0; k < 19; ++k) digits += static_cast<char>('0' + (k == 0 ? 1 + next() % 9 : next() % 10));
+    const std::size_t point = 1 + next() % 7;  // 1 to 7 digits before the point
+    const std::string number = digits.substr(0, point) + "." + digits.substr(point);
+    double v = 0;
+    REQUIRE(std::from_chars(number.data(), number.data() + number.size(), v).ec == std::errc{});
+    expected.push_back(v);
+    durations_text += "0,1," + number + "\n";
+  }
+  JobTraceStream long_digits(dir.write("digits.csv", durations_text).string(), JobTraceOptions{});
+  n = wrong = 0;
+  while (long_digits.next(job)) wrong += job.duration_s != expected[n++] ? 1 : 0;
+  CHECK(n == expected.size());
+  CHECK(wrong == 0);
 }
