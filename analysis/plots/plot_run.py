@@ -203,10 +203,21 @@ def distinct_series(run, bases, column_of):
 def shade_jobs(ax, run):
     """Shades the time when a job runs; with a few jobs, also a bar and the name of each."""
     windows, named = run.job_windows()
-    for k, (s, e) in enumerate(windows):
-        ax.axvspan(s, e, color="#f2c14e", alpha=0.22, linewidth=0,
-                   label=("job running" if len(run.jobs) == 1 else "a job running") if k == 0 else None)
     band = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+    label = "job running" if run.jobs is not None and len(run.jobs) == 1 else "a job running"
+    if len(windows) <= 200:
+        for k, (s, e) in enumerate(windows):
+            ax.axvspan(s, e, color="#f2c14e", alpha=0.22, linewidth=0, label=label if k == 0 else None)
+    else:  # a cluster trace: shade the sample intervals in which a job runs, in one patch
+        starts = np.array([s.replace(tzinfo=None) for s, _ in windows], dtype="datetime64[us]")
+        ends = np.array([e.replace(tzinfo=None) for _, e in windows], dtype="datetime64[us]")
+        edges = np.array([t.replace(tzinfo=None) for t in run.t_edges], dtype="datetime64[us]")
+        # an interval [edges[i], edges[i+1]) overlaps a window when the window starts before it ends
+        # and the last window starting before it ends ends after it starts
+        last = np.searchsorted(starts, edges[1:], side="left") - 1
+        running = (last >= 0) & (ends[np.maximum(last, 0)] > edges[:-1])
+        ax.fill_between(run.t_edges, 0, steps(running.astype(float)), step="post", transform=band,
+                        color="#f2c14e", alpha=0.22, linewidth=0, label=label)
     for k, (name, s, e) in enumerate(named):
         y = 0.97 - 0.07 * (k % 4)
         ax.plot([s, e], [y, y], transform=band, color="#b8860b", linewidth=3, solid_capstyle="butt")

@@ -170,7 +170,7 @@ def heatmap(sweep, metric, x, y):
     cell_w = 0.75 if len(xs) <= 12 else max(0.08, 9.0 / len(xs))
     cell_h = 0.5 if len(ys) <= 12 else max(0.12, 6.0 / len(ys))
     width = min(22.0, max(6.5, len(panels) * (len(xs) * cell_w + 1.2) + 2.5))
-    height = min(14.0, max(3.5, len(ys) * cell_h + 2.6))
+    height = min(14.0, max(3.5, len(ys) * cell_h + 2.6)) if y else 2.8
     fig, axes = plt.subplots(1, len(panels), figsize=(width, height), squeeze=False, sharey=True,
                              layout="constrained")
     digits = 4 if high - low < 0.1 * abs(high) else 3  # close values (PUE) need a digit more to differ
@@ -193,7 +193,10 @@ def heatmap(sweep, metric, x, y):
                       rotation=45 if max(len(tick_label(x, v)) for v in xs) > 4 else 0, ha="right"
                       if max(len(tick_label(x, v)) for v in xs) > 4 else "center")
         step_y = max(1, len(ys) // 24)
-        ax.set_yticks(range(0, len(ys), step_y), [tick_label(y, v) for v in ys[::step_y]] if y else [""])
+        if y:
+            ax.set_yticks(range(0, len(ys), step_y), [tick_label(y, v) for v in ys[::step_y]])
+        else:
+            ax.set_yticks([])
         ax.set_xlabel(x)
         if facet:
             ax.set_title(f"{facet} = {tick_label(facet, p)}", fontsize="medium")

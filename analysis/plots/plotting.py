@@ -93,9 +93,17 @@ def read_json(path):
     raise InputError(f"{path}: not the output of `dcsim compare --json`")
 
 
+def looks_like_json(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(64).lstrip()[:1] == b"{"
+    except OSError:
+        return False
+
+
 def kind_of(path):
     """"run", "sweep" or "compare" for a file the plots accept; InputError otherwise."""
-    if path.endswith(".json"):
+    if path.endswith(".json") or (os.path.isfile(path) and not h5py.is_hdf5(path) and looks_like_json(path)):
         read_json(path)
         return "compare"
     f, kind = open_h5(path)
@@ -134,20 +142,26 @@ def scale_for(max_value, unit):
 
 def save(fig, out_dir, name, fmt):
     """Writes `fig` to out_dir/name.fmt through a temporary file; returns the path."""
-    os.makedirs(out_dir, exist_ok=True)
     target = os.path.join(out_dir, f"{name}.{fmt}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.tmp", dir=out_dir)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.tmp", dir=out_dir)
+    except OSError as e:
+        plt.close(fig)
+        raise InputError(f"{out_dir}: cannot write images there ({e.strerror or e})") from None
     try:
         with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format=fmt, bbox_inches="tight",
                         metadata={"Date": None} if fmt == "svg" else None)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):  # a full disk, a file-size limit
+            raise InputError(f"{target}: cannot be written ({e.strerror or e})") from None
         raise
     finally:
         plt.close(fig)

@@ -247,7 +247,7 @@ TEST_CASE("compare --json output gives a waterfall of the four factors, and a ch
   check_no_temporaries(kOut);
 }
 
-TEST_CASE("a missing file, a file that is not HDF5 and another program's HDF5 file exit 2, named, drawing nothing") {
+TEST_CASE("a missing file, a file that is not HDF5, another program's HDF5 file and an output that cannot be made exit 2") {
   if (!plots_available()) return;
   TempDir dir;
   const fs::path out = dir / "images";
@@ -273,6 +273,10 @@ TEST_CASE("a missing file, a file that is not HDF5 and another program's HDF5 fi
     CHECK(contains(r.err, "error: " + bad.file.string() + ": " + bad.says));
     CHECK_FALSE(fs::exists(out / "run-power.png"));
   }
+  // An output directory under a regular file cannot be made.
+  const auto r = run_cli({"plot", run.string(), "-o", (text / "images").string()});
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "error: " + (text / "images").string() + ": cannot write images there"));
 }
 
 TEST_CASE("without its Python, dcsim plot exits 2 and says what to install") {
