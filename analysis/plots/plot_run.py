@@ -119,7 +119,7 @@ def plot_power(run):
     # Under a fixed PUE all overhead is "other"; a part that is zero throughout is left out.
     series = [s for s in series if np.nanmax(np.abs(s[0])) > 0] or series[:1]
     total = run.column("facility_power_w")
-    factor, unit = scale_for(np.nanmax(total), "W")
+    factor, unit = scale_for(np.nanmax(total), run.units.get("facility_power_w") or "W")
     fig, ax = plt.subplots(figsize=(10, 4.8))
     bottom = np.zeros(len(total) + 1)
     for values, label, colour in series:
@@ -172,7 +172,8 @@ def plot_pue(run):
         ax2.grid(False)
         ax2.step(run.t_edges, steps(run.column("outdoor_temp_c")), where="post", color="#d62728", alpha=0.5,
                  linewidth=0.9, label="outdoor dry-bulb temperature")
-        ax2.set_ylabel("outdoor temperature (°C)", color="#a02020")
+        unit = {"degC": "°C"}.get(run.units.get("outdoor_temp_c", "degC"), run.units.get("outdoor_temp_c"))
+        ax2.set_ylabel(f"outdoor temperature ({unit})", color="#a02020")
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     legend_below(ax, handles, labels)
@@ -255,7 +256,7 @@ def plot_co2e(run):
     if not shown:
         raise InputError(f"{run.path}: no CO2e in the time series")
     totals = [np.nancumsum(values) for _, _, values in shown]
-    factor, unit = scale_for(max(np.nanmax(t) for t in totals), "kg CO2e")
+    factor, unit = scale_for(max(np.nanmax(t) for t in totals), run.units.get("co2e_gross_kg") or "kg CO2e")
     fig, ax = plt.subplots(figsize=(10, 4.8))
     for (key, label, _), total in zip(shown, totals):
         # cumulative at each interval's end, from zero at the start
