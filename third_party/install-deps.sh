@@ -21,6 +21,9 @@ packages=(
   clang               # fuzz/: libFuzzer harnesses (clang 14)
   libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan runtimes for clang
   libomp-14-dev       # fuzz/: OpenMP for clang (the sweeps use it)
+  python3-numpy       # dcsim plot (analysis/plots/)
+  python3-h5py        # dcsim plot: reading run and sweep files
+  python3-matplotlib  # dcsim plot: drawing
 )
 
 missing=()

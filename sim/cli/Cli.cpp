@@ -21,6 +21,7 @@
 #include "analysis/ResultFile.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "sim/cli/Plot.hpp"
 #include "models/cooling/CoolingPlant.hpp"
 #include "models/hardware/PowerCurve.hpp"
 #include "sim/input/TraceReader.hpp"
@@ -380,6 +381,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   compare_cmd->add_option("runs", compare_files, "Scenario YAML files (run now) or result .h5 files, two or more")->required();
   compare_cmd->add_flag("--json", compare_json, "Print the comparison as one JSON object");
 
+  PlotOptions plot_opts;
+  CLI::App* plot_cmd = app.add_subcommand(
+      "plot", "Draw the plots of run files, sweep files or compare --json output (Python: h5py, matplotlib)");
+  plot_cmd->add_option("files", plot_opts.files, "Run or sweep .h5 files, or .json written by compare --json")->required();
+  plot_cmd->add_option("-o,--output-dir", plot_opts.out_dir, "Directory for the images (created if missing)")
+      ->capture_default_str();
+  plot_cmd->add_option("--format", plot_opts.format, "Image format")
+      ->check(CLI::IsMember({"png", "svg"}))
+      ->capture_default_str();
+  plot_cmd->add_option("--x", plot_opts.x, "Sweep heatmap: varied key along x (default: the one with most values)");
+  plot_cmd->add_option("--y", plot_opts.y, "Sweep heatmap: varied key along y (default: the next one)");
+  plot_cmd->add_option("--metric", plot_opts.metric, "Sweep heatmap: summary figure to show (default: co2e_net_t)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -395,6 +409,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
     if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
     if (sweep_cmd->parsed()) return cmd_sweep(sweep_opts, out, err);
+    if (plot_cmd->parsed()) return run_plots(plot_opts, out, err);
     if (merge_cmd->parsed()) {
       sweep::merge_shards(merge_inputs, merge_output);
       fmt::print(out, "merged {} shard(s) -> {}\n", merge_inputs.size(), merge_output);
