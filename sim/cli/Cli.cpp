@@ -355,7 +355,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_flag("-v,--verbose", run_opts.verbose, "Print event count and wall time to stderr");
   run_cmd->add_option("--samples", run_opts.samples,
                       "Monte Carlo: run N samples of the scenario's distributions; print mean, sd and the 90% interval")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
   std::uint64_t run_seed = 0;
   CLI::Option* run_seed_opt =
       run_cmd->add_option("--seed", run_seed, "With --samples: seed of the draws (default: the scenario's seed)");

@@ -226,8 +226,14 @@ void resolve_choice(Context& cx, YAML::Node node, const std::string& path, const
   d.where = location_of(cx.file, node);
   std::vector<std::string> shown;
   for (std::size_t i = 0; i < values.size() && i < 4; ++i) shown.push_back(value_text(values[i]));
-  d.description = fmt::format("choice({}{})", fmt::join(shown, ", "),
-                              values.size() > 4 ? fmt::format(", ... {} values", values.size()) : std::string());
+  std::string weights;
+  if (keys.contains("weights")) {
+    std::vector<std::string> w;
+    for (std::size_t i = 0; i < values.size() && i < 4; ++i) w.push_back(keys.at("weights")[i].Scalar());
+    weights = fmt::format("; weights {}{}", fmt::join(w, ", "), values.size() > 4 ? ", ..." : "");
+  }
+  d.description = fmt::format("choice({}{}{})", fmt::join(shown, ", "),
+                              values.size() > 4 ? fmt::format(", ... {} values", values.size()) : std::string(), weights);
   d.choices = values.size();
   const YAML::Node chosen = values[k];
   d.text = value_text(chosen);
@@ -344,11 +350,11 @@ void resolve(Context& cx, YAML::Node node, const std::string& path, const std::s
     }
   }
   const YAML::Node dist = keys.at("dist");
-  const std::string name = dist.IsScalar() ? dist.Scalar() : std::string();
+  const std::string name = dist.Scalar();
   if (std::find(kDistNames.begin(), kDistNames.end(), name) == kDistNames.end()) {
     std::vector<std::string> names(kDistNames.begin(), kDistNames.end());
-    std::string message = dist.IsScalar() ? fmt::format("unknown distribution '{}'", name) : "dist: expected a name";
-    const std::string guess = dist.IsScalar() ? did_you_mean(name, names) : std::string();
+    std::string message = fmt::format("unknown distribution '{}'", name);
+    const std::string guess = did_you_mean(name, names);
     if (!guess.empty()) message += fmt::format(" (did you mean '{}'?)", guess);
     cx.problem(dist, path, message + fmt::format("; one of: {}", fmt::join(names, ", ")));
     return;
@@ -375,7 +381,12 @@ void resolve(Context& cx, YAML::Node node, const std::string& path, const std::s
   else resolve_continuous(cx, node, path, generic, name, keys);
 }
 
-bool is_distribution(const YAML::Node& node) { return node.IsMap() && node["dist"].IsDefined(); }
+// A mapping whose `dist` is a name (an accelerator named "dist" is not a distribution).
+bool is_distribution(const YAML::Node& node) {
+  if (!node.IsMap()) return false;
+  const YAML::Node dist = node["dist"];
+  return dist.IsDefined() && dist.IsScalar();
+}
 
 void walk(Context& cx, YAML::Node node, const std::string& path, const std::string& generic) {
   if (is_distribution(node)) {

@@ -144,7 +144,8 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
       const scenario::Scenario s = scenario::load_scenario(file, o, lo);
       for (const scenario::DrawnInput& in : r.inputs) {
         const auto it = std::find_if(s.drawn.begin(), s.drawn.end(), [&](const auto& d) { return d.path == in.path; });
-        r.draws[i].push_back(it != s.drawn.end() ? *it : in);
+        const scenario::DrawnInput& d = it != s.drawn.end() ? *it : in;
+        r.draws[i].push_back(MonteCarloResult::Draw{d.text, d.number});
       }
       const sim::RunOutcome run = sim::run_scenario(s, std::nullopt);
       for (std::size_t f = 0; f < kSummaryFields.size(); ++f) r.metrics[i][f] = run.summary.*kSummaryFields[f].member;

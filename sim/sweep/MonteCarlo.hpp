@@ -45,7 +45,12 @@ struct MonteCarloResult {
   std::vector<std::string> warnings;                ///< of the nominal load
   std::vector<scenario::DrawnInput> inputs;         ///< the distributions, at their nominal values
   std::vector<std::int64_t> seeds;                  ///< per sample: the scenario seed
-  std::vector<std::vector<scenario::DrawnInput>> draws;  ///< per sample, in the order of `inputs`
+  /// One value of one distribution in one sample: as written, and its number (NaN if none).
+  struct Draw {
+    std::string text;
+    double number = 0.0;
+  };
+  std::vector<std::vector<Draw>> draws;             ///< per sample, in the order of `inputs`
   std::vector<std::array<double, analysis::kSummaryFields.size()>> metrics;  ///< per sample
 };
 
