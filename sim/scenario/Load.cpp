@@ -20,9 +20,9 @@
 #include "models/InputError.hpp"
 #include "models/hardware/PowerCurve.hpp"
 #include "sim/input/JobTraceReader.hpp"
+#include "sim/scenario/Distributions.hpp"
 #include "sim/scenario/FacilityBuild.hpp"
 #include "sim/scenario/GridBuild.hpp"
-#include "sim/scenario/Distributions.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/scenario/RequiredCheck.hpp"
 #include "sim/scenario/Scenario.hpp"
@@ -729,8 +729,15 @@ void check_distribution_ends(const Scenario& nominal, const std::filesystem::pat
       try {
         (void)load_scenario(file, overrides, o);
       } catch (const InputError& e) {
-        for (const Problem& p : e.problems())
-          if (seen.insert(format_problem(p)).second) problems.push_back(p);
+        // A problem found in building (a trace file) does not name the distribution: say which.
+        const std::string role = d.choices > 0 ? fmt::format("value {}", static_cast<std::size_t>(end) + 1)
+                                 : end <= 0.0  ? "the low end"
+                                               : "the high end";
+        for (Problem p : e.problems()) {
+          if (p.message.find(d.description) == std::string::npos)
+            p.message += fmt::format(" (with {} at {} of {})", d.path, role, d.description);
+          if (seen.insert(format_problem(p)).second) problems.push_back(std::move(p));
+        }
       }
     }
   }

@@ -169,7 +169,12 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
   for (std::size_t i = 0; i < n; ++i) run_sample(i);
 #endif
   if (const std::size_t bad = first_bad.load(); bad < n) {
-    if (input_errors[bad]) throw *input_errors[bad];
+    if (input_errors[bad]) {
+      std::vector<Problem> problems = input_errors[bad]->problems();
+      for (Problem& p : problems)
+        if (p.message.find(fmt::format("sample {}", bad)) == std::string::npos) p.message += fmt::format(" (in sample {})", bad);
+      throw InputError(std::move(problems));
+    }
     throw std::runtime_error(fmt::format("sample {}: {}", bad, run_errors[bad]));
   }
   r.report = report_of(nominal, file.string(), r, n, seed, net_basis);

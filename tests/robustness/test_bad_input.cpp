@@ -659,7 +659,7 @@ std::vector<Case> distribution_cases() {
            {{"s.yaml", text(with(kScenario, 9, "  trace: {file: {dist: choice, values: [g.csv, none.csv]}, format: plain}"))},
             {"g.csv", plain_trace({"2020-01-01T00:00:00Z,400", "2020-01-01T01:00:00Z,300", "2020-01-01T02:00:00Z,350",
                                    "2020-01-01T03:00:00Z,380"})}},
-           check, "none.csv", 0, "", "no such file"},
+           check, "none.csv", 0, "", "no such file (with grid.trace.file at value 2 of choice(g.csv, none.csv))"},
       Case{"a scenario without distributions given --samples", {{"s.yaml", text(kScenario)}}, sampled, "s.yaml", 0, "",
            "has no distribution to sample"},
       Case{"--seed without --samples", {{"s.yaml", text(kScenario)}}, {"run", "{dir}/s.yaml", "--seed", "3"}, "--seed", 0, "",

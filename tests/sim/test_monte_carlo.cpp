@@ -189,6 +189,39 @@ TEST_CASE("a distribution a later layer overrides is not sampled; one given by -
   CHECK(s.drawn[0].text == "400 g/kWh");
 }
 
+TEST_CASE("a sample whose values fail together is an input error naming the lowest such sample, on any thread count") {
+  TempDir dir;
+  // Each end alone fits 48 accelerators (40 + 8, 24 + 16); both high together do not.
+  const auto file = dir.write("s.yaml", "name: joint\n"
+                                        "accelerators: {X: {tdp: 400 W, system_power: 1000 W}}\n"
+                                        "cluster: {accelerator: X, accelerators: 48}\n"
+                                        "facility: {pue: 1.1}\n"
+                                        "grid: {gross: 0.4 kg/kWh}\n"
+                                        "jobs:\n"
+                                        "  - name: a\n"
+                                        "    accelerator: X\n"
+                                        "    chips: {dist: uniform, low: 8, high: 40}\n"
+                                        "    spares: {dist: uniform, low: 0, high: 16}\n"
+                                        "    duration: 1 h\n"
+                                        "    mtbf: 100000 h\n");
+  std::string first;
+  for (const int threads : {1, 2}) {
+    try {
+      (void)sweep::run_monte_carlo(file, {}, sweep::MonteCarloOptions{200, 4, threads});
+      FAIL("no sample failed");
+    } catch (const dcsim::InputError& e) {
+      REQUIRE(!e.problems().empty());
+      const auto& p = e.problems().front();
+      CHECK(p.path == "jobs[0].chips");
+      CHECK(p.where.line == 9);
+      CHECK(p.message.find("more than the cluster has") != std::string::npos);
+      CHECK(p.message.find("(sample ") != std::string::npos);
+      if (first.empty()) first = p.message;
+      else CHECK(p.message == first);
+    }
+  }
+}
+
 TEST_CASE("run --samples prints the sampled inputs and mean, sd and interval of each output") {
   TempDir dir;
   const auto file = dir.write("s.yaml", scenario(kUniformPue));
