@@ -102,7 +102,7 @@ TEST_CASE("each sample's facility energy is its IT energy times its drawn PUE, i
   CHECK(stats.find("name")->texts.front() == "facility.pue");
 }
 
-TEST_CASE("the same seed gives the same bytes on one thread and on two; another seed other draws") {
+TEST_CASE("the same seed gives the same bytes on one thread and on two, and another seed other draws") {
   TempDir dir;
   const auto file = dir.write("s.yaml", scenario(kUniformPue, "{dist: normal, mean: 400 g/kWh, sd: 50 g/kWh, min: 0 g/kWh}"));
   const auto one = run_cli({"run", file.string(), "--samples", "200", "--seed", "5", "--threads", "1", "-o", (dir / "a.h5").string(), "--json"});
@@ -177,7 +177,7 @@ TEST_CASE("a distribution's draws do not depend on the other distributions") {
   CHECK(a.drawn[0].role == "sample 17");
 }
 
-TEST_CASE("a distribution a later layer overrides is not sampled; one given by --set is") {
+TEST_CASE("a distribution a later layer overrides is not sampled, and one given by --set is") {
   TempDir dir;
   dir.write("base.yaml", scenario(kUniformPue, "0.4 kg/kWh", "1000 W", "{dist: uniform, low: 4, high: 12}"));
   const auto child = dir.write("child.yaml", "extends: base.yaml\nfacility: {pue: 1.15}\n"
