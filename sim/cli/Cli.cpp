@@ -18,6 +18,7 @@
 
 #include "analysis/Compare.hpp"
 #include "analysis/Report.hpp"
+#include "analysis/Uncertainty.hpp"
 #include "analysis/ResultFile.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
@@ -33,6 +34,7 @@
 #include "sim/scenario/RegionSpec.hpp"
 #include "sim/scenario/SchemaDoc.hpp"
 #include "sim/scenario/Spec.hpp"
+#include "sim/sweep/MonteCarlo.hpp"
 #include "sim/sweep/Sweep.hpp"
 #include "sim/sweep/SweepMpi.hpp"
 
@@ -56,9 +58,35 @@ struct RunOptions {
   bool json = false;
   bool verbose = false;
   std::vector<std::string> set;
+  std::size_t samples = 0;  ///< 0: one run at the nominal values
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
 };
 
+// `run --samples N`: Monte Carlo over the scenario's distributions.
+int cmd_monte_carlo(const RunOptions& o, std::ostream& out, std::ostream& err) {
+  if (!o.output.empty()) {
+    if (same_file(o.output, o.scenario)) throw InputError(Location{o.output, 0, 0}, "", "the output path is the scenario file itself");
+    sweep::check_monte_carlo_output(o.scenario, o.set, o.output);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const sweep::MonteCarloResult r = sweep::run_monte_carlo(o.scenario, o.set, sweep::MonteCarloOptions{o.samples, o.seed, o.threads});
+  const auto t1 = std::chrono::steady_clock::now();
+  for (const std::string& w : r.warnings) err << "warning: " << o.scenario << ": " << w << '\n';
+  if (!o.output.empty()) sweep::write_monte_carlo(o.output, r);
+  if (o.json) out << analysis::uncertainty_json(r.report).dump() << '\n';
+  else out << analysis::format_uncertainty(r.report);
+  if (o.verbose) {
+    const double s = std::chrono::duration<double>(t1 - t0).count();
+    fmt::print(err, "{}: {} samples in {:.2f} s ({:.0f} samples/s)\n", o.scenario, o.samples, s,
+               s > 0.0 ? static_cast<double>(o.samples) / s : 0.0);
+  }
+  return kExitOk;
+}
+
 int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.samples > 0) return cmd_monte_carlo(o, out, err);
+  if (o.seed || o.threads > 0) throw InputError(Location{"--seed", 0, 0}, "", "--seed and --threads go with --samples N");
   if (!o.output.empty() && same_file(o.output, o.scenario))
     throw InputError(Location{o.output, 0, 0}, "", "the output path is the scenario file itself");
   const auto t0 = std::chrono::steady_clock::now();
@@ -99,11 +127,15 @@ int cmd_validate(const std::vector<std::string>& files, bool print_resolved, std
   for (const std::string& f : files) {
     try {
       const scenario::Scenario s = scenario::load_scenario(f);
+      scenario::check_distribution_ends(s, f);
       // Every row of a job trace is checked too (a run reads them only as it reaches them).
       std::size_t jobs = s.jobs.size();
       if (s.trace_jobs) jobs += scenario::TraceCursor(*s.trace_jobs).drain();
       if (print_resolved) out << s.resolved_yaml;
-      else out << f << ": ok (" << jobs << " job" << (jobs == 1 ? "" : "s") << ")\n";
+      else
+        out << f << ": ok (" << jobs << " job" << (jobs == 1 ? "" : "s")
+            << (s.drawn.empty() ? std::string() : fmt::format(", {} distribution{}", s.drawn.size(), s.drawn.size() == 1 ? "" : "s"))
+            << ")\n";
     } catch (const InputError& e) {
       print_problems(e, err);
       code = kExitInputError;
@@ -326,6 +358,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("-o,--output", run_opts.output, "Write the run to this HDF5 file");
   run_cmd->add_flag("--json", run_opts.json, "Print the summary as one JSON object");
   run_cmd->add_flag("-v,--verbose", run_opts.verbose, "Print event count and wall time to stderr");
+  run_cmd->add_option("--samples", run_opts.samples,
+                      "Monte Carlo: run N samples of the scenario's distributions; print mean, sd and the 90% interval")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  std::uint64_t run_seed = 0;
+  CLI::Option* run_seed_opt =
+      run_cmd->add_option("--seed", run_seed, "With --samples: seed of the draws (default: the scenario's seed)");
+  run_cmd->add_option("--threads", run_opts.threads, "With --samples: threads (default: every core)")->check(CLI::Range(1, 4096));
   run_cmd->add_option("--set", run_opts.set,
                       "Override a scenario key: KEY.PATH=VALUE (e.g. cluster.hosts=1000, job_trace.file=jobs.csv); repeatable");
 
@@ -402,7 +441,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
 
   try {
-    if (run_cmd->parsed()) return cmd_run(run_opts, out, err);
+    if (run_cmd->parsed()) {
+      if (run_seed_opt->count() > 0) run_opts.seed = run_seed;
+      return cmd_run(run_opts, out, err);
+    }
     if (report_cmd->parsed()) return cmd_report(report_file, report_json, report_profile, out);
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, reproduce_opts, out, err);

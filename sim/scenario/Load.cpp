@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -19,6 +20,7 @@
 #include "models/InputError.hpp"
 #include "models/hardware/PowerCurve.hpp"
 #include "sim/input/JobTraceReader.hpp"
+#include "sim/scenario/Distributions.hpp"
 #include "sim/scenario/FacilityBuild.hpp"
 #include "sim/scenario/GridBuild.hpp"
 #include "sim/scenario/Reader.hpp"
@@ -149,10 +151,7 @@ class SecondDocument : public YAML::EventHandler {
   std::optional<YAML::Mark> content_;
 };
 
-}  // namespace
-
-YAML::Node parse_yaml_file(const std::string& file) {
-  const std::string text = read_text(file);
+YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
   check_nesting(file, text);
   const auto at = [&file](const YAML::Mark& m) {
     return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
@@ -173,13 +172,24 @@ YAML::Node parse_yaml_file(const std::string& file) {
   return root;
 }
 
+}  // namespace
+
+YAML::Node parse_yaml_file(const std::string& file) { return parse_yaml_text(file, read_text(file)); }
+
 namespace {
 
 // Parsed files by path, size and modification time: a sweep loads the same base thousands of
-// times. Each caller gets its own deep copy (nodes are not safe to share between threads).
+// times. Each caller gets its own deep copy (nodes are not safe to share between threads). A
+// copy (YAML::Clone) loses every node's line and column, so a file holding distributions, whose
+// drawn values are checked again in each sample, is parsed afresh from its text instead.
+struct Parsed {
+  YAML::Node root;
+  std::string text;  ///< kept only when the file holds distributions
+};
+
 YAML::Node parse_cached(const std::string& file) {
   static std::mutex mutex;
-  static std::map<std::string, YAML::Node> cache;
+  static std::map<std::string, Parsed> cache;
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
   const auto mtime = fs::last_write_time(file, ec);
@@ -188,12 +198,18 @@ YAML::Node parse_cached(const std::string& file) {
       fmt::format("{}|{}|{}", fs::weakly_canonical(file, ec).string(), size, mtime.time_since_epoch().count());
   {
     const std::lock_guard lock(mutex);
-    if (const auto it = cache.find(key); it != cache.end()) return YAML::Clone(it->second);
+    if (const auto it = cache.find(key); it != cache.end()) {
+      if (it->second.text.empty()) return YAML::Clone(it->second.root);
+      const std::string text = it->second.text;
+      return parse_yaml_text(file, text);
+    }
   }
-  YAML::Node root = parse_yaml_file(file);
+  std::string text = read_text(file);
+  YAML::Node root = parse_yaml_text(file, text);
+  if (!holds_distributions(root)) text.clear();
   const std::lock_guard lock(mutex);
   if (cache.size() >= 256) cache.clear();
-  cache.emplace(key, YAML::Clone(root));
+  cache.emplace(key, Parsed{YAML::Clone(root), std::move(text)});
   return root;
 }
 
@@ -679,13 +695,26 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   }
   ScenarioSpec spec;
   SourceMap sources;
-  std::vector<Problem> problems;
+  std::vector<Problem> problems, dist_problems;
+  std::vector<DrawnInput> drawn;
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
-    Reader reader(layer->file.empty() ? "--set" : layer->file, sources, problems);
+    const std::string file = layer->file.empty() ? "--set" : layer->file;
+    forget_overridden(layer->root, drawn);
+    resolve_distributions(layer->root, file, options.draws, drawn, dist_problems);
+    Reader reader(file, sources, problems);
     reader.read_root(layer->root, spec, {"extends"});
   }
   RequiredCheck(sources, problems).check_root(spec);
   validate(spec, sources, problems);
+  // A bad distribution is left as a mapping, which the reader rejects again: say it once. A
+  // problem with a drawn value says which value of which distribution it was.
+  std::erase_if(problems, [&dist_problems](const Problem& p) {
+    return std::any_of(dist_problems.begin(), dist_problems.end(), [&p](const Problem& d) { return at_or_below(p.path, d.path); });
+  });
+  for (Problem& p : problems)
+    for (const DrawnInput& d : drawn)
+      if (at_or_below(p.path, d.path)) p.message = annotated(p.message, d);
+  problems.insert(problems.end(), dist_problems.begin(), dist_problems.end());
   if (!problems.empty()) {
     std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
       return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
@@ -704,6 +733,7 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
   Scenario s = build(spec, path.string(), options.resolved_text);
   s.inputs = input_files(spec, file_layers);
+  s.drawn = std::move(drawn);
   return s;
 }
 
@@ -731,6 +761,37 @@ std::size_t TraceCursor::drain() {
   input::TraceJob job;
   while (stream_->next(job)) ++k_;
   return k_;
+}
+
+void check_distribution_ends(const Scenario& nominal, const std::filesystem::path& file,
+                             const std::vector<std::string>& overrides) {
+  std::vector<Problem> problems;
+  std::set<std::string> seen;
+  for (const DrawnInput& d : nominal.drawn) {
+    std::vector<double> ends;
+    if (d.choices == 0) ends = {0.0, 1.0};
+    for (std::size_t k = 1; k < d.choices; ++k) ends.push_back(static_cast<double>(k));
+    for (const double end : ends) {
+      LoadOptions o;
+      o.resolved_text = false;
+      o.draws.pinned = d.path;
+      o.draws.pinned_at = end;
+      try {
+        (void)load_scenario(file, overrides, o);
+      } catch (const InputError& e) {
+        // A problem found in building (a trace file) does not name the distribution: say which.
+        const std::string role = d.choices > 0 ? fmt::format("value {}", static_cast<std::size_t>(end) + 1)
+                                 : end <= 0.0  ? "the low end"
+                                               : "the high end";
+        for (Problem p : e.problems()) {
+          if (p.message.find(d.description) == std::string::npos)
+            p.message += fmt::format(" (with {} at {} of {})", d.path, role, d.description);
+          if (seen.insert(format_problem(p)).second) problems.push_back(std::move(p));
+        }
+      }
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
 }
 
 }  // namespace dcsim::scenario

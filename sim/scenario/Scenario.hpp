@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/Published.hpp"
+#include "sim/scenario/Distributions.hpp"
 #include "models/climate/Climate.hpp"
 #include "models/cooling/CoolingPlant.hpp"
 #include "models/facility/FixedPue.hpp"
@@ -191,16 +192,25 @@ struct Scenario {
   SchedulerSetup scheduler;
   std::optional<std::int64_t> horizon_ms;  ///< end of the run; absent: when the last job ends
   std::optional<analysis::PublishedFigures> expected;
+  std::vector<DrawnInput> drawn;  ///< its distributions (sim/scenario/Distributions.hpp), with the value each took
 };
 
 /// Reads, validates and builds a scenario file (following `extends`). Throws InputError listing
 /// every problem found, each with file:line:col and key path.
 struct LoadOptions {
   bool resolved_text = true;  ///< fill Scenario::resolved_yaml (a sweep without output files needs none)
+  DrawRule draws{};           ///< the value each distribution takes; default: its nominal value
 };
 
 /// `overrides` are KEY.PATH=VALUE settings applied over the file (the command line's --set).
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
                        const LoadOptions& options = {});
+
+/// Loads the scenario again with each of its distributions in turn at each end (a choice: at
+/// each value), the others nominal, so that a value a sample could take but the nominal run does
+/// not (a PUE below 1, a missing trace file) is an input error before anything runs. An
+/// unbounded end is taken at its 1e-6 quantile. Throws InputError listing every problem.
+void check_distribution_ends(const Scenario& nominal, const std::filesystem::path& file,
+                             const std::vector<std::string>& overrides = {});
 
 }  // namespace dcsim::scenario

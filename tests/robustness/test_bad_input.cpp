@@ -615,6 +615,62 @@ std::vector<Case> override_cases() {
   };
 }
 
+std::vector<Case> distribution_cases() {
+  const auto pue = [](const std::string& dist) { return with(kScenario, 7, "  pue: " + dist); };
+  const auto power = [](const std::string& dist) { return with(kScenario, 5, "    system_power: " + dist); };
+  const std::vector<std::string> sampled{"run", "{dir}/s.yaml", "--samples", "20", "-o", "{dir}/out.h5"};
+  const std::vector<std::string> check{"validate", "{dir}/s.yaml"};
+  return {
+      scenario("a negative sd", pue("{dist: normal, mean: 1.2, sd: -0.1}"), 7, "facility.pue", "sd (-0.1) must be positive"),
+      scenario("low above high", pue("{dist: uniform, low: 1.3, high: 1.1}"), 7, "facility.pue",
+               "low (1.3) must be below high (1.1)"),
+      scenario("a mode outside low..high", pue("{dist: triangular, low: 1.1, mode: 1.5, high: 1.3}"), 7, "facility.pue",
+               "mode (1.5) must be between low (1.1) and high (1.3)"),
+      scenario("a lognormal with a zero median", pue("{dist: lognormal, median: 0, sigma: 0.1}"), 7, "facility.pue",
+               "median (0) must be positive"),
+      scenario("an unknown distribution", pue("{dist: uniformm, low: 1.1, high: 1.3}"), 7, "facility.pue",
+               "unknown distribution 'uniformm' (did you mean 'uniform'?)"),
+      scenario("an unknown parameter", pue("{dist: normal, mean: 1.2, sigma: 0.1}"), 7, "facility.pue",
+               "unknown key 'sigma' of a normal distribution"),
+      scenario("a missing parameter", pue("{dist: uniform, low: 1.1}"), 7, "facility.pue", "a uniform distribution needs `high`"),
+      scenario("a parameter that is no number", pue("{dist: uniform, low: 1.1, high: x}"), 7, "facility.pue",
+               "high: 'x' is not a number"),
+      scenario("a NaN parameter", pue("{dist: normal, mean: nan, sd: 0.1}"), 7, "facility.pue", "mean: 'nan' is not a finite number"),
+      scenario("a distribution where text is expected", with(kScenario, 1, "name: {dist: uniform, low: 1, high: 2}"), 1, "name",
+               "a uniform distribution can stand only for a number or a quantity"),
+      scenario("parameters in two units", power("{dist: uniform, low: 0.3 kW, high: 350 W}"), 5, "accelerators.V100.system_power",
+               "give every parameter in one unit: low has 'kW', high has 'W'"),
+      scenario("a distribution of powers without units", power("{dist: uniform, low: 300, high: 350}"), 5,
+               "accelerators.V100.system_power", "has no unit: expected a power"),
+      scenario("a lognormal sigma with a unit", power("{dist: lognormal, median: 325 W, sigma: 10 W}"), 5,
+               "accelerators.V100.system_power", "sigma: is the standard deviation of ln x and has no unit"),
+      scenario("bounds that keep nothing", pue("{dist: normal, mean: 1.2, sd: 0.01, min: 2}"), 7, "facility.pue",
+               "min and max keep"),
+      scenario("a choice without values", with(kScenario, 9, "  gross: {dist: choice, value: [0.4 kg/kWh]}"), 9, "grid.gross",
+               "unknown key 'value' of a choice distribution (did you mean 'values'?)"),
+      scenario("a choice with one weight too few", with(kScenario, 9, "  gross: {dist: choice, values: [0.4 kg/kWh, 0.5 kg/kWh], weights: [1]}"),
+               9, "grid.gross", "weights: expected a list of 2 numbers"),
+      scenario("a parameter given twice", pue("{dist: uniform, low: 1.1, low: 1.2, high: 1.3}"), 7, "facility.pue", "given twice"),
+      Case{"a distribution whose low end is out of range (validate)", {{"s.yaml", text(pue("{dist: uniform, low: 0.9, high: 1.3}"))}},
+           check, "s.yaml", 7, "facility.pue", "'0.9' is out of range: must be between 1 and 5 (the low end of uniform(0.9, 1.3))"},
+      Case{"a normal PUE without a lower bound (--samples)", {{"s.yaml", text(pue("{dist: normal, mean: 1.2, sd: 0.1}"))}},
+           sampled, "s.yaml", 7, "facility.pue", "is out of range: must be between 1 and 5 (the low end of normal(mean 1.2, sd 0.1))"},
+      Case{"a choice of a trace file that does not exist",
+           {{"s.yaml", text(with(kScenario, 9, "  trace: {file: {dist: choice, values: [g.csv, none.csv]}, format: plain}"))},
+            {"g.csv", plain_trace({"2020-01-01T00:00:00Z,400", "2020-01-01T01:00:00Z,300", "2020-01-01T02:00:00Z,350",
+                                   "2020-01-01T03:00:00Z,380"})}},
+           check, "none.csv", 0, "", "no such file (with grid.trace.file at value 2 of choice(g.csv, none.csv))"},
+      Case{"a scenario without distributions given --samples", {{"s.yaml", text(kScenario)}}, sampled, "s.yaml", 0, "",
+           "has no distribution to sample"},
+      Case{"--seed without --samples", {{"s.yaml", text(kScenario)}}, {"run", "{dir}/s.yaml", "--seed", "3"}, "--seed", 0, "",
+           "--seed and --threads go with --samples N"},
+      Case{"--samples with the output over the scenario", {{"s.yaml", text(pue("{dist: uniform, low: 1.1, high: 1.3}"))}},
+           {"run", "{dir}/s.yaml", "--samples", "5", "-o", "{dir}/s.yaml"}, "s.yaml", 0, "", "the output path is the scenario file itself"},
+      Case{"--samples with the output in a missing directory", {{"s.yaml", text(pue("{dist: uniform, low: 1.1, high: 1.3}"))}},
+           {"run", "{dir}/s.yaml", "--samples", "5", "-o", "{dir}/no/out.h5"}, "no/out.h5", 0, "", "the output directory does not exist"},
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running a case
 
@@ -644,7 +700,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 // The expected file as the message names it.
 std::string expected_file(const Case& c, const fs::path& dir) {
-  if (c.file == "--set" || starts_with(c.file, "/")) return c.file;
+  if (starts_with(c.file, "--") || starts_with(c.file, "/")) return c.file;  // --set, --seed
   return (dir / c.file).string();
 }
 
@@ -699,7 +755,7 @@ void check_all(const std::vector<Case>& cases) {
 std::size_t suite_size() {
   return yaml_syntax_cases().size() + key_and_type_cases().size() + unit_cases().size() + value_cases().size() +
          extends_cases().size() + grid_trace_cases().size() + job_trace_cases().size() + weather_cases().size() +
-         result_file_cases().size() + path_cases().size() + override_cases().size();
+         result_file_cases().size() + path_cases().size() + override_cases().size() + distribution_cases().size();
 }
 
 }  // namespace
@@ -719,6 +775,9 @@ TEST_CASE("EPW weather files with wrong field counts and bad values name line an
 TEST_CASE("truncated and foreign HDF5 files given to report, compare and merge are named") { check_all(result_file_cases()); }
 TEST_CASE("missing paths, unwritable outputs and outputs over an input are refused") { check_all(path_cases()); }
 TEST_CASE("bad --set overrides name the override") { check_all(override_cases()); }
+TEST_CASE("bad distributions name the key, and a value a sample could take is checked before any run") {
+  check_all(distribution_cases());
+}
 
 TEST_CASE("the bad-input suite has at least 60 cases") { CHECK(suite_size() >= 60); }
 
