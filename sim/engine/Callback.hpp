@@ -3,9 +3,12 @@
 //
 // Event handlers are the engine's hot path; std::function may allocate for captures larger than
 // two pointers. A Callback holds up to `kCapacity` bytes of captures in place and refuses larger
-// ones at compile time, so scheduling an event never allocates.
+// ones at compile time, so scheduling an event never allocates. A handler whose captures are
+// trivially copyable (the usual `[this, index]`) moves as a plain copy of its bytes and needs no
+// destruction: only calling it goes through a pointer.
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -45,7 +48,7 @@ class Callback {
 
   void reset() {
     if (ops_ != nullptr) {
-      ops_->destroy(storage_);
+      if (ops_->destroy != nullptr) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
@@ -55,19 +58,24 @@ class Callback {
     void (*call)(void*);
     void (*move)(void* from, void* to);
     void (*destroy)(void*);
+    std::size_t size;  ///< of the handler, copied when move is null
   };
+  // move and destroy are null for a trivially copyable handler: its bytes are copied.
   template <class Fn>
-  static constexpr Ops kOps{
-      [](void* p) { (*static_cast<Fn*>(p))(); },
-      [](void* from, void* to) {
-        ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
-        static_cast<Fn*>(from)->~Fn();
-      },
-      [](void* p) { static_cast<Fn*>(p)->~Fn(); }};
+  static constexpr bool kTrivial = std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>;
+  template <class Fn>
+  static constexpr Ops kOps{[](void* p) { (*static_cast<Fn*>(p))(); },
+                            kTrivial<Fn> ? nullptr
+                                         : +[](void* from, void* to) {
+                                             ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
+                                             static_cast<Fn*>(from)->~Fn();
+                                           },
+                            kTrivial<Fn> ? nullptr : +[](void* p) { static_cast<Fn*>(p)->~Fn(); }, sizeof(Fn)};
 
   void move_from(Callback& o) {
     if (o.ops_ != nullptr) {
-      o.ops_->move(o.storage_, storage_);
+      if (o.ops_->move != nullptr) o.ops_->move(o.storage_, storage_);
+      else std::memcpy(storage_, o.storage_, o.ops_->size);
       ops_ = o.ops_;
       o.ops_ = nullptr;
     }

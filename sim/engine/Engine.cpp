@@ -5,7 +5,7 @@
 
 namespace dcsim::engine {
 
-EventHandle Engine::schedule_at(Time t, Callback cb) {
+EventHandle Engine::schedule_at(Time t, Callback&& cb) {
   if (t < now_) throw std::logic_error("event scheduled in the past");
   return queue_.push(t, std::move(cb));
 }

@@ -16,8 +16,8 @@ class Engine {
   Time now() const { return now_; }
 
   /// Schedules `cb` at absolute time `t`, which must not lie in the past.
-  EventHandle schedule_at(Time t, Callback cb);
-  EventHandle schedule_in(Duration d, Callback cb) { return schedule_at(now_ + d, std::move(cb)); }
+  EventHandle schedule_at(Time t, Callback&& cb);
+  EventHandle schedule_in(Duration d, Callback&& cb) { return schedule_at(now_ + d, std::move(cb)); }
   bool cancel(EventHandle h) { return queue_.cancel(h); }
   bool pending(EventHandle h) const { return queue_.pending(h); }
 

@@ -5,7 +5,7 @@
 
 namespace dcsim::engine {
 
-EventHandle EventQueue::push(Time t, Callback cb) {
+EventHandle EventQueue::push(Time t, Callback&& cb) {
   std::uint32_t slot;
   if (free_.empty()) {
     slot = static_cast<std::uint32_t>(slots_.size());

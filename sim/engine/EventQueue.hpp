@@ -24,7 +24,7 @@ struct EventHandle {
 
 class EventQueue {
  public:
-  EventHandle push(Time t, Callback cb);
+  EventHandle push(Time t, Callback&& cb);
   /// True if the event was pending and is now cancelled.
   bool cancel(EventHandle h);
   bool pending(EventHandle h) const;
