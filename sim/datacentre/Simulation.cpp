@@ -100,7 +100,25 @@ std::string Simulation::name_of(const Job& job) const {
 // Sites and accounting
 
 void Simulation::update(std::size_t index) {
-  // set_rate() integrates each old rate up to now before switching: update before change.
+  Site& site = sites_[index];
+  if (site.dirty) return;
+  site.dirty = true;
+  dirty_.push_back(index);
+}
+
+void Simulation::flush() {
+  for (const std::size_t i : dirty_) {
+    sites_[i].dirty = false;
+    refresh(i);
+  }
+  dirty_.clear();
+}
+
+// A site's power, emission rates and integrals after the changes of this instant. The integrals
+// advance to now at the rates that held until now, then switch (update before change); within one
+// instant no time passes, so one refresh after all of its changes gives the same sums as one
+// after each.
+void Simulation::refresh(std::size_t index) {
   Site& site = sites_[index];
   const scenario::GridSetup& grid = site.setup->grid;
   const Time now = engine_.now();
@@ -518,6 +536,7 @@ void Simulation::start(std::size_t index) {
   job.w = w0;
   if (site.hall) job.placement = site.hall->place(spec.allocated_chips(), w0 / static_cast<double>(spec.allocated_chips()));
   update(s);
+  site.per_it.advance(engine_.now());
   job.mark_facility = site.per_it.total(kPerItFacility);
   job.mark_gross = site.per_it.total(kPerItGross);
   job.mark_net = site.per_it.total(kPerItNet);
@@ -872,6 +891,8 @@ analysis::Summary Simulation::run() {
     sites_[i].step_player->start();
     for (auto& p : sites_[i].players) p->start();
   }
+  flush();
+  engine_.after_each_event([](void* self) { static_cast<Simulation*>(self)->flush(); }, this);
 
   // Arrivals. A campaign's trials beyond its concurrency wait for a running one to end.
   waiting_.assign(scenario_.campaign_concurrency.size(), {});
@@ -921,6 +942,7 @@ analysis::Summary Simulation::run() {
   for (std::size_t i = 0; i < jobs_.size(); ++i)
     if (jobs_[i].phase != Phase::waiting && jobs_[i].phase != Phase::done) finish(i, false);
   for (ServiceRun& v : services_) account(v);
+  flush();
   if (trace_) {
     // The rest of the trace (jobs arriving after the horizon): counted, and checked.
     trace_jobs_ = trace_->drain();

@@ -121,6 +121,7 @@ class Simulation {
     double services_w = 0.0;        ///< IT power of the inference services it serves
     std::int64_t free_chips = 0;    ///< of its cluster
     double price = 0.0;             ///< per MWh, now
+    bool dirty = false;             ///< changed in this event; refreshed after it
     std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
     std::vector<std::size_t> running;
     std::int64_t jobs_run = 0;
@@ -177,8 +178,11 @@ class Simulation {
     std::size_t ordinal = 0;          ///< in the scenario's order of jobs (its jobs, then its trace's)
   };
 
-  // Sites and accounting.
+  // Sites and accounting. update() marks a site changed; after the event (or set-up step) that
+  // changed it, flush() recomputes its power and rates once and tells the listeners.
   void update(std::size_t site);
+  void flush();
+  void refresh(std::size_t site);
   void check_health(const Site& site, engine::Time now) const;
   void emit_changed(const Site& site);
   void apply_weather(std::size_t site);
@@ -221,6 +225,7 @@ class Simulation {
   scenario::Policy policy_ = scenario::Policy::fifo;
   engine::Engine engine_;
   std::vector<Site> sites_;
+  std::vector<std::size_t> dirty_;  ///< sites changed in the current event
   // Jobs by slot: the scenario's own first (fixed), then a job trace's, whose slots are reused
   // once a job has ended, so that a run holds only the trace jobs present (arrived, not ended).
   std::deque<Job> jobs_;

@@ -19,6 +19,7 @@ void Engine::run_until(Time limit) {
     ++events_;
     current_();
     current_.reset();
+    if (after_ != nullptr) after_(after_context_);
   }
 }
 

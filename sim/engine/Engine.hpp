@@ -27,6 +27,12 @@ class Engine {
   void run_until(Time limit);
   /// Makes the current run() return after the handler that called it.
   void stop() { stopped_ = true; }
+  /// Calls `fn(context)` after every event handler: a model that several changes of one event
+  /// touch brings itself up to date once, there.
+  void after_each_event(void (*fn)(void*), void* context) {
+    after_ = fn;
+    after_context_ = context;
+  }
 
   std::uint64_t events_processed() const { return events_; }
   std::size_t events_pending() const { return queue_.size(); }
@@ -34,6 +40,8 @@ class Engine {
  private:
   EventQueue queue_;
   Callback current_;
+  void (*after_)(void*) = nullptr;
+  void* after_context_ = nullptr;
   Time now_ = Time::zero();
   std::uint64_t events_ = 0;
   bool stopped_ = false;
