@@ -174,6 +174,12 @@ void Simulation::refresh(std::size_t index) {
 // the site, the instant and the figures.
 void Simulation::check_health(const Site& site, Time now) const {
   const models::FacilityPower& p = site.state.power;
+  // The usual case, decided at once: every figure finite and non-negative, and no hall (whose
+  // subsystem sums are checked below).
+  if (!site.hall && p.it_w >= 0.0 && p.delivery_loss_w >= 0.0 && p.cooling_w >= 0.0 && p.other_w >= 0.0 &&
+      p.it_w + p.delivery_loss_w + p.cooling_w + p.other_w <= std::numeric_limits<double>::max() &&
+      site.state.gross_kg_per_j >= 0.0 && site.state.gross_kg_per_j <= std::numeric_limits<double>::max())
+    return;
   const models::FacilityDetail& d = p.detail;
   const auto bad = [](double x) { return !std::isfinite(x) || x < -1e-6; };
   const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;

@@ -61,6 +61,7 @@ class Integrals {
     if (now == last_) return;
     const double dt = (now - last_).seconds();
     for (std::size_t i = 0; i < N; ++i) {
+      if (rate_[i] == 0.0) continue;  // adding zero changes neither the sum nor its compensation
       const double x = rate_[i] * dt;
       const double t = sum_[i] + x;
       comp_[i] += std::fabs(sum_[i]) >= std::fabs(x) ? (sum_[i] - t) + x : (x - t) + sum_[i];

@@ -5,6 +5,7 @@
 #include "sim/input/JobTraceReader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cfloat>
 #include <charconv>
@@ -314,21 +315,49 @@ enum class Cell { ok, empty, not_number, not_finite, out_of_range, not_whole };
 //    rounded to double. Rounding twice can differ from rounding once only when the first result
 //    lies exactly halfway between two doubles (a 64-bit value nearer the exact result than that
 //    midpoint would be the rounding itself); that case goes to std::from_chars.
+// Eight ASCII digits at once (SWAR): true when all eight bytes are '0'..'9'.
+[[gnu::always_inline]] inline bool eight_digits(const char* p, std::uint64_t& value) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);  // little-endian: the first character in the lowest byte
+  if ((((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4))) !=
+      0x3333333333333333ull)
+    return false;
+  v -= 0x3030303030303030ull;
+  v = v * 10 + (v >> 8);  // each even byte: two digits
+  v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+       (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+      32;
+  value = v;
+  return true;
+}
+
+// Digits from p into sig (at most 19 in all, counted in `digits`); returns where they end.
+[[gnu::always_inline]] inline const char* digits_into(const char* p, const char* e, std::uint64_t& sig,
+                                                      std::ptrdiff_t& digits) {
+  const char* const first = p;
+  std::uint64_t eight = 0;
+  while (e - p >= 8 && digits + (p - first) + 8 <= 19 && eight_digits(p, eight)) {
+    sig = sig * 100'000'000 + eight;
+    p += 8;
+  }
+  for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
+  digits += p - first;
+  return p;
+}
+
 bool fast_decimal(const char* p, const char* e, double& out) {
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool negative = p < e && *p == '-';
   if (negative) ++p;
-  const char* const first = p;
   std::uint64_t sig = 0;
-  for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
-  std::ptrdiff_t digits = p - first;
+  std::ptrdiff_t digits = 0;
+  p = digits_into(p, e, sig, digits);
   int exp10 = 0;
   if (p < e && *p == '.') {
     const char* const frac = ++p;
-    for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
+    p = digits_into(p, e, sig, digits);
     exp10 = -static_cast<int>(p - frac);
-    digits += p - frac;
   }
   // Up to 19 digits cannot overflow 64 bits (leading zeros included, to keep the loop simple).
   if (digits == 0 || digits > 19) return false;
@@ -351,10 +380,15 @@ bool fast_decimal(const char* p, const char* e, double& out) {
     else if (exp10 < 0) v /= kPow10[-exp10];
   } else {
 #if defined(__x86_64__) && LDBL_MANT_DIG == 64
+    static constexpr auto kPow10L = [] {
+      std::array<long double, 28> t{};
+      t[0] = 1.0L;
+      for (std::size_t k = 1; k < t.size(); ++k) t[k] = t[k - 1] * 10.0L;  // exact: 5^27 < 2^64
+      return t;
+    }();
     if (exp10 < -27 || exp10 > 27) return false;
-    long double p10 = 1.0L;
-    for (int k = exp10 < 0 ? -exp10 : exp10; k > 0; --k) p10 *= 10.0L;  // exact: 5^27 < 2^64
-    const long double q = exp10 < 0 ? static_cast<long double>(sig) / p10 : static_cast<long double>(sig) * p10;
+    const long double q = exp10 < 0 ? static_cast<long double>(sig) / kPow10L[static_cast<std::size_t>(-exp10)]
+                                    : static_cast<long double>(sig) * kPow10L[static_cast<std::size_t>(exp10)];
     std::uint64_t mantissa = 0;
     std::memcpy(&mantissa, &q, sizeof mantissa);  // the explicit 64-bit significand
     if ((mantissa & 0x7FF) == 0x400) return false;  // halfway between two doubles

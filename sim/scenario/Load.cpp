@@ -750,9 +750,9 @@ void TraceJobs::check() const {
 bool TraceCursor::next(ScheduledJob& out) {
   input::TraceJob job;
   if (!stream_->next(job)) return false;
-  out = ScheduledJob{};
-  const std::string& name = stream_->name();
-  if (!name.empty()) out.run.name = name;
+  // `out` held this trace's jobs only (or is new): the fields make() does not set are still at
+  // their defaults.
+  out.run.name.assign(stream_->name());
   trace_.make(job, k_++, out);
   return true;
 }

@@ -157,7 +157,8 @@ struct TraceJobs {
 class TraceCursor {
  public:
   explicit TraceCursor(const TraceJobs& trace) : trace_(trace), stream_(trace.open()) {}
-  /// The next job into `out`; false after the last.
+  /// The next job into `out`, which must be new or have held only jobs of this trace (the
+  /// fields a trace does not set are left as they are); false after the last.
   bool next(ScheduledJob& out);
   /// Reads the rest of the trace without making jobs; returns how many jobs it held.
   std::size_t drain();
