@@ -1,6 +1,7 @@
 #include "models/facility/PhysicalFacility.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace dcsim::models {
 
@@ -8,7 +9,16 @@ PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel>
                                    double switch_w, double rack_cap_w)
     : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
       free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0), switch_w_(switch_w),
-      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0), installed_(tree_.racks().size(), 0) {}
+      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0), installed_(tree_.racks().size(), 0),
+      has_free_((tree_.racks().size() + 63) / 64, 0) {
+  for (std::size_t r = 0; r < free_.size(); ++r) mark_free(r);
+}
+
+void PhysicalFacility::mark_free(std::size_t rack) {
+  const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
+  if (free_[rack] > 0) has_free_[rack / 64] |= bit;
+  else has_free_[rack / 64] &= ~bit;
+}
 
 void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
   idle_w_ = idle_w;
@@ -28,8 +38,14 @@ void PhysicalFacility::set_power(std::size_t id, double w_per_chip) {
   p.w_per_chip = w_per_chip;
 }
 
-void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) {
+void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) { change_rack(rack, w, jobs, 0); }
+
+void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int freed) {
   const bool was_capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
+  if (freed != 0) {
+    free_[rack] += freed;
+    mark_free(rack);
+  }
   jobs_on_rack_[rack] += jobs;
   rack_w_[rack] = jobs_on_rack_[rack] == 0 ? 0.0 : std::max(0.0, rack_w_[rack] + w);
   const bool capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
@@ -38,15 +54,29 @@ void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) {
 }
 
 std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
-  Placement p;
+  // A released placement's record (and its shares' storage) is reused.
+  std::size_t id = placements_.size();
+  if (!free_placements_.empty()) {
+    id = free_placements_.back();
+    free_placements_.pop_back();
+  } else {
+    placements_.emplace_back();
+  }
+  Placement& p = placements_[id];
+  p.shares.clear();
+  p.overflow = 0;
   p.w_per_chip = w_per_chip;
   std::int64_t left = chips;
-  for (std::size_t r = 0; r < free_.size() && left > 0; ++r) {
-    if (free_[r] == 0) continue;
-    const std::int64_t take = std::min<std::int64_t>(left, free_[r]);
-    free_[r] -= static_cast<int>(take);
-    left -= take;
-    p.shares.push_back({r, take});
+  // First fit in rack order, visiting only racks with a free slot (a bit each).
+  for (std::size_t w = 0; w < has_free_.size() && left > 0; ++w) {
+    while (has_free_[w] != 0 && left > 0) {
+      const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(has_free_[w]));
+      const std::int64_t take = std::min<std::int64_t>(left, free_[r]);
+      free_[r] -= static_cast<int>(take);
+      left -= take;
+      p.shares.push_back({r, take});
+      mark_free(r);
+    }
   }
   if (left > 0 && !free_.empty()) {
     // No free slots: spread the rest over every rack (they will exceed their rating).
@@ -59,23 +89,22 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     overflow_ += left;
   }
   for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * w_per_chip, 1);
-  placements_.push_back(std::move(p));
-  return placements_.size() - 1;
+  return id;
 }
 
 void PhysicalFacility::release(std::size_t id) {
   Placement& p = placements_[id];
   std::int64_t overflow_left = p.overflow;
   for (auto it = p.shares.rbegin(); it != p.shares.rend(); ++it) {
-    add_load(it->rack, -static_cast<double>(it->chips) * p.w_per_chip, -1);
-    // Overflow shares were added last; they held no slots.
+    // Overflow shares were added last; they held no slots. The freed machines draw idle power
+    // again: the rack's new load goes up the tree once.
     const std::int64_t from_overflow = std::min(overflow_left, it->chips);
     overflow_left -= from_overflow;
-    free_[it->rack] += static_cast<int>(it->chips - from_overflow);
-    if (idle_w_ > 0.0) add_load(it->rack, 0.0, 0);  // its freed machines draw idle power again
+    change_rack(it->rack, -static_cast<double>(it->chips) * p.w_per_chip, -1, static_cast<int>(it->chips - from_overflow));
   }
   overflow_ -= p.overflow;
   p.shares.clear();
+  free_placements_.push_back(id);
 }
 
 FacilityPower PhysicalFacility::power(const Weather& outdoor) const {

@@ -64,6 +64,9 @@ class PhysicalFacility {
     std::int64_t overflow = 0;
   };
   void add_load(std::size_t rack, double w, int jobs);
+  /// A rack's job power moves by `w`, its job count by `jobs` and its free slots by `freed`.
+  void change_rack(std::size_t rack, double w, int jobs, int freed);
+  void mark_free(std::size_t rack);
   double idle_draw(std::size_t rack) const {
     return static_cast<double>(std::max(0, installed_[rack] - (per_rack_ - free_[rack]))) * idle_w_;
   }
@@ -78,10 +81,12 @@ class PhysicalFacility {
   std::vector<int> free_;
   std::vector<double> rack_w_;
   std::vector<Placement> placements_;
+  std::vector<std::size_t> free_placements_;  ///< released, for reuse
   std::int64_t overflow_ = 0;
   double switch_w_ = 0.0, cap_w_ = 0.0;
   std::vector<int> jobs_on_rack_;
   std::vector<int> installed_;  ///< machines installed per rack (drawing idle power when free)
+  std::vector<std::uint64_t> has_free_;  ///< bit r: rack r has a free slot
   double idle_w_ = 0.0;
   std::size_t capped_ = 0;
 };

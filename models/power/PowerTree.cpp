@@ -71,6 +71,11 @@ PowerTree::NodeId PowerTree::add_node(PowerNodeSpec spec) {
   Node node;
   node.spec = std::move(spec);
   const NodeId id = boost::add_vertex(std::move(node), graph_);
+  parent_of_.push_back(kNoParent);
+  children_.emplace_back();
+  height_.push_back(0);
+  dirty_.push_back(0);
+  child_delta_.push_back(0.0);
   Node& n = graph_[id];
   if (n.spec.kind == NodeKind::rack) racks_.push_back(id);
   evaluate(n);  // an unconnected node is its own root: its no-load loss counts at once
@@ -80,6 +85,7 @@ PowerTree::NodeId PowerTree::add_node(PowerNodeSpec spec) {
 }
 
 void PowerTree::add_edge(NodeId parent_id, NodeId child_id) {
+  settle();
   check_id(parent_id);
   check_id(child_id);
   if (graph_[parent_id].spec.kind == NodeKind::rack)
@@ -94,6 +100,12 @@ void PowerTree::add_edge(NodeId parent_id, NodeId child_id) {
   const double child_in = graph_[child_id].state.input_w;
   total_input_w_ -= child_in;
   boost::add_edge(parent_id, child_id, graph_);
+  parent_of_[child_id] = parent_id;
+  children_[parent_id].push_back(child_id);
+  for (NodeId v = parent_id, below = child_id; v != kNoParent && height_[v] < height_[below] + 1; below = v, v = parent_of_[v])
+    height_[v] = height_[below] + 1;
+  if (dirty_by_height_.size() < static_cast<std::size_t>(*std::max_element(height_.begin(), height_.end())) + 1)
+    dirty_by_height_.resize(static_cast<std::size_t>(*std::max_element(height_.begin(), height_.end())) + 1);
   update_path(parent_id, graph_[parent_id].state.output_w + child_in);
 }
 
@@ -106,7 +118,7 @@ void PowerTree::evaluate(Node& node) {
   st.over_rating = capacity > 0.0 && st.output_w > capacity * (1.0 + kRatingTolerance);
 }
 
-void PowerTree::account(const Node& node, double sign) {
+void PowerTree::account(const Node& node, double sign) const {
   loss_slot(losses_, node.spec.kind) += sign * node.state.loss_w;
   if (node.state.over_rating) {
     if (sign > 0.0)
@@ -125,11 +137,39 @@ void PowerTree::set_rack_load(NodeId rack, double it_w) {
     throw std::invalid_argument(fmt::format("rack '{}': load {} W must be finite and >= 0", r.spec.name, it_w));
   total_it_w_ += it_w - r.it_w;
   r.it_w = it_w;
-  update_path(rack, it_w);
+  if (dirty_by_height_.empty()) dirty_by_height_.resize(1);
+  for (NodeId v = rack; v != kNoParent && !dirty_[v]; v = parent_of_[v]) {
+    dirty_[v] = 1;
+    dirty_by_height_[static_cast<std::size_t>(height_[v])].push_back(v);
+  }
+  pending_ = true;
+}
+
+void PowerTree::settle_now() const {
+  // Lowest first: every child of a node is lower than it, so its inputs are current.
+  for (std::vector<NodeId>& level : dirty_by_height_) {
+    for (const NodeId v : level) {
+      Node& n = graph_[v];
+      account(n, -1.0);
+      const double old_input = n.state.input_w;
+      // A rack's output is its load; another node's moves by its changed children's inputs.
+      n.state.output_w = n.spec.kind == NodeKind::rack ? n.it_w : n.state.output_w + child_delta_[v];
+      child_delta_[v] = 0.0;
+      evaluate(n);
+      account(n, +1.0);
+      const NodeId up = parent_of_[v];
+      if (up == kNoParent) total_input_w_ += n.state.input_w - old_input;
+      else child_delta_[up] += n.state.input_w - old_input;
+      dirty_[v] = 0;
+    }
+    level.clear();
+  }
+  pending_ = false;
 }
 
 void PowerTree::update_path(NodeId v, double new_output) {
-  // Walk the one path to the root; each node's output moves by its child's change of input.
+  // Walk the one path to the root; each node's output moves by its child's change of input. A
+  // node whose input does not change leaves everything above it as it is.
   for (;;) {
     Node& n = graph_[v];
     account(n, -1.0);
@@ -138,12 +178,13 @@ void PowerTree::update_path(NodeId v, double new_output) {
     evaluate(n);
     account(n, +1.0);
     const double delta_input = n.state.input_w - old_input;
-    const std::optional<NodeId> up = parent(v);
-    if (!up) {
+    const NodeId up = parent_of_[v];
+    if (up == kNoParent) {
       total_input_w_ += delta_input;
       break;
     }
-    v = *up;
+    if (delta_input == 0.0) break;
+    v = up;
     new_output = graph_[v].state.output_w + delta_input;
   }
 }
@@ -154,6 +195,10 @@ double PowerTree::rack_load_w(NodeId rack) const {
 }
 
 void PowerTree::recompute() {
+  for (std::vector<NodeId>& level : dirty_by_height_) level.clear();
+  std::fill(dirty_.begin(), dirty_.end(), 0);
+  std::fill(child_delta_.begin(), child_delta_.end(), 0.0);
+  pending_ = false;
   std::vector<NodeId> order;
   order.reserve(boost::num_vertices(graph_));
   // Reverse topological order: every child before its parent, i.e. bottom-up.
@@ -179,6 +224,7 @@ void PowerTree::recompute() {
 }
 
 std::vector<OverRating> PowerTree::over_rating() const {
+  settle();
   std::vector<OverRating> out;
   if (over_count_ == 0) return out;
   for (NodeId v = 0; v < boost::num_vertices(graph_); ++v) {
@@ -190,9 +236,7 @@ std::vector<OverRating> PowerTree::over_rating() const {
 
 std::size_t PowerTree::node_count() const { return boost::num_vertices(graph_); }
 
-void PowerTree::check_id(NodeId n) const {
-  if (n >= boost::num_vertices(graph_)) throw std::invalid_argument(fmt::format("no power node {}", n));
-}
+void PowerTree::bad_id(NodeId n) const { throw std::invalid_argument(fmt::format("no power node {}", n)); }
 
 const PowerNodeSpec& PowerTree::spec(NodeId n) const {
   check_id(n);
@@ -200,6 +244,7 @@ const PowerNodeSpec& PowerTree::spec(NodeId n) const {
 }
 
 const PowerNodeState& PowerTree::state(NodeId n) const {
+  settle();
   check_id(n);
   return graph_[n].state;
 }

@@ -107,22 +107,36 @@ class PowerTree {
   /// when the child already has a parent, the parent is a rack, or the edge would close a cycle.
   void add_edge(NodeId parent, NodeId child);
 
-  /// Sets a rack's IT load (W, the PSU output) and updates the path to its root, O(depth).
-  /// Throws std::invalid_argument for a node that is not a rack or a negative or non-finite load.
+  /// Sets a rack's IT load (W, the PSU output). The nodes on its path to the root are brought
+  /// up to date when next read, each once however many of its racks changed (its output moves
+  /// by the summed change of its children's inputs), O(nodes changed). Throws
+  /// std::invalid_argument for a node that is not a rack or a negative or non-finite load.
   void set_rack_load(NodeId rack, double it_w);
   double rack_load_w(NodeId rack) const;
 
   /// Bottom-up full recomputation of every node from the rack loads.
   void recompute();
 
-  double total_input_w() const { return total_input_w_; }
+  double total_input_w() const {
+    settle();
+    return total_input_w_;
+  }
   double total_it_w() const { return total_it_w_; }
-  LossesByKind losses_by_kind() const { return losses_; }
-  double total_loss_w() const { return losses_.total_w(); }
+  LossesByKind losses_by_kind() const {
+    settle();
+    return losses_;
+  }
+  double total_loss_w() const {
+    settle();
+    return losses_.total_w();
+  }
 
   /// Nodes over their rating, in id order, and their count.
   std::vector<OverRating> over_rating() const;
-  std::size_t over_rating_count() const { return over_count_; }
+  std::size_t over_rating_count() const {
+    settle();
+    return over_count_;
+  }
 
   std::size_t node_count() const;
   const PowerNodeSpec& spec(NodeId n) const;
@@ -146,18 +160,35 @@ class PowerTree {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node>;
 
   /// Node loss and over-rating for its current output.
-  void evaluate(Node& node);
-  void account(const Node& node, double sign);
+  static void evaluate(Node& node);
+  void account(const Node& node, double sign) const;
   /// Sets node v's output and carries the change of its input up to the root, O(depth).
   void update_path(NodeId v, double new_output);
-  void check_id(NodeId n) const;
+  /// Brings every node changed since the last read up to date, lowest first.
+  void settle() const {
+    if (pending_) settle_now();
+  }
+  void settle_now() const;
+  void check_id(NodeId n) const {
+    if (n >= parent_of_.size()) bad_id(n);
+  }
+  [[noreturn]] void bad_id(NodeId n) const;
+  static constexpr NodeId kNoParent = static_cast<NodeId>(-1);
 
-  Graph graph_;
+  // Mutable: reading brings the changed nodes up to date (settle).
+  mutable Graph graph_;
+  std::vector<NodeId> parent_of_;  ///< each node's parent (kNoParent for a root), for the walk up
+  std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
+  std::vector<int> height_;        ///< 0 for a leaf, else 1 + its highest child's
+  mutable std::vector<char> dirty_;
+  mutable std::vector<double> child_delta_;  ///< change of a dirty node's children's inputs
+  mutable std::vector<std::vector<NodeId>> dirty_by_height_;
+  mutable bool pending_ = false;
   std::vector<NodeId> racks_;
-  LossesByKind losses_;
-  double total_input_w_ = 0.0;
+  mutable LossesByKind losses_;
+  mutable double total_input_w_ = 0.0;
   double total_it_w_ = 0.0;
-  std::size_t over_count_ = 0;
+  mutable std::size_t over_count_ = 0;
 };
 
 /// A standard hall: utility -> one transformer stage -> one UPS stage -> PDUs -> racks.

@@ -20,6 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 
 models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
+  // Ideal: the heat leaves at no cost (an overhead of PUE 1 exactly): a bound, and the facility
+  // of benchmarks that need the physical path without its losses.
+  if (p.cooling == "ideal") return models::FixedPueParams{1.0};
   // The tree gives UPS and distribution losses; the plant must not count them again.
   models::ElectricalParams electrical;
   electrical.ups_efficiency = 1.0;
@@ -101,6 +104,7 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
                                                p.ups_proportional.value_or(d.proportional),
                                                p.ups_square_law.value_or(d.square_law));
   }
+  if (p.pdu_proportional) hall.pdu = models::LossModel::coefficients(0.0, 0.0, *p.pdu_proportional, 0.0);
   if (p.transformer_no_load || p.transformer_square_law) {
     const models::LossModel d = models::default_transformer(0.0);
     hall.transformer = models::LossModel::coefficients(0.0, p.transformer_no_load.value_or(d.no_load), d.proportional,

@@ -10,7 +10,7 @@
 
 namespace dcsim::scenario {
 
-inline constexpr std::array<std::string_view, 3> kPlantModels{"chilled_water", "airside_economiser", "direct_liquid"};
+inline constexpr std::array<std::string_view, 4> kPlantModels{"chilled_water", "airside_economiser", "direct_liquid", "ideal"};
 inline constexpr std::array<std::string_view, 3> kRedundancies{"none", "n+1", "2n"};
 inline constexpr std::array<std::string_view, 7> kPsuLevels{"lossless", "bronze", "silver", "gold", "platinum", "titanium", "ruby"};
 
@@ -27,6 +27,7 @@ struct FacilityPresetSpec {
   std::optional<double> ups_no_load;
   std::optional<double> ups_proportional;
   std::optional<double> ups_square_law;
+  std::optional<double> pdu_proportional;
   std::optional<double> transformer_no_load;
   std::optional<double> transformer_square_law;
   std::string psu = "lossless";
@@ -41,7 +42,8 @@ struct FacilityPresetSpec {
 
 template <class V>
 void describe(V& v, FacilityPresetSpec& s) {
-  v.field("cooling", Need::required, "cooling plant model", s.cooling, ChoiceKind{kPlantModels});
+  v.field("cooling", Need::required, "cooling plant model (ideal: heat removed at no energy cost, a bound)", s.cooling,
+          ChoiceKind{kPlantModels});
   v.field("economiser", Need::optional, "chilled_water: water-side economiser (free cooling) installed", s.economiser,
           BoolKind{});
   v.field("pcop", Need::optional, "chiller COP adjustment: COP x (1 + pcop)", s.pcop, NumberKind{Range::between(-0.9, 2.0)});
@@ -63,6 +65,8 @@ void describe(V& v, FacilityPresetSpec& s) {
           NumberKind{Range::between(0.0, 0.2)});
   v.field("ups_square_law", Need::optional, "UPS square-law loss at rated load, share of its rating",
           s.ups_square_law, NumberKind{Range::between(0.0, 0.2)});
+  v.field("pdu_proportional", Need::optional, "PDU proportional loss, share of its load (default 0.56 %)", s.pdu_proportional,
+          NumberKind{Range::between(0.0, 0.5)});
   v.field("transformer_no_load", Need::optional, "transformer no-load (core) loss, share of its rating",
           s.transformer_no_load, NumberKind{Range::between(0.0, 0.1)});
   v.field("transformer_square_law", Need::optional, "transformer load (winding) loss at rated load, share of its rating",

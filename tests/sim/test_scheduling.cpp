@@ -317,13 +317,19 @@ TEST_SUITE("scheduling") {
     }
     REQUIRE(expected.count("energy_kwh") == 1);
     // The benchmark's servers (2500 W idle, 10200 W busy, linear) as 8 accelerators each.
-    const auto r = run_in(dir,
-        "name: fleet\naccelerators:\n  S: {tdp: 1275 W, idle_power: 312.5 W, max_power: 1275 W}\n"
-        "cluster: {accelerator: S, hosts: 100, accelerators_per_host: 8}\nfacility: {pue: 1.0}\n"
-        "grid: {trace: {file: grid.csv, format: plain}}\njob_trace: {file: jobs.csv}\nhorizon: 31536000 s\n");
-    CHECK(r.summary.facility_energy_mwh * 1e3 == doctest::Approx(expected["energy_kwh"]).epsilon(1e-9));
-    CHECK(r.summary.co2e_gross_t == doctest::Approx(expected["tco2e"]).epsilon(1e-9));
-    CHECK(r.summary.jobs_completed == 10000.0);
+    // Through a fixed PUE of 1, and through the physical path: servers on racks, the power tree
+    // and the cooling model, every loss zero (the lossless preset).
+    for (const std::string facility : {"{pue: 1.0}", "{preset: lossless, site: iowa}"}) {
+      CAPTURE(facility);
+      const auto r = run_in(dir,
+          "name: fleet\naccelerators:\n  S: {tdp: 1275 W, idle_power: 312.5 W, max_power: 1275 W}\n"
+          "cluster: {accelerator: S, hosts: 100, accelerators_per_host: 8}\nfacility: " + facility + "\n"
+          "grid: {trace: {file: grid.csv, format: plain}}\njob_trace: {file: jobs.csv}\nhorizon: 31536000 s\n");
+      CHECK(r.summary.facility_energy_mwh * 1e3 == doctest::Approx(expected["energy_kwh"]).epsilon(1e-9));
+      CHECK(r.summary.co2e_gross_t == doctest::Approx(expected["tco2e"]).epsilon(1e-9));
+      CHECK(r.summary.pue == 1.0);
+      CHECK(r.summary.jobs_completed == 10000.0);
+    }
   }
 }
 
