@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -129,6 +130,8 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
   std::vector<std::optional<InputError>> input_errors(n);
   std::vector<std::string> run_errors(n);
   std::atomic<std::size_t> first_bad{n};
+  std::mutex progress_mutex;
+  std::size_t done = 0;  // guarded by progress_mutex
   std::string net_basis;
   // A sample above the lowest failure found so far is skipped; every sample below it still runs,
   // so the failure reported is the lowest one whatever the thread count.
@@ -150,6 +153,10 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
       const sim::RunOutcome run = sim::run_scenario(s, std::nullopt, sim::RunOptions{0});  // totals only
       for (std::size_t f = 0; f < kSummaryFields.size(); ++f) r.metrics[i][f] = run.summary.*kSummaryFields[f].member;
       if (i == 0) net_basis = run.summary.net_basis;  // the scenario's, the same in every sample
+      if (options.progress) {
+        const std::lock_guard lock(progress_mutex);
+        options.progress(++done, n);
+      }
       return;
     } catch (const InputError& e) {
       input_errors[i] = e;

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct MonteCarloOptions {
   std::size_t samples = 0;
   std::optional<std::uint64_t> seed;  ///< of the draws; default: the scenario's `seed`
   int threads = 0;                    ///< 0: every core
+  /// Called after each sample with (samples done, samples in all), one call at a time.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct MonteCarloResult {
