@@ -91,14 +91,13 @@ int cmd_monte_carlo(const RunOptions& o, std::ostream& out, std::ostream& err) {
     sweep::check_monte_carlo_output(o.scenario, o.set, o.output);
   }
   const auto t0 = std::chrono::steady_clock::now();
-  sweep::MonteCarloOptions mc{o.samples, o.seed, o.threads, {}};
   std::optional<sweep::MonteCarloResult> result;
   {
     StatusLine status(err, progress_for(err));
-    mc.progress = [&status](std::size_t done, std::size_t total) {
-      status.show(fmt::format("sample {}/{}", done, total), done == total);
-    };
-    result = sweep::run_monte_carlo(o.scenario, o.set, mc);
+    result = sweep::run_monte_carlo(o.scenario, o.set, sweep::MonteCarloOptions{o.samples, o.seed, o.threads},
+                                    [&status](std::size_t done, std::size_t total) {
+                                      status.show(fmt::format("sample {}/{}", done, total), done == total);
+                                    });
   }
   const sweep::MonteCarloResult& r = *result;
   const auto t1 = std::chrono::steady_clock::now();

@@ -100,7 +100,10 @@ std::string zsh_escape(const std::string& text) {
 std::string zsh_specs(const std::vector<Arg>& args, const std::string& indent) {
   std::string out;
   for (const Arg& a : args) {
-    const std::string complete = a.choices.empty() ? "_files" : fmt::format("({})", fmt::join(a.choices, " "));
+    // A path, one of a set, or a number (nothing to offer).
+    const std::string complete = !a.choices.empty() ? fmt::format("({})", fmt::join(a.choices, " "))
+                                 : a.value == "TEXT" ? "_files"
+                                                     : "";
     const std::string action = a.value.empty() ? "" : fmt::format(":{}:{}", zsh_escape(a.value), complete);
     if (a.names.empty()) {
       out += fmt::format("{}'{}:{}:{}' \\\n", indent, a.many ? "*" : "1", zsh_escape(a.positional), complete);

@@ -110,7 +110,7 @@ void check_monte_carlo_output(const std::filesystem::path& scenario_file, const 
 }
 
 MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::vector<std::string>& overrides,
-                                 const MonteCarloOptions& options) {
+                                 const MonteCarloOptions& options, const MonteCarloProgress& progress) {
   if (options.samples == 0) fail("--samples", "give at least one sample");
   const scenario::Scenario nominal = scenario::load_scenario(file, overrides);
   if (nominal.drawn.empty())
@@ -153,9 +153,9 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
       const sim::RunOutcome run = sim::run_scenario(s, std::nullopt, sim::RunOptions{0});  // totals only
       for (std::size_t f = 0; f < kSummaryFields.size(); ++f) r.metrics[i][f] = run.summary.*kSummaryFields[f].member;
       if (i == 0) net_basis = run.summary.net_basis;  // the scenario's, the same in every sample
-      if (options.progress) {
+      if (progress) {
         const std::lock_guard lock(progress_mutex);
-        options.progress(++done, n);
+        progress(++done, n);
       }
       return;
     } catch (const InputError& e) {
