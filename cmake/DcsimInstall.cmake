@@ -11,6 +11,11 @@ set(DCSIM_INSTALL_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/dcsim")
 set(DCSIM_INSTALL_SCENARIO_DIR "${CMAKE_INSTALL_DATADIR}/dcsim/scenarios")
 
 target_include_directories(dcsim_options INTERFACE $<INSTALL_INTERFACE:${DCSIM_INSTALL_INCLUDE_DIR}>)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# A program linking the installed libraries, which is not beside share/, still finds the data
+# under the prefix configured here or of the Debian package (sim/scenario/DataDir.hpp).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/sim/scenario/DataDir.cpp TARGET_DIRECTORY dcsim_sim PROPERTIES
+  COMPILE_DEFINITIONS "DCSIM_INSTALLED_SCENARIO_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/dcsim/scenarios\";DCSIM_PACKAGED_SCENARIO_DIR=\"${CPACK_PACKAGING_INSTALL_PREFIX}/${DCSIM_INSTALL_SCENARIO_DIR}\"")
 foreach(_target options engine models analysis sim sweep_single hdf5)
   set_target_properties(dcsim_${_target} PROPERTIES EXPORT_NAME ${_target})
 endforeach()
@@ -70,7 +75,6 @@ set(CPACK_PACKAGE_CONTACT "dcsim maintainers <dcsim@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_GENERATOR DEB)
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # The command's shared libraries (read from the binaries by dpkg-shlibdeps when it is there);

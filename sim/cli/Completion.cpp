@@ -266,7 +266,7 @@ SIGINT and SIGTERM remove any output still being written; the command exits 130 
 .SH ENVIRONMENT
 .TP
 .B DCSIM_SCENARIO_DIR
-The scenarios directory (with \fIcatalog/\fR and \fIpaper/\fR); default: \fI../share/dcsim/scenarios\fR beside the program, else the source tree it was built from.
+The scenarios directory (with \fIcatalog/\fR and \fIpaper/\fR); default: \fI../share/dcsim/scenarios\fR beside the program, else the source tree it was built from, else share/dcsim/scenarios under the configured prefix or /usr.
 .TP
 .B DCSIM_PLOTS_DIR
 The plot scripts; default: \fI../share/dcsim/analysis/plots\fR beside the program.

@@ -16,6 +16,10 @@ fs::path find_scenario_dir() {
     const fs::path installed = self.parent_path().parent_path() / "share" / "dcsim" / "scenarios";
     if (fs::is_directory(installed / "catalog", ec)) return installed;
   }
+  // The source tree first: a build tree's library (the tests) reads its own scenarios even
+  // where an older dcsim is installed.
+  for (const char* dir : {DCSIM_SCENARIO_DIR, DCSIM_INSTALLED_SCENARIO_DIR, DCSIM_PACKAGED_SCENARIO_DIR})
+    if (fs::is_directory(fs::path(dir) / "catalog", ec)) return dir;
   return DCSIM_SCENARIO_DIR;
 }
 

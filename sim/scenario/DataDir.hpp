@@ -3,7 +3,9 @@
 //
 // $DCSIM_SCENARIO_DIR when set (the only place then: a wrong setting is not papered over); else
 // ../share/dcsim/scenarios beside the running binary, when it exists (an installed tree); else
-// the source tree the library was built from.
+// the first that exists of the source tree the library was built from, share/dcsim/scenarios
+// under the install prefix it was configured with, and /usr/share/dcsim/scenarios (the Debian
+// package), for a program that links the installed libraries.
 
 #include <filesystem>
 
