@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <string>
@@ -84,6 +85,12 @@ TEST_CASE("the zsh completion names every subcommand") {
   REQUIRE(r.code == 0);
   CHECK(r.out.rfind("#compdef dcsim\n", 0) == 0);
   for (const std::string& sub : subcommands_in_help()) CHECK(r.out.find("    '" + sub + ":") != std::string::npos);
+  // Where zsh is installed, the script must at least parse.
+  if (std::system("command -v zsh > /dev/null 2>&1") == 0) {
+    TempDir dir;
+    const std::string script = dir.write("_dcsim", r.out).string();
+    CHECK(shell("zsh -n '" + script + "' 2>&1; echo rc=$?") == "rc=0\n");
+  }
 }
 
 TEST_CASE("completion for another shell exits 2") { CHECK(run_cli({"completion", "fish"}).code == 2); }
