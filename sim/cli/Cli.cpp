@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,16 +23,12 @@
 #include "analysis/ResultFile.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "sim/cli/CatalogCommand.hpp"
+#include "sim/cli/Completion.hpp"
+#include "sim/cli/Explain.hpp"
 #include "sim/cli/Plot.hpp"
-#include "models/cooling/CoolingPlant.hpp"
-#include "models/hardware/PowerCurve.hpp"
-#include "sim/input/TraceReader.hpp"
-#include "sim/scenario/Catalog.hpp"
-#include "sim/scenario/ClimateSpec.hpp"
-#include "sim/scenario/FacilitySpec.hpp"
-#include "sim/scenario/GridMixSpec.hpp"
-#include "sim/scenario/HardwareSpec.hpp"
-#include "sim/scenario/RegionSpec.hpp"
+#include "sim/cli/StatusLine.hpp"
+#include "sim/scenario/DataDir.hpp"
 #include "sim/scenario/SchemaDoc.hpp"
 #include "sim/scenario/Spec.hpp"
 #include "sim/sweep/MonteCarlo.hpp"
@@ -43,8 +40,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// How much the command says on stderr, and whether in colour: set once per run() from the global
+// options. Colour only when the stream is the process's stderr, a terminal, and NO_COLOR is unset.
+struct Diagnostics {
+  bool quiet = false;    ///< no warnings, no progress
+  bool verbose = false;  ///< timings and counts
+  bool colour = false;
+};
+Diagnostics diagnostics;
+
+bool colour_for(const std::ostream& err) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return &err == &std::cerr && (no_colour == nullptr || *no_colour == '\0') && ::isatty(STDERR_FILENO) == 1;
+}
+
+std::string tagged(const char* tag, const char* colour) {
+  return diagnostics.colour ? fmt::format("\033[{}m{}:\033[0m", colour, tag) : fmt::format("{}:", tag);
+}
+
+// Progress on the terminal for the commands that take a while (a sweep draws its own bar).
+bool progress_for(const std::ostream& err) { return &err == &std::cerr && !diagnostics.quiet && ::isatty(STDERR_FILENO) == 1; }
+
 void print_problems(const InputError& e, std::ostream& err) {
-  for (const Problem& p : e.problems()) err << "error: " << format_problem(p) << '\n';
+  for (const Problem& p : e.problems()) err << tagged("error", "1;31") << ' ' << format_problem(p) << '\n';
+}
+
+void warn(std::ostream& err, const std::string& file, const std::string& message) {
+  if (!diagnostics.quiet) err << tagged("warning", "1;33") << ' ' << file << ": " << message << '\n';
 }
 
 bool same_file(const fs::path& a, const fs::path& b) {
@@ -56,7 +78,6 @@ struct RunOptions {
   std::string scenario;
   std::string output;
   bool json = false;
-  bool verbose = false;
   std::vector<std::string> set;
   std::size_t samples = 0;  ///< 0: one run at the nominal values
   std::optional<std::uint64_t> seed;
@@ -70,13 +91,21 @@ int cmd_monte_carlo(const RunOptions& o, std::ostream& out, std::ostream& err) {
     sweep::check_monte_carlo_output(o.scenario, o.set, o.output);
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const sweep::MonteCarloResult r = sweep::run_monte_carlo(o.scenario, o.set, sweep::MonteCarloOptions{o.samples, o.seed, o.threads});
+  std::optional<sweep::MonteCarloResult> result;
+  {
+    StatusLine status(err, progress_for(err));
+    result = sweep::run_monte_carlo(o.scenario, o.set, sweep::MonteCarloOptions{o.samples, o.seed, o.threads},
+                                    [&status](std::size_t done, std::size_t total) {
+                                      status.show(fmt::format("sample {}/{}", done, total), done == total);
+                                    });
+  }
+  const sweep::MonteCarloResult& r = *result;
   const auto t1 = std::chrono::steady_clock::now();
-  for (const std::string& w : r.warnings) err << "warning: " << o.scenario << ": " << w << '\n';
+  for (const std::string& w : r.warnings) warn(err, o.scenario, w);
   if (!o.output.empty()) sweep::write_monte_carlo(o.output, r);
   if (o.json) out << analysis::uncertainty_json(r.report).dump() << '\n';
   else out << analysis::format_uncertainty(r.report);
-  if (o.verbose) {
+  if (diagnostics.verbose) {
     const double s = std::chrono::duration<double>(t1 - t0).count();
     fmt::print(err, "{}: {} samples in {:.2f} s ({:.0f} samples/s)\n", o.scenario, o.samples, s,
                s > 0.0 ? static_cast<double>(o.samples) / s : 0.0);
@@ -95,14 +124,14 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const sim::RunOutcome r = sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output),
                                               sim::RunOptions{analysis::kMaxJsonJobs});
   const auto t1 = std::chrono::steady_clock::now();
-  for (const std::string& w : r.warnings) err << "warning: " << o.scenario << ": " << w << '\n';
+  for (const std::string& w : r.warnings) warn(err, o.scenario, w);
   if (o.json) {
     out << analysis::summary_json(r.info, r.summary, r.jobs).dump() << '\n';
   } else {
     analysis::RunFile view{r.info, r.summary, r.jobs, 0};
     out << analysis::format_report(o.output.empty() ? o.scenario : o.output, view);
   }
-  if (o.verbose)
+  if (diagnostics.verbose)
     fmt::print(err, "{}: {} events in {:.2f} ms; trajectory fingerprint {:016x}\n", o.scenario, r.events,
                std::chrono::duration<double, std::milli>(t1 - t0).count(), r.fingerprint);
   return kExitOk;
@@ -176,7 +205,9 @@ int cmd_reproduce(const std::string& scenarios, const ReproduceOptions& o, std::
   fs::create_directories(dir);
   std::vector<analysis::Reproduction> rows;
   std::map<std::string, analysis::RunFile> ratio_runs;
+  StatusLine status(err, progress_for(err));
   for (const fs::path& f : files) {
+    status.show(fmt::format("reproduce: {}/{} {}", &f - files.data() + 1, files.size(), f.filename().string()));
     const scenario::Scenario s = scenario::load_scenario(f);
     const std::string stem = f.stem().string();
     const bool for_ratios = std::find(analysis::kRatioScenarios.begin(), analysis::kRatioScenarios.end(), stem) !=
@@ -189,12 +220,13 @@ int cmd_reproduce(const std::string& scenarios, const ReproduceOptions& o, std::
     if (s.expected) rows.push_back(analysis::Reproduction{*s.expected, run.summary, f.string()});
     if (for_ratios) ratio_runs.emplace(stem, std::move(run));
   }
+  status.clear();
   if (!keep) {
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
   if (rows.empty()) {
-    err << "error: " << scenarios << ": no scenario with an `expected:` block\n";
+    err << tagged("error", "1;31") << ' ' << scenarios << ": no scenario with an `expected:` block\n";
     return kExitInputError;
   }
   out << "Patterson et al. 2021, \"Carbon Emissions and Large Neural Network Training\": each figure simulated,\n"
@@ -215,7 +247,7 @@ bool is_result_file(const fs::path& p) { return p.extension() == ".h5" || p.exte
 // bad name costs no simulation and all bad names are reported together.
 int cmd_compare(const std::vector<std::string>& files, bool json, std::ostream& out, std::ostream& err) {
   if (files.size() < 2) {
-    err << "error: compare needs at least two scenarios or result files\n";
+    err << tagged("error", "1;31") << " compare needs at least two scenarios or result files\n";
     return kExitInputError;
   }
   std::vector<std::optional<scenario::Scenario>> scenarios(files.size());
@@ -231,10 +263,13 @@ int cmd_compare(const std::vector<std::string>& files, bool json, std::ostream& 
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
+  StatusLine status(err, progress_for(err));
   for (std::size_t k = 0; k < files.size(); ++k) {
     if (!scenarios[k]) continue;
+    status.show(fmt::format("compare: running {} ({}/{})", files[k], k + 1, files.size()));
     sim::RunOutcome r = sim::run_scenario(*scenarios[k], std::nullopt);
-    for (const std::string& w : r.warnings) err << "warning: " << files[k] << ": " << w << '\n';
+    status.clear();
+    for (const std::string& w : r.warnings) warn(err, files[k], w);
     inputs[k].run = analysis::RunFile{std::move(r.info), std::move(r.summary), std::move(r.jobs), 0};
   }
   if (inputs.size() == 2) {
@@ -246,30 +281,6 @@ int cmd_compare(const std::vector<std::string>& files, bool json, std::ostream& 
     if (json) out << analysis::chain_json(chain).dump() << '\n';
     else out << analysis::format_chain(chain);
   }
-  return kExitOk;
-}
-
-int cmd_catalog(const std::string& dir, std::ostream& out) {
-  const auto hardware = scenario::load_catalog<scenario::AcceleratorCatalogSpec>(dir + "/hardware.yaml", "accelerators");
-  out << "Accelerators (" << dir << "/hardware.yaml)\n" << scenario::format_hardware_catalog(hardware) << '\n';
-  const auto line = [&out](const char* what, const auto& names) {
-    out << fmt::format("{:<22} {}\n", what, fmt::join(names, ", "));
-  };
-  const auto keys = [](const auto& map) {
-    std::vector<std::string> k;
-    for (const auto& [name, v] : map) k.push_back(name);
-    return k;
-  };
-  out << "Registries\n";
-  line("power curves", models::power_curve_names());
-  line("cooling plants", models::cooling_model_names());
-  line("trace formats", input::trace_format_names());
-  line("accounting bases", scenario::kNetBases);
-  out << "\nCatalogs\n";
-  line("facility presets", keys(scenario::load_catalog<scenario::FacilityPresetSpec>(dir + "/facilities.yaml", "facilities")));
-  line("climate sites", keys(scenario::load_catalog<scenario::SiteClimateSpec>(dir + "/sites.yaml", "sites")));
-  line("grid-mix regions", keys(scenario::load_catalog<scenario::MixRegionSpec>(dir + "/grid-mix.yaml", "regions")));
-  line("published regions", keys(scenario::load_catalog<scenario::RegionEntrySpec>(dir + "/regions.yaml", "regions")));
   return kExitOk;
 }
 
@@ -317,12 +328,13 @@ int cmd_sweep(const SweepCommand& o, std::ostream& out, std::ostream& err) {
   options.threads = o.threads;
   options.shard = shard_of(o.shard);
   options.runs_dir = o.runs_dir;
-  options.progress_tty = ::isatty(STDERR_FILENO) == 1;
+  options.progress_tty = ::isatty(STDERR_FILENO) == 1 && !diagnostics.quiet;
   options.mpi_rank = rank;
   options.mpi_size = size;
   sweep::SweepReport r;
   try {
-    r = sweep::run_sweep(spec, options, err);
+    std::ostream silent(nullptr);  // --quiet: no progress lines either
+    r = sweep::run_sweep(spec, options, diagnostics.quiet ? silent : err);
   } catch (const InputError& e) {
     if (size == 1) throw;
     print_problems(e, err);
@@ -351,13 +363,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.set_version_flag("--version", std::string("dcsim ") + sim::version());
   app.require_subcommand(1);
   app.fallthrough();
+  diagnostics = Diagnostics{};
+  app.add_flag("-q,--quiet", diagnostics.quiet, "Print no warnings and no progress on stderr");
+  app.add_flag("-v,--verbose", diagnostics.verbose, "Print timings and counts on stderr (run: events, wall time, fingerprint)");
 
   RunOptions run_opts;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario; optionally write its HDF5 output");
   run_cmd->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required();
   run_cmd->add_option("-o,--output", run_opts.output, "Write the run to this HDF5 file");
   run_cmd->add_flag("--json", run_opts.json, "Print the summary as one JSON object");
-  run_cmd->add_flag("-v,--verbose", run_opts.verbose, "Print event count and wall time to stderr");
   run_cmd->add_option("--samples", run_opts.samples,
                       "Monte Carlo: run N samples of the scenario's distributions; print mean, sd and the 90% interval")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
@@ -382,7 +396,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
   validate_cmd->add_flag("--resolved", print_resolved, "Print each scenario fully resolved (extends and defaults applied)");
 
-  std::string scenarios_dir = std::string(DCSIM_SCENARIO_DIR) + "/paper";
+  std::string scenarios_dir = (scenario::scenario_dir() / "paper").string();
   ReproduceOptions reproduce_opts;
   CLI::App* reproduce_cmd =
       app.add_subcommand("reproduce", "Simulate the paper's Tables 1 and 4, its GShard/GPT-3 and NAS ratios, and compare with the published figures");
@@ -409,9 +423,24 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format reference (Markdown)");
 
-  std::string catalog_dir = std::string(DCSIM_SCENARIO_DIR) + "/catalog";
-  CLI::App* catalog_cmd = app.add_subcommand("catalog", "List the hardware catalog and the model registries");
+  std::string catalog_dir = scenario::catalog_dir().string();
+  std::string catalog_topic;
+  CLI::App* catalog_cmd = app.add_subcommand("catalog", "List what is built in, each item with its source: hardware, facility presets, climate sites, grid regions, model registries");
+  catalog_cmd->add_option("topic", catalog_topic, "One of them only")
+      ->check(CLI::IsMember(std::vector<std::string>(kCatalogTopics.begin(), kCatalogTopics.end())));
   catalog_cmd->add_option("--dir", catalog_dir, "Catalog directory")->capture_default_str();
+
+  std::string explain_file;
+  std::vector<std::string> explain_set;
+  CLI::App* explain_cmd = app.add_subcommand(
+      "explain", "Print a scenario resolved (extends, --set and defaults applied), each key with where its value came from");
+  explain_cmd->add_option("scenario", explain_file, "Scenario YAML file")->required();
+  explain_cmd->add_option("--set", explain_set, "Override a scenario key: KEY.PATH=VALUE; repeatable");
+
+  std::string completion_shell;
+  CLI::App* completion_cmd = app.add_subcommand("completion", "Print the shell completion script for bash or zsh");
+  completion_cmd->add_option("shell", completion_shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  CLI::App* man_cmd = app.add_subcommand("man", "Print the man page, dcsim(1), in roff (man -l FILE shows it)");
 
   std::vector<std::string> compare_files;
   bool compare_json = false;
@@ -439,6 +468,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     const int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitInputError;
   }
+  if (diagnostics.quiet && diagnostics.verbose) {
+    err << "error: --quiet and --verbose exclude each other\n";
+    return kExitInputError;
+  }
+  diagnostics.colour = colour_for(err);
 
   try {
     if (run_cmd->parsed()) {
@@ -448,7 +482,22 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (report_cmd->parsed()) return cmd_report(report_file, report_json, report_profile, out);
     if (validate_cmd->parsed()) return cmd_validate(validate_files, print_resolved, out, err);
     if (reproduce_cmd->parsed()) return cmd_reproduce(scenarios_dir, reproduce_opts, out, err);
-    if (catalog_cmd->parsed()) return cmd_catalog(catalog_dir, out);
+    if (catalog_cmd->parsed()) {
+      print_catalog(catalog_topic, catalog_dir, out);
+      return kExitOk;
+    }
+    if (explain_cmd->parsed()) {
+      out << explain_scenario(explain_file, explain_set);
+      return kExitOk;
+    }
+    if (completion_cmd->parsed()) {
+      out << (completion_shell == "bash" ? bash_completion(app) : zsh_completion(app));
+      return kExitOk;
+    }
+    if (man_cmd->parsed()) {
+      out << man_page(app, sim::version());
+      return kExitOk;
+    }
     if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
     if (sweep_cmd->parsed()) return cmd_sweep(sweep_opts, out, err);
     if (plot_cmd->parsed()) return run_plots(plot_opts, out, err);
@@ -465,7 +514,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     print_problems(e, err);
     return kExitInputError;
   } catch (const std::exception& e) {
-    err << "dcsim: internal error: " << e.what() << '\n';
+    err << "dcsim: " << tagged("internal error", "1;31") << ' ' << e.what() << '\n';
     return kExitFailure;
   }
   return kExitFailure;

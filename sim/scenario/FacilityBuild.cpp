@@ -11,6 +11,7 @@
 #include "models/units/Calendar.hpp"
 #include "sim/input/EpwReader.hpp"
 #include "sim/scenario/Catalog.hpp"
+#include "sim/scenario/DataDir.hpp"
 #include "sim/scenario/ClimateSpec.hpp"
 #include "sim/scenario/FacilitySpec.hpp"
 
@@ -58,10 +59,10 @@ models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
 
 void resolve_facility_paths(FacilitySpec& f, const std::string& prefix, const SourceMap& sources) {
   if (f.preset.empty()) return;
-  if (f.catalog.empty()) f.catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/facilities.yaml";
+  if (f.catalog.empty()) f.catalog = (catalog_dir() / "facilities.yaml").string();
   else resolve_relative(f.catalog, prefix + ".catalog", sources);
   if (!f.site.empty()) {
-    if (f.sites_catalog.empty()) f.sites_catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/sites.yaml";
+    if (f.sites_catalog.empty()) f.sites_catalog = (catalog_dir() / "sites.yaml").string();
     else resolve_relative(f.sites_catalog, prefix + ".sites_catalog", sources);
   }
   if (f.weather) resolve_relative(f.weather->file, prefix + ".weather.file", sources);

@@ -15,6 +15,7 @@
 #include "models/units/Calendar.hpp"
 #include "sim/input/TraceReader.hpp"
 #include "sim/scenario/Catalog.hpp"
+#include "sim/scenario/DataDir.hpp"
 #include "sim/scenario/GridMixSpec.hpp"
 #include "sim/scenario/RegionSpec.hpp"
 
@@ -135,11 +136,11 @@ void resolve_grid_paths(GridSpec& g, const std::string& prefix, const SourceMap&
   if (g.trace) resolve_relative(g.trace->file, prefix + ".trace.file", sources);
   if (g.marginal) resolve_relative(g.marginal->file, prefix + ".marginal.file", sources);
   if (g.mix) {
-    if (g.mix->catalog.empty()) g.mix->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/grid-mix.yaml";
+    if (g.mix->catalog.empty()) g.mix->catalog = (catalog_dir() / "grid-mix.yaml").string();
     else resolve_relative(g.mix->catalog, prefix + ".mix.catalog", sources);
   }
   if (g.region) {
-    if (g.region->catalog.empty()) g.region->catalog = std::string(DCSIM_SCENARIO_DIR) + "/catalog/regions.yaml";
+    if (g.region->catalog.empty()) g.region->catalog = (catalog_dir() / "regions.yaml").string();
     else resolve_relative(g.region->catalog, prefix + ".region.catalog", sources);
   }
   if (g.cfe)

@@ -732,6 +732,7 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   }
   if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
   Scenario s = build(spec, path.string(), options.resolved_text);
+  if (options.sources != nullptr) *options.sources = sources;
   s.inputs = input_files(spec, file_layers);
   s.drawn = std::move(drawn);
   return s;

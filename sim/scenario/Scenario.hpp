@@ -198,9 +198,12 @@ struct Scenario {
 
 /// Reads, validates and builds a scenario file (following `extends`). Throws InputError listing
 /// every problem found, each with file:line:col and key path.
+class SourceMap;
+
 struct LoadOptions {
   bool resolved_text = true;  ///< fill Scenario::resolved_yaml (a sweep without output files needs none)
   DrawRule draws{};           ///< the value each distribution takes; default: its nominal value
+  SourceMap* sources = nullptr;  ///< when set, receives where each key was written (`dcsim explain`)
 };
 
 /// `overrides` are KEY.PATH=VALUE settings applied over the file (the command line's --set).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -109,7 +110,7 @@ void check_monte_carlo_output(const std::filesystem::path& scenario_file, const 
 }
 
 MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::vector<std::string>& overrides,
-                                 const MonteCarloOptions& options) {
+                                 const MonteCarloOptions& options, const MonteCarloProgress& progress) {
   if (options.samples == 0) fail("--samples", "give at least one sample");
   const scenario::Scenario nominal = scenario::load_scenario(file, overrides);
   if (nominal.drawn.empty())
@@ -129,6 +130,8 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
   std::vector<std::optional<InputError>> input_errors(n);
   std::vector<std::string> run_errors(n);
   std::atomic<std::size_t> first_bad{n};
+  std::mutex progress_mutex;
+  std::size_t done = 0;  // guarded by progress_mutex
   std::string net_basis;
   // A sample above the lowest failure found so far is skipped; every sample below it still runs,
   // so the failure reported is the lowest one whatever the thread count.
@@ -150,6 +153,10 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
       const sim::RunOutcome run = sim::run_scenario(s, std::nullopt, sim::RunOptions{0});  // totals only
       for (std::size_t f = 0; f < kSummaryFields.size(); ++f) r.metrics[i][f] = run.summary.*kSummaryFields[f].member;
       if (i == 0) net_basis = run.summary.net_basis;  // the scenario's, the same in every sample
+      if (progress) {
+        const std::lock_guard lock(progress_mutex);
+        progress(++done, n);
+      }
       return;
     } catch (const InputError& e) {
       input_errors[i] = e;

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct MonteCarloOptions {
   std::optional<std::uint64_t> seed;  ///< of the draws; default: the scenario's `seed`
   int threads = 0;                    ///< 0: every core
 };
+
+/// Called after each sample with (samples done, samples in all), one call at a time.
+using MonteCarloProgress = std::function<void(std::size_t, std::size_t)>;
 
 struct MonteCarloResult {
   analysis::UncertaintyReport report;
@@ -57,7 +61,7 @@ struct MonteCarloResult {
 /// Runs `options.samples` samples of `scenario`. Throws dcsim::InputError when the scenario, a
 /// distribution or any sample's values are bad (the lowest failing sample, whatever the threads).
 MonteCarloResult run_monte_carlo(const std::filesystem::path& scenario, const std::vector<std::string>& overrides,
-                                 const MonteCarloOptions& options);
+                                 const MonteCarloOptions& options, const MonteCarloProgress& progress = {});
 
 /// Throws dcsim::InputError unless `output` can be written for `scenario`'s inputs (not one of
 /// them, in a directory that exists). Checked before running.
