@@ -35,7 +35,11 @@ def text(value):
 def timeseries_frame(f):
     """/timeseries as a DataFrame of its 1-D columns, indexed by interval start (UTC)."""
     group = f["timeseries"]
-    columns = {name: group[name][:] for name in group if group[name].ndim == 1}
+    # Every 1-D dataset is a column over time but the other dimension scales (rack positions).
+    columns = {}
+    for name, dataset in group.items():
+        if dataset.ndim == 1 and (name == "time_s" or not h5py.h5ds.is_scale(dataset.id)):
+            columns[name] = dataset[:]
     start = pd.Timestamp(text(f.attrs["start_time"]))
     index = start + pd.to_timedelta(columns.pop("time_s"), unit="s")
     return pd.DataFrame(columns, index=pd.DatetimeIndex(index, name="time"))
@@ -79,7 +83,7 @@ def main():
         jobs = jobs_frame(f)
         summary = {k: float(v) for k, v in f["summary"].attrs.items() if np.ndim(v) == 0 and not isinstance(v, (str, bytes))}
 
-    dataset = xr.open_dataset(args.run, group="timeseries", engine="h5netcdf", phony_dims="sort")
+    dataset = xr.open_dataset(args.run, group="timeseries", engine="h5netcdf")
     if not np.issubdtype(dataset["time_s"].dtype, np.datetime64):
         print("error: xarray did not decode time_s as times", file=sys.stderr)
         return 1

@@ -65,7 +65,16 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   h5::write_attribute(time, "units", std::string_view(fmt::format("seconds since {}", info.start_time)));
   h5::set_dimension_scale(time, "time_s");
   for (std::size_t i = 1; i < columns_.size(); ++i) h5::attach_dimension_scale(columns_[i].id(), time, 0);
-  if (racks_) h5::attach_dimension_scale(racks_->id(), time, 0);
+  if (racks_) {
+    // The rack dimension gets its own scale (rack positions 0..n-1): netCDF readers need every
+    // dimension of a dataset labelled, or none.
+    h5::DoubleColumn rack(timeseries_.id(), "rack", "1", "rack position in the hall, 0-based");
+    for (std::size_t r = 0; r < racks; ++r) rack.append(static_cast<double>(r));
+    rack.flush();
+    h5::set_dimension_scale(rack.id(), "rack");
+    h5::attach_dimension_scale(racks_->id(), time, 0);
+    h5::attach_dimension_scale(racks_->id(), rack.id(), 1);
+  }
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
