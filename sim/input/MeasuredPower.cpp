@@ -57,7 +57,7 @@ std::size_t required(const Columns& h, std::string_view name, std::string_view f
   return 0;
 }
 
-// Appends a step of `energy_j` over (from_ms, to_ms], merging nothing: each row is its own step.
+// Appends a step of `energy_j` over [from_ms, to_ms): its power is that energy over the rounded length.
 void add_step(MeasuredPower& out, std::int64_t from_ms, std::int64_t to_ms, double energy_j) {
   out.steps.push_back(PowerStep{from_ms, to_ms, energy_j / (static_cast<double>(to_ms - from_ms) / 1000.0)});
   out.energy_j += energy_j;

@@ -9,7 +9,7 @@
 //               cpu_energy, gpu_energy, ram_energy, energy_consumed, country_name, ... , pue).
 //               Read: `run_id`, `duration` (s since the tracker started), `energy_consumed`
 //               (kWh, CPU + GPU + RAM: the IT energy) and, when present, `emissions` (kg CO2e,
-//               the log's own total, reported beside the replay). Rows with the same run_id are
+//               the log's own total: MeasuredPower::emissions_kg). Rows with the same run_id are
 //               one run's snapshots (one row at the end, or one per saved interval): cumulative,
 //               so row k covers (duration[k-1], duration[k]] at the power
 //               (energy[k] - energy[k-1]) / (duration[k] - duration[k-1]). Runs follow each
