@@ -221,6 +221,7 @@ inline constexpr std::array<JobColumn, 19> kJobColumns{{
 /// One row of /timeseries: interval averages of powers and intensities, interval emissions.
 struct TimeseriesRow {
   double time_s = 0.0;  ///< interval start, seconds from start_time
+  double duration_s = 0.0;  ///< interval length (the last interval may be shorter)
   double it_power_w = 0.0;
   double delivery_loss_w = 0.0;
   double cooling_power_w = 0.0;
@@ -261,8 +262,9 @@ struct TimeseriesColumn {
   double TimeseriesRow::*member;
   Aggregate aggregate = Aggregate::average;
 };
-inline constexpr std::array<TimeseriesColumn, 32> kTimeseriesColumns{{
+inline constexpr std::array<TimeseriesColumn, 33> kTimeseriesColumns{{
     {"time_s", "s", "interval start since start_time", &TimeseriesRow::time_s, Aggregate::derived},
+    {"duration_s", "s", "interval length (the last may be shorter)", &TimeseriesRow::duration_s, Aggregate::derived},
     {"it_power_w", "W", "IT power (interval average)", &TimeseriesRow::it_power_w},
     {"delivery_loss_w", "W", "power-delivery losses (interval average)", &TimeseriesRow::delivery_loss_w},
     {"cooling_power_w", "W", "cooling plant power (interval average)", &TimeseriesRow::cooling_power_w},

@@ -135,6 +135,11 @@ std::string format_report(const std::string& path, const RunFile& run) {
                          site.facility_energy_mwh, site.pue, site.co2e_gross_t, site.co2e_net_t);
   }
   for (const ServiceSummary& v : s.services) {
+    if (v.queries_offered == 0.0 && std::isnan(v.training_co2e_kg)) {  // a replayed measured run: no queries
+      out += fmt::format("  load '{}' ({}): {:.6g} kWh IT, {:.6g} kWh facility, {:.6g} kg CO2e net\n", v.name, v.site,
+                         v.it_energy_kwh, v.facility_energy_kwh, v.co2e_net_kg);
+      continue;
+    }
     out += fmt::format("  service '{}' ({}): {:.4g} queries served ({:.4g} dropped), {:.3f} MWh, {:.3f} t CO2e net, "
                        "{:.4g} Wh and {:.4g} g CO2e per query\n",
                        v.name, v.site, v.queries_served, v.queries_dropped, v.facility_energy_kwh / 1e3, v.co2e_net_kg / 1e3,

@@ -24,6 +24,9 @@ packages=(
   python3-numpy       # dcsim plot (analysis/plots/)
   python3-h5py        # dcsim plot: reading run and sweep files
   python3-matplotlib  # dcsim plot: drawing
+  python3-pandas      # analysis/examples/load_run.py
+  python3-xarray      # analysis/examples/load_run.py: the time series by time
+  python3-h5netcdf    # analysis/examples/load_run.py: xarray's engine for HDF5 groups
 )
 
 missing=()

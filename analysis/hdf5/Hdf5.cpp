@@ -1,6 +1,7 @@
 #include "analysis/hdf5/Hdf5.hpp"
 
 #include <fmt/format.h>
+#include <hdf5_hl.h>
 
 namespace dcsim::h5 {
 namespace {
@@ -212,6 +213,14 @@ void DoubleMatrix::flush() {
   if (buffer_.empty()) return;
   append_rows(dataset_, rows_, columns_, buffer_.data(), buffer_.size() / columns_);
   buffer_.clear();
+}
+
+void set_dimension_scale(hid_t dataset, const std::string& name) {
+  check_status(H5DSset_scale(dataset, name.c_str()), "make " + name + " a dimension scale");
+}
+
+void attach_dimension_scale(hid_t dataset, hid_t scale, unsigned dim) {
+  check_status(H5DSattach_scale(dataset, scale, dim), "attach a dimension scale");
 }
 
 std::vector<double> read_double_column(hid_t loc, const std::string& name) {

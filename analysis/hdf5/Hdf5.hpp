@@ -74,6 +74,7 @@ class DoubleColumn {
   void flush();
   /// Multiplies every value written so far by `k` (flushes first).
   void scale(double k);
+  hid_t id() const { return dataset_.id(); }
 
  private:
   Handle dataset_;
@@ -89,6 +90,7 @@ class DoubleMatrix {
                std::string_view long_name, std::size_t chunk_rows = 256);
   void append_row(const double* values);
   void flush();
+  hid_t id() const { return dataset_.id(); }
 
  private:
   Handle dataset_;
@@ -96,6 +98,12 @@ class DoubleMatrix {
   std::size_t columns_, chunk_rows_;
   hsize_t rows_ = 0;
 };
+
+/// Makes a 1-D dataset a dimension scale named `name` (HDF5 dimension scales: CLASS and NAME
+/// attributes, as netCDF-4 writes a coordinate variable), so netCDF readers index by it.
+void set_dimension_scale(hid_t dataset, const std::string& name);
+/// Labels dimension `dim` of `dataset` with the dimension scale `scale`.
+void attach_dimension_scale(hid_t dataset, hid_t scale, unsigned dim);
 
 std::vector<double> read_double_column(hid_t loc, const std::string& name);
 

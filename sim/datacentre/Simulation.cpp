@@ -928,7 +928,8 @@ analysis::Summary Simulation::run() {
     v.setup = &setup;
     v.site = setup.site;
     const std::int64_t to = setup.end_offset_ms.value_or(scenario_.horizon_ms.value_or(setup.start_offset_ms));
-    for (models::ServiceStep step : setup.service.steps(t0 + setup.start_offset_ms, t0 + to)) {
+    for (models::ServiceStep step :
+         setup.measured.empty() ? setup.service.steps(t0 + setup.start_offset_ms, t0 + to) : setup.measured) {
       step.start_ms -= t0;  // to engine time
       step.end_ms -= t0;
       v.steps.push_back(step);

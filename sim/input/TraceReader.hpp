@@ -46,9 +46,6 @@ inline constexpr double kKgPerJPerLbPerMWh = 0.45359237 / 3.6e9;
 /// none), fuel code -> kg/J.
 const std::map<std::string, double>& default_eia930_factors_kg_per_j();
 
-/// Files larger than this are refused before being read.
-inline constexpr unsigned long long kMaxTraceFileBytes = 512ull << 20;
-
 struct TraceOptions {
   TraceFormat format = TraceFormat::plain;
   /// electricity_maps: read the "(LCA)" lifecycle column (true) or the "(direct)" one (false).

@@ -58,6 +58,23 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   if (racks > 0)
     racks_ = std::make_unique<h5::DoubleMatrix>(timeseries_.id(), "rack_power_w", racks, "W",
                                                 "IT power per rack (interval average), interval x rack");
+  // time_s is the time dimension of every column (CF: "seconds since <start>"), so xarray and
+  // netCDF readers index the group by it.
+  static_assert(analysis::kTimeseriesColumns[0].name == "time_s");
+  const hid_t time = columns_.front().id();
+  h5::write_attribute(time, "units", std::string_view(fmt::format("seconds since {}", info.start_time)));
+  h5::set_dimension_scale(time, "time_s");
+  for (std::size_t i = 1; i < columns_.size(); ++i) h5::attach_dimension_scale(columns_[i].id(), time, 0);
+  if (racks_) {
+    // The rack dimension gets its own scale (rack positions 0..n-1): netCDF readers need every
+    // dimension of a dataset labelled, or none.
+    h5::DoubleColumn rack(timeseries_.id(), "rack", "1", "rack position in the hall, 0-based");
+    for (std::size_t r = 0; r < racks; ++r) rack.append(static_cast<double>(r));
+    rack.flush();
+    h5::set_dimension_scale(rack.id(), "rack");
+    h5::attach_dimension_scale(racks_->id(), time, 0);
+    h5::attach_dimension_scale(racks_->id(), rack.id(), 1);
+  }
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
@@ -147,6 +164,7 @@ void Hdf5Recorder::close_bin(engine::Time end) {
   for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns)
     if (c.aggregate == Aggregate::average) row.*c.member /= len;
   row.time_s = bin_start_.seconds();
+  row.duration_s = len;
   row.pue = bin_.it_power_w > 0.0 ? bin_.facility_power_w / bin_.it_power_w : std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].append(row.*analysis::kTimeseriesColumns[i].member);
   if (racks_) {

@@ -20,6 +20,7 @@
 #include "models/InputError.hpp"
 #include "models/hardware/PowerCurve.hpp"
 #include "sim/input/JobTraceReader.hpp"
+#include "sim/input/MeasuredPower.hpp"
 #include "sim/scenario/Distributions.hpp"
 #include "sim/scenario/FacilityBuild.hpp"
 #include "sim/scenario/GridBuild.hpp"
@@ -567,6 +568,22 @@ Scenario build(const ScenarioSpec& spec, const std::string& file, bool resolved_
       if (s.jobs[k].run.name == v.training_job) out.training_job = static_cast<int>(k);
     s.services.push_back(std::move(out));
   }
+  for (const ReplaySpec& r : spec.replays) {
+    input::MeasuredOptions options;
+    options.format = *input::measured_format_from_name(r.format);
+    options.run_id = r.run_id;
+    const input::MeasuredPower log = input::read_measured_power(r.file, options);
+    ServiceSetup out;
+    out.service.name = r.name;
+    out.site = std::max(0, site_index(r.site));
+    const std::int64_t begin = r.start_ms.value_or(spec.start_ms);
+    out.start_offset_ms = begin - spec.start_ms;
+    out.end_offset_ms = out.start_offset_ms + log.steps.back().end_ms;
+    out.measured.reserve(log.steps.size());
+    for (const input::PowerStep& step : log.steps)
+      out.measured.push_back(models::ServiceStep{begin + step.start_ms, begin + step.end_ms, 0.0, 0.0, step.power_w});
+    s.services.push_back(std::move(out));
+  }
   s.sample_interval_ms = std::max<std::int64_t>(1, to_ms(spec.output.interval_s));
   s.rack_power = spec.output.rack_power && s.sites.size() == 1 && s.sites[0].physical.has_value();
   const SchedulerSpec& sch = spec.scheduler;
@@ -671,6 +688,7 @@ std::vector<std::pair<std::string, std::string>> input_files(const ScenarioSpec&
     if (spec.sites[i].price_trace) add(p + ".price_trace.file", spec.sites[i].price_trace->file);
   }
   if (spec.job_trace) add("job_trace.file", spec.job_trace->file);
+  for (std::size_t i = 0; i < spec.replays.size(); ++i) add(element_path("replays", i) + ".file", spec.replays[i].file);
   return out;
 }
 
@@ -731,6 +749,8 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
     if (site.price_trace) resolve_relative(site.price_trace->file, p + ".price_trace.file", sources);
   }
   if (spec.job_trace) resolve_relative(spec.job_trace->file, "job_trace.file", sources);
+  for (std::size_t i = 0; i < spec.replays.size(); ++i)
+    resolve_relative(spec.replays[i].file, element_path("replays", i) + ".file", sources);
   Scenario s = build(spec, path.string(), options.resolved_text);
   if (options.sources != nullptr) *options.sources = sources;
   s.inputs = input_files(spec, file_layers);

@@ -114,13 +114,17 @@ struct SiteSetup {
   std::optional<models::TraceSeries> price;  ///< hourly price per MWh; replaces price_per_mwh
 };
 
-/// An inference service placed in the run: its hourly steps drive its site's IT power.
+/// An inference service (or a replayed measured run) placed in the run: its steps drive its
+/// site's IT power.
 struct ServiceSetup {
   models::InferenceService service;
   int site = 0;
   std::int64_t start_offset_ms = 0;
   std::optional<std::int64_t> end_offset_ms;  ///< absent: to the horizon
   int training_job = -1;                      ///< index into Scenario::jobs; -1: none named
+  /// A replay of a measured run: its steps (ms since the Unix epoch), used instead of the
+  /// service model's; empty for an inference service.
+  std::vector<models::ServiceStep> measured;
 };
 
 enum class Policy { fifo, backfill, carbon_aware };

@@ -550,6 +550,32 @@ void describe(V& v, ServiceSpec& s) {
   v.field("site", Need::optional, "multi-site scenario: where it is served; default: the first site", s.site, TextKind{});
 }
 
+/// A measured run replayed as a load: its measured IT power (sim/input/MeasuredPower.hpp) drives
+/// the facility and grid of the scenario, from `start` on.
+struct ReplaySpec {
+  std::string name;
+  std::string file;
+  std::string format;
+  std::string run_id;
+  std::optional<std::int64_t> start_ms;
+  std::string site;
+};
+
+inline constexpr std::array<std::string_view, 2> kReplayFormats{"codecarbon", "power_log"};
+
+template <class V>
+void describe(V& v, ReplaySpec& s) {
+  v.field("name", Need::required, "replay name, unique among services and replays", s.name, TextKind{});
+  v.field("file", Need::required, "CSV file of measured power, relative to the YAML file that names it", s.file, TextKind{});
+  v.field("format", Need::required, "codecarbon (emissions.csv) or power_log (time, power_w)", s.format,
+          ChoiceKind{kReplayFormats});
+  v.field("run_id", Need::optional, "codecarbon: replay only this run; default: every run in the file, back to back",
+          s.run_id, TextKind{});
+  v.field("start", Need::optional, "when the measured run begins here (UTC); default: the scenario start", s.start_ms,
+          InstantKind{});
+  v.field("site", Need::optional, "multi-site scenario: where it runs; default: the first site", s.site, TextKind{});
+}
+
 /// One datacentre of a multi-site scenario: its own facility, climate, grid and machines.
 struct SiteSpec {
   std::string name;
@@ -677,6 +703,7 @@ struct ScenarioSpec {
   std::vector<JobSpec> jobs;
   std::optional<JobTraceSpec> job_trace;
   std::vector<ServiceSpec> services;
+  std::vector<ReplaySpec> replays;
   std::optional<double> horizon_s;
   OutputSpec output;
   SchedulerSpec scheduler;
@@ -701,6 +728,7 @@ void describe(V& v, ScenarioSpec& s) {
   v.field("job_trace", Need::optional, "jobs replayed from a cluster trace", s.job_trace, ObjectKind{});
   v.field("services", Need::optional, "inference services: query streams served, with their lifecycle footprint",
           s.services, ListKind{});
+  v.field("replays", Need::optional, "measured runs (CodeCarbon or power logs) replayed as IT load", s.replays, ListKind{});
   v.field("horizon", Need::optional, "simulate this long; jobs still running are cut; default: until all jobs end",
           s.horizon_s, QuantityKind{Dimension::time, Range::positive(100.0 * 365.25 * 86'400.0)});
   v.field("output", Need::optional, "what the run records", s.output, ObjectKind{});

@@ -286,7 +286,7 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
       c.fail(p + ".chips", fmt::format("needs {} accelerators{}, more than the cluster has ({})", j.chips + j.spares,
                                        j.spares > 0 ? " with its spares" : "", capacity));
   }
-  if (!c.present("job_trace") && !c.present("services")) {
+  if (!c.present("job_trace") && !c.present("services") && !c.present("replays")) {
     if (!c.present("jobs")) c.fail("jobs", "missing required key 'jobs' (training runs; or give a job_trace)");
     else if (c.valid("jobs") && spec.jobs.empty()) c.fail("jobs", "needs at least one entry (or give a job_trace)");
   }
@@ -340,6 +340,22 @@ void validate(const ScenarioSpec& spec, const SourceMap& sources, std::vector<Pr
       const bool cosine = c.present(p + ".shape.peak_to_trough");
       const bool table = c.present(p + ".shape.hourly") || c.present(p + ".shape.daily");
       if (cosine && table) c.fail(p + ".shape", "give a cosine day (peak_to_trough with peak_hour, weekend) or hourly/daily factors, not both");
+    }
+  }
+  for (std::size_t i = 0; i < spec.replays.size(); ++i) {
+    const std::string p = element_path("replays", i);
+    if (!c.valid(p)) continue;
+    const ReplaySpec& r = spec.replays[i];
+    if (c.valid(p + ".name") && !service_names.insert(r.name).second)
+      c.fail(p + ".name", fmt::format("name '{}' is used twice among services and replays", r.name));
+    if (c.present(p + ".run_id") && r.format != "codecarbon")
+      c.fail(p + ".run_id", "applies to the codecarbon format only");
+    if (c.valid(p + ".start") && r.start_ms && *r.start_ms < spec.start_ms)
+      c.fail(p + ".start", "starts before the scenario start");
+    if (c.present(p + ".site")) {
+      if (!multi) c.fail(p + ".site", "applies to multi-site scenarios (sites) only");
+      else if (std::find(site_list.begin(), site_list.end(), r.site) == site_list.end())
+        c.fail(p + ".site", known(r.site, site_list, "site", "`sites`"));
     }
   }
   const SchedulerSpec& sch = spec.scheduler;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include "analysis/OutputFormat.hpp"
 #include "analysis/ResultFile.hpp"
@@ -71,6 +72,31 @@ TEST_CASE("a run file reads back with the summary, jobs and identity the run pro
   CHECK(file.timeseries_rows == 3);
 }
 
+TEST_CASE("time_s is the dimension scale of every time-series column, in seconds since the start time") {
+  TempDir dir;
+  const auto out = dir / "run.h5";
+  dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", two_and_a_half_hours())), out);
+  namespace h5 = dcsim::h5;
+  const h5::Handle file = h5::open_file(out.string());
+  const h5::Handle ts = h5::open_group(file.id(), "timeseries");
+  const h5::Handle time(H5Dopen2(ts.id(), "time_s", H5P_DEFAULT), H5Dclose);
+  REQUIRE(time);
+  CHECK(H5DSis_scale(time.id()) > 0);
+  char name[16] = {};
+  CHECK(H5DSget_scale_name(time.id(), name, sizeof name) == 6);
+  CHECK(std::string(name) == "time_s");
+  // CF convention, as xarray decodes it.
+  CHECK(h5::read_string_attribute(time.id(), "units") == "seconds since 2020-01-01T00:00:00Z");
+  for (const auto& c : dcsim::analysis::kTimeseriesColumns) {
+    CAPTURE(c.name);
+    const h5::Handle ds(H5Dopen2(ts.id(), std::string(c.name).c_str(), H5P_DEFAULT), H5Dclose);
+    REQUIRE(ds);
+    CHECK_FALSE(h5::read_string_attribute(ds.id(), "units").empty());
+    CHECK_FALSE(h5::read_string_attribute(ds.id(), "long_name").empty());
+    if (c.name != "time_s") CHECK(H5DSis_attached(ds.id(), time.id(), 0) > 0);
+  }
+}
+
 TEST_CASE("time-series rows are energy-exact interval averages; the last interval is shorter") {
   TempDir dir;
   const auto out = dir / "run.h5";
@@ -118,7 +144,9 @@ TEST_CASE("every dataset carries units and the contract's groups and attributes 
   for (const auto& c : dcsim::analysis::kTimeseriesColumns) {
     dcsim::h5::Handle ds(H5Dopen2(ts.id(), std::string(c.name).c_str(), H5P_DEFAULT), H5Dclose);
     REQUIRE(ds);
-    CHECK(dcsim::h5::read_string_attribute(ds.id(), "units") == c.units);
+    // time_s, the time dimension, says in CF form what its 0 is.
+    const std::string units = c.name == "time_s" ? "seconds since 2020-01-01T00:00:00Z" : std::string(c.units);
+    CHECK(dcsim::h5::read_string_attribute(ds.id(), "units") == units);
   }
   CHECK(dcsim::h5::exists(f.id(), "jobs"));
 }

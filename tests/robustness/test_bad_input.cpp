@@ -124,6 +124,19 @@ Case job_trace(std::string what, std::string csv, int line, std::string column, 
               std::move(message)};
 }
 
+// The scenario with its jobs replaced by a replay of `m.csv` in `format` (line 11).
+std::string replay_scenario(const std::string& format, const std::string& extra = "") {
+  return text(appended(without(kScenario, 10, 14),
+                       {"replays:", fmt::format("  - {{name: m, file: m.csv, format: {}{}}}", format, extra)}));
+}
+
+// A bad measured power log `m.csv` in `format`.
+Case measured(std::string what, std::string csv, int line, std::string column, std::string message,
+              const std::string& format = "codecarbon") {
+  return Case{std::move(what), {{"s.yaml", replay_scenario(format)}, {"m.csv", std::move(csv)}}, kRun, "m.csv", line,
+              std::move(column), std::move(message)};
+}
+
 // A bad EPW weather file `w.epw`.
 Case weather(std::string what, std::string epw, int line, std::string field, std::string message) {
   return Case{std::move(what), {{"s.yaml", weather_scenario()}, {"w.epw", std::move(epw)}}, kRun, "w.epw", line,
@@ -433,6 +446,47 @@ std::vector<Case> grid_trace_cases() {
            "not a text file"},
   };
   return cases;
+}
+
+std::vector<Case> measured_power_cases() {
+  const std::string cc = "run_id,duration,emissions,energy_consumed\n";
+  const std::string log = "time_s,power_w\n";
+  return {
+      measured("a CodeCarbon file without energy_consumed", "run_id,duration,emissions\nr,10,0.1\n", 1, "energy_consumed",
+               "missing column"),
+      measured("a CodeCarbon duration that is not a number", cc + "r,ten,0.1,0.2\n", 2, "duration", "'ten' is not a number"),
+      measured("a negative CodeCarbon energy", cc + "r,10,0.1,-0.2\n", 2, "energy_consumed", "is negative"),
+      measured("a NaN CodeCarbon emissions", cc + "r,10,nan,0.2\n", 2, "emissions", "not a finite number"),
+      measured("an empty CodeCarbon energy", cc + "r,10,0.1,\n", 2, "energy_consumed", "empty energy"),
+      measured("CodeCarbon snapshots going backward", cc + "r,10,0.1,0.2\nr,5,0.1,0.3\n", 3, "duration",
+               "is not after line 2's"),
+      measured("CodeCarbon energy falling within a run", cc + "r,10,0.1,0.2\nr,20,0.1,0.1\n", 3, "energy_consumed",
+               "is less than line 2's"),
+      measured("a CodeCarbon row of zero duration", cc + "r,0,0,0\n", 2, "duration", "at least 1 ms"),
+      measured("a CodeCarbon duration of 1e300 s", cc + "r,1e300,0.1,0.2\n", 2, "duration", "over 100 years"),
+      measured("a CodeCarbon row with a missing field", cc + "r,10,0.1\n", 2, "", "row has 3 fields; the header has 4"),
+      measured("a CodeCarbon header without rows", cc, 0, "", "has no rows"),
+      Case{"a CodeCarbon run_id the file does not have",
+           {{"s.yaml", replay_scenario("codecarbon", ", run_id: zz")}, {"m.csv", cc + "r,10,0.1,0.2\n"}},
+           kRun,
+           "m.csv",
+           0,
+           "run_id",
+           "no row has run_id 'zz'"},
+      measured("a power log without a power column", "time_s,volts\n0,1\n1,1\n", 1, "power_w", "missing column", "power_log"),
+      measured("a power log without a time column", "t,power_w\n0,1\n1,1\n", 1, "time", "missing column", "power_log"),
+      measured("a power log time going backward", log + "0,1\n10,1\n5,1\n", 4, "time_s", "is not after line 3's", "power_log"),
+      measured("a power log with a negative power", log + "0,-1\n10,1\n", 2, "power_w", "is negative", "power_log"),
+      measured("a power log with one row", log + "0,1\n", 0, "", "needs at least two rows", "power_log"),
+      measured("a power log time without a zone", "time,power_w\n2020-01-01T00:00:00,1\n2020-01-01T01:00:00Z,1\n", 2, "time",
+               "no time zone", "power_log"),
+      measured("an empty power log", "", 0, "", "is empty", "power_log"),
+      Case{"a measured power file that does not exist", {{"s.yaml", replay_scenario("power_log")}}, kRun, "m.csv", 0, "",
+           "no such file"},
+      scenario("a replay in an unknown format", replay_scenario("joules"), 11, "replays[0].format", "joules"),
+      scenario("a run_id for a power log", replay_scenario("power_log", ", run_id: r"), 11, "replays[0].run_id",
+               "applies to the codecarbon format only"),
+  };
 }
 
 std::vector<Case> job_trace_cases() {
@@ -754,7 +808,8 @@ void check_all(const std::vector<Case>& cases) {
 
 std::size_t suite_size() {
   return yaml_syntax_cases().size() + key_and_type_cases().size() + unit_cases().size() + value_cases().size() +
-         extends_cases().size() + grid_trace_cases().size() + job_trace_cases().size() + weather_cases().size() +
+         extends_cases().size() + grid_trace_cases().size() + job_trace_cases().size() + measured_power_cases().size() +
+         weather_cases().size() +
          result_file_cases().size() + path_cases().size() + override_cases().size() + distribution_cases().size();
 }
 
@@ -771,6 +826,9 @@ TEST_CASE("grid traces with missing columns, bad numbers, gaps and bad times nam
   check_all(grid_trace_cases());
 }
 TEST_CASE("job traces with missing columns, bad numbers and bad times name line and column") { check_all(job_trace_cases()); }
+TEST_CASE("measured power logs with missing columns, bad numbers and bad order name line and column") {
+  check_all(measured_power_cases());
+}
 TEST_CASE("EPW weather files with wrong field counts and bad values name line and field") { check_all(weather_cases()); }
 TEST_CASE("truncated and foreign HDF5 files given to report, compare and merge are named") { check_all(result_file_cases()); }
 TEST_CASE("missing paths, unwritable outputs and outputs over an input are refused") { check_all(path_cases()); }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <fmt/format.h>
 
 #include "analysis/ResultFile.hpp"
@@ -146,6 +147,13 @@ TEST_SUITE("facility") {
     H5Sget_simple_extent_dims(space.id(), dims, nullptr);
     REQUIRE(dims[0] == 8760);
     REQUIRE(dims[1] == 100);
+    // Both dimensions are labelled, as netCDF readers need: time_s, and rack positions 0..99.
+    dcsim::h5::Handle time(H5Dopen2(group.id(), "time_s", H5P_DEFAULT), H5Dclose);
+    dcsim::h5::Handle rack(H5Dopen2(group.id(), "rack", H5P_DEFAULT), H5Dclose);
+    REQUIRE(rack);
+    CHECK(H5DSis_attached(ds.id(), time.id(), 0) > 0);
+    CHECK(H5DSis_attached(ds.id(), rack.id(), 1) > 0);
+    CHECK(dcsim::h5::read_double_column(group.id(), "rack").back() == 99.0);
     std::vector<double> racks(dims[0] * dims[1]);
     REQUIRE(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, racks.data()) >= 0);
     for (std::size_t i = 0; i < dims[0]; i += 97) {
