@@ -26,6 +26,7 @@
 #include "sim/cli/CatalogCommand.hpp"
 #include "sim/cli/Completion.hpp"
 #include "sim/cli/Explain.hpp"
+#include "sim/cli/Bench.hpp"
 #include "sim/cli/Plot.hpp"
 #include "sim/cli/StatusLine.hpp"
 #include "sim/scenario/DataDir.hpp"
@@ -462,6 +463,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   plot_cmd->add_option("--y", plot_opts.y, "Sweep heatmap: varied key along y (default: the next one)");
   plot_cmd->add_option("--metric", plot_opts.metric, "Sweep heatmap: summary figure to show (default: co2e_net_t)");
 
+  BenchOptions bench_opts;
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "Measure fixed cases (engine, GPT-3, a hall's year, fleet-year, a 10,000-variant sweep) and print a table");
+  bench_cmd->add_option("--runs", bench_opts.runs, "Timed runs per case after one warm-up (median reported)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  bench_cmd->add_option("--only", bench_opts.only, "Run only these cases (engine, gpt3, facility-year, fleet-year-small, ...)");
+  bench_cmd->add_option("--fleet-dir", bench_opts.fleet_dir,
+                        "Folder of fleet-year traces h<H>-j<J>-s1/ (default: the benchmark script's cache, ~/.cache/fleet-year)");
+  bench_cmd->add_flag("--quick", bench_opts.quick, "One run each, no sweep and no large fleet (a smoke test)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -501,6 +513,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (compare_cmd->parsed()) return cmd_compare(compare_files, compare_json, out, err);
     if (sweep_cmd->parsed()) return cmd_sweep(sweep_opts, out, err);
     if (plot_cmd->parsed()) return run_plots(plot_opts, out, err);
+    if (bench_cmd->parsed()) return run_bench(bench_opts, out, err);
     if (merge_cmd->parsed()) {
       sweep::merge_shards(merge_inputs, merge_output);
       fmt::print(out, "merged {} shard(s) -> {}\n", merge_inputs.size(), merge_output);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -286,3 +287,21 @@ TEST_CASE("report on a directory exits 2") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("dcsim bench measures its cases in child processes and prints one row each") {
+  // No figure is checked (speed is not a unit-test matter): the table has its header and a row
+  // for each case asked for, with the peak memory of the case's own process.
+  const std::string cmd = std::string("'") + DCSIM_BINARY + "' bench --quick --only engine gpt3 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string text;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe) != nullptr) text += buf;
+  const int status = ::pclose(pipe);
+  CHECK(status == 0);
+  CHECK(text.find("median ms") != std::string::npos);
+  CHECK(text.find("\nengine ") != std::string::npos);
+  CHECK(text.find("\ngpt3 ") != std::string::npos);
+  CHECK(text.find("facility-year") == std::string::npos);
+  CHECK(text.find("failed") == std::string::npos);
+}
