@@ -1,11 +1,13 @@
 // Fuzzes the job-trace reader in the layout DCSIM_FUZZ_JOB_TRACE_LAYOUT (one harness per layout),
 // skipping unfinished and CPU-only rows and reporting them. A file must be read or raise
 // dcsim::InputError; every job read must have an arrival >= 0, a finite duration > 0, exactly
-// one of hosts and accelerators, and a utilisation in [0, 1].
+// one of hosts and accelerators, and a utilisation in [0, 1]. A layout read as a stream must give
+// the same verdict and the same jobs streamed as read whole.
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "fuzz/Harness.hpp"
 #include "models/InputError.hpp"
@@ -18,6 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.layout = *dcsim::input::job_trace_layout_from_name(DCSIM_FUZZ_NAME(DCSIM_FUZZ_JOB_TRACE_LAYOUT));
     options.epoch_ms = skip ? 0 : 1'577'836'800'000;  // the earliest arrival, or 2020-01-01T00:00:00Z
     options.skip_unfinished = options.skip_cpu_only = skip;
+    bool whole_ok = false;
+    std::vector<dcsim::input::TraceJob> jobs;
     try {
       const dcsim::input::JobTrace t = dcsim::input::read_job_trace(file.path(), options);
       for (const dcsim::input::TraceJob& j : t.jobs) {
@@ -27,8 +31,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         DCSIM_FUZZ_CHECK(j.utilisation >= 0 && j.utilisation <= 1);
         DCSIM_FUZZ_CHECK(j.user < t.users.size() && j.name < t.names.size());
       }
+      whole_ok = true;
+      jobs = t.jobs;
     } catch (const dcsim::InputError& e) {
       DCSIM_FUZZ_CHECK(!e.problems().empty());
+    }
+    // The streamed read (in blocks, as a run reads it) accepts exactly what the whole read
+    // accepts, with the same jobs in the same order.
+    if (dcsim::input::job_trace_streams(options)) {
+      bool stream_ok = false;
+      std::size_t n = 0;
+      try {
+        dcsim::input::JobTraceStream stream(file.path(), options);
+        dcsim::input::TraceJob j;
+        while (stream.next(j)) {
+          DCSIM_FUZZ_CHECK(!whole_ok || (n < jobs.size() && j.arrival_s == jobs[n].arrival_s &&
+                                         j.duration_s == jobs[n].duration_s && j.hosts == jobs[n].hosts &&
+                                         j.accelerators == jobs[n].accelerators && j.utilisation == jobs[n].utilisation));
+          ++n;
+        }
+        stream_ok = true;
+      } catch (const dcsim::InputError& e) {
+        DCSIM_FUZZ_CHECK(!e.problems().empty());
+      }
+      DCSIM_FUZZ_CHECK(stream_ok == whole_ok);
+      DCSIM_FUZZ_CHECK(!whole_ok || n == jobs.size());
     }
   }
   return 0;
