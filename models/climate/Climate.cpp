@@ -4,6 +4,9 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <vector>
+
+#include <Eigen/Dense>
 
 #include "models/climate/Psychrometrics.hpp"
 
@@ -52,22 +55,52 @@ double spline(const std::array<double, 12>& a, double x) {
 
 constexpr int kSamplesPerMonth = 720;  // a 30-day month of hours, for the calibration means
 
-/// Nodes whose spline has the given monthly means.
-std::array<double, 12> mean_preserving_nodes(const std::array<double, 12>& means) {
-  std::array<double, 12> nodes = means;
-  for (int iter = 0; iter < 60; ++iter) {
-    double worst = 0;
-    std::array<double, 12> next = nodes;
-    for (int k = 0; k < 12; ++k) {
-      double sum = 0;
-      for (int j = 0; j < kSamplesPerMonth; ++j) sum += spline(nodes, k + (j + 0.5) / kSamplesPerMonth);
-      const double err = means[static_cast<std::size_t>(k)] - sum / kSamplesPerMonth;
-      next[static_cast<std::size_t>(k)] += err;
-      worst = std::max(worst, std::abs(err));
+/// The calibration samples of one month: the spline's segment and position at each.
+struct Sample {
+  double x;  ///< month position
+  double s;  ///< position within the spline segment
+  int i;     ///< the segment's first node
+};
+
+std::array<Sample, 12 * kSamplesPerMonth> calibration_samples() {
+  std::array<Sample, 12 * kSamplesPerMonth> out{};
+  for (int k = 0; k < 12; ++k)
+    for (int j = 0; j < kSamplesPerMonth; ++j) {
+      const double x = k + (j + 0.5) / kSamplesPerMonth;
+      const double fl = std::floor(x - 0.5);
+      out[static_cast<std::size_t>(k * kSamplesPerMonth + j)] = {x, x - 0.5 - fl, static_cast<int>(fl)};
     }
-    nodes = next;
-    if (worst < 1e-9) break;
-  }
+  return out;
+}
+
+/// The spline at a sample: spline(a, sample.x), with its segment found once.
+double spline_at(const std::array<double, 12>& a, const Sample& p) {
+  auto at = [&](int k) { return a[static_cast<std::size_t>(((k % 12) + 12) % 12)]; };
+  const double s = p.s;
+  const double p0 = at(p.i - 1), p1 = at(p.i), p2 = at(p.i + 1), p3 = at(p.i + 2);
+  return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
+}
+
+/// Nodes whose spline has the given monthly means. The spline is linear in its nodes, so the
+/// monthly means are M n for a 12 x 12 matrix M (M[k][j]: month k's mean of node j's basis
+/// function, over the calibration samples); the nodes solve M n = means exactly.
+std::array<double, 12> mean_preserving_nodes(const std::array<double, 12>& means) {
+  static const std::array<Sample, 12 * kSamplesPerMonth> samples = calibration_samples();
+  Eigen::Matrix<double, 12, 12> m = Eigen::Matrix<double, 12, 12>::Zero();
+  for (int k = 0; k < 12; ++k)
+    for (int j = 0; j < kSamplesPerMonth; ++j) {
+      const Sample& p = samples[static_cast<std::size_t>(k * kSamplesPerMonth + j)];
+      const double s = p.s, s2 = s * s, s3 = s2 * s;
+      // Catmull-Rom basis weights of nodes i-1, i, i+1, i+2 (the coefficients of spline()).
+      const double w[4] = {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3),
+                           0.5 * (-s2 + s3)};
+      for (int q = 0; q < 4; ++q) m(k, (((p.i - 1 + q) % 12) + 12) % 12) += w[q] / kSamplesPerMonth;
+    }
+  Eigen::Matrix<double, 12, 1> b;
+  for (int k = 0; k < 12; ++k) b(k) = means[static_cast<std::size_t>(k)];
+  const Eigen::Matrix<double, 12, 1> n = m.partialPivLu().solve(b);
+  std::array<double, 12> nodes{};
+  for (int k = 0; k < 12; ++k) nodes[static_cast<std::size_t>(k)] = n(k);
   return nodes;
 }
 
@@ -80,8 +113,16 @@ struct Shape {
   }
 };
 
-/// Dew-point nodes such that the noise-free monthly mean RH equals the normals.
+/// Dew-point nodes such that the noise-free monthly mean RH equals the normals. The temperature
+/// and its saturation pressure at each calibration sample do not depend on the nodes: computed
+/// once, then only the dew point's saturation pressure is evaluated per iteration.
 std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<double, 12>& rh) {
+  static const std::array<Sample, 12 * kSamplesPerMonth> samples = calibration_samples();
+  std::vector<double> t(samples.size()), e_t(samples.size());
+  for (std::size_t n = 0; n < samples.size(); ++n) {
+    t[n] = shape.mean_temp(samples[n].x, static_cast<double>(n % kSamplesPerMonth % 24) + 0.5);
+    e_t[n] = psychro::saturation_pressure_water_pa(t[n]);
+  }
   std::array<double, 12> nodes{};
   for (std::size_t k = 0; k < 12; ++k) nodes[k] = psychro::dew_point(shape.temp[k], std::clamp(rh[k], 0.01, 1.0));
   for (int iter = 0; iter < 40; ++iter) {
@@ -90,9 +131,10 @@ std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<doub
     for (int k = 0; k < 12; ++k) {
       double sum = 0;
       for (int j = 0; j < kSamplesPerMonth; ++j) {
-        const double x = k + (j + 0.5) / kSamplesPerMonth;
-        const double t = shape.mean_temp(x, (j % 24) + 0.5);
-        sum += psychro::relative_humidity_from_dew_point(t, spline(nodes, x));
+        const auto n = static_cast<std::size_t>(k * kSamplesPerMonth + j);
+        const double td = spline_at(nodes, samples[n]);
+        // relative_humidity_from_dew_point(t, td), with e_w(t) from the table.
+        sum += td >= t[n] ? 1.0 : psychro::saturation_pressure_water_pa(td) / e_t[n];
       }
       const auto kk = static_cast<std::size_t>(k);
       const double mean = sum / kSamplesPerMonth;

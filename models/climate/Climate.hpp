@@ -12,8 +12,8 @@
 //   Td(t) = min(T(t), Dbar(x) + c n_T(t) + n_D(t))                (dew point, C)
 //   RH(t) = e_w(Td) / e_w(T)                                        (Psychrometrics.hpp)
 //   Tbar, R, Dbar: periodic Catmull-Rom splines through one node per mid-month. The nodes of Tbar
-//   are solved (fixed-point iteration) so that each month's mean of Tbar equals the normal
-//   exactly; the nodes of Dbar so that each month's mean of RH, over the noise-free diurnal
+//   solve a 12 x 12 linear system (the spline is linear in its nodes) so that each month's mean of
+//   Tbar equals the normal exactly; the nodes of Dbar so that each month's mean of RH, over the noise-free diurnal
 //   cycle, equals the RH normal (so RH falls in the afternoon and rises at night, the observed
 //   anti-correlation, with the dew point held near the month's mean dew point).
 //   n_T, n_D: AR(1), n(t) = phi n(t-1) + sqrt(1 - phi^2) sd e(t), stationary from the first hour;

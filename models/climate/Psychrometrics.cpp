@@ -52,15 +52,34 @@ double humidity_ratio_from_wet_bulb(double t, double ts, double p_pa) {
 
 double wet_bulb(double t_c, double rh, double p_pa) {
   const double w = humidity_ratio(t_c, std::clamp(rh, 0.0, 1.0), p_pa);
-  // humidity_ratio_from_wet_bulb rises with t*: below the true t* it is < w, above it > w.
+  // humidity_ratio_from_wet_bulb rises with t*: below the true t* it is < w, above it > w. The
+  // root is bracketed and found by regula falsi with the Illinois modification (the retained
+  // end's value halved when the same end is kept twice), which converges superlinearly and
+  // keeps the bracket across the water/ice switch at 0 C.
   double lo = rh > 0.0 ? std::min(dew_point(t_c, std::clamp(rh, 1e-6, 1.0)), t_c) - 5.0 : t_c - 80.0;
   double hi = t_c;
-  for (int i = 0; i < 200 && hi - lo > 1e-6; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (humidity_ratio_from_wet_bulb(t_c, mid, p_pa) < w)
-      lo = mid;
-    else
-      hi = mid;
+  double f_lo = humidity_ratio_from_wet_bulb(t_c, lo, p_pa) - w;
+  double f_hi = humidity_ratio_from_wet_bulb(t_c, hi, p_pa) - w;
+  if (f_lo >= 0.0) return lo;  // no sign change: the root is at (or beyond) an end
+  if (f_hi <= 0.0) return hi;
+  int kept = 0;  // -1: lo kept last time, +1: hi kept
+  for (int i = 0; i < 200 && hi - lo > 1e-9; ++i) {
+    double x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    const double f = humidity_ratio_from_wet_bulb(t_c, x, p_pa) - w;
+    if (f == 0.0) return x;
+    if (f < 0.0) {
+      lo = x;
+      f_lo = f;
+      if (kept == -1) f_hi *= 0.5;
+      kept = -1;
+    } else {
+      hi = x;
+      f_hi = f;
+      if (kept == 1) f_lo *= 0.5;
+      kept = 1;
+    }
+    if (std::abs(f) < 1e-15 * std::max(1.0, std::abs(w))) break;
   }
   return 0.5 * (lo + hi);
 }

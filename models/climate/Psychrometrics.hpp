@@ -18,8 +18,9 @@
 //   wet bulb         the thermodynamic wet-bulb t* solving the psychrometric equation
 //                    W = ((2501 - 2.326 t*) W_s(t*) - 1.006 (t - t*)) / (2501 + 1.86 t - 4.186 t*)   (t* >= 0)
 //                    W = ((2830 - 0.24 t*) W_s(t*) - 1.006 (t - t*)) / (2830 + 1.86 t - 2.1 t*)       (t* < 0)
-//                    ASHRAE 2017 ch. 1, eqs. 33 and 35; solved by bisection between the dew point
-//                    and the dry bulb (the residual is monotonic there), to 1e-6 K.
+//                    ASHRAE 2017 ch. 1, eqs. 33 and 35; solved in the bracket from 5 K below the
+//                    dew point to the dry bulb (the residual is monotonic there) by regula falsi
+//                    (Illinois), to 1e-9 K.
 //   air density      rho = 1.293 (p / 101325) (273.15 / (273.15 + t))    Lei & Masanet 2020 (facts 3.2)
 //   pressure at elevation Z (m): p = 101325 (1 - 2.25577e-5 Z)^5.2559    ASHRAE 2017 ch. 1, eq. 3
 // Validation: tests/models/test_climate.cpp against ASHRAE 2017 ch. 1 tables (saturation values

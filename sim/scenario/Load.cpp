@@ -152,6 +152,19 @@ class SecondDocument : public YAML::EventHandler {
   std::optional<YAML::Mark> content_;
 };
 
+// Whether a text may hold a second document: a later document needs a marker ("---", "...") or a
+// directive ("%") at the start of a line, so a text with none holds one document at most and the
+// second parse that looks for another (SecondDocument) is not needed.
+bool may_hold_more_documents(const std::string& text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (text.compare(pos, 3, "---") == 0 || text.compare(pos, 3, "...") == 0 || text[pos] == '%') return true;
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos) break;
+    ++pos;
+  }
+  return false;
+}
+
 YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
   check_nesting(file, text);
   const auto at = [&file](const YAML::Mark& m) {
@@ -160,7 +173,7 @@ YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
-    if (const auto second = SecondDocument::find(text))
+    if (const auto second = may_hold_more_documents(text) ? SecondDocument::find(text) : std::nullopt)
       throw InputError(at(*second), "", "holds more than one YAML document (a scenario is one)");
   } catch (const YAML::DeepRecursion& e) {  // block nesting, which check_nesting does not count
     throw InputError(at(e.mark), "", fmt::format("nesting deeper than {} levels", e.depth() - 1));
