@@ -1,5 +1,10 @@
 #include "analysis/hdf5/Hdf5.hpp"
 
+#include "analysis/hdf5/ChunkCompressor.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 
@@ -45,26 +50,13 @@ Handle create_growable(hid_t loc, const std::string& name, std::size_t columns, 
   const Handle dcpl = untracked(H5P_DATASET_CREATE, "create dataset properties");
   check_status(H5Pset_chunk(dcpl.id(), rank, chunk), "chunk " + name);
   check_status(H5Pset_shuffle(dcpl.id()), "shuffle " + name);
-  check_status(H5Pset_deflate(dcpl.id(), 4), "compress " + name);
+  check_status(H5Pset_deflate(dcpl.id(), kDeflateLevel), "compress " + name);
   Handle ds(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                   "create dataset " + name),
             H5Dclose);
   write_attribute(ds.id(), "units", units);
   write_attribute(ds.id(), "long_name", long_name);
   return ds;
-}
-
-// Appends `n` rows (of `columns` values each; 0 = rank 1) after the `rows` already written.
-void append_rows(const Handle& ds, hsize_t& rows, std::size_t columns, const double* data, hsize_t n) {
-  const int rank = columns == 0 ? 1 : 2;
-  const hsize_t width = columns;
-  const hsize_t start[2] = {rows, 0}, count[2] = {n, width}, new_size[2] = {rows + n, width};
-  check_status(H5Dset_extent(ds.id(), new_size), "extend a dataset");
-  const Handle file_space(check(H5Dget_space(ds.id()), "get a dataspace"), H5Sclose);
-  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
-  const Handle mem_space(check(H5Screate_simple(rank, count, nullptr), "create a dataspace"), H5Sclose);
-  check_status(H5Dwrite(ds.id(), H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, data), "write rows");
-  rows += n;
 }
 
 }  // namespace
@@ -176,43 +168,92 @@ Handle utf8_string_type() {
   return t;
 }
 
-DoubleColumn::DoubleColumn(hid_t loc, const std::string& name, std::string_view units, std::string_view long_name,
-                           std::size_t chunk_rows)
-    : dataset_(create_growable(loc, name, 0, chunk_rows, units, long_name)), chunk_rows_(chunk_rows) {
-  buffer_.reserve(chunk_rows);
+struct GrowableDataset::Pending {
+  std::shared_ptr<ChunkCompressor::Job> job;  ///< on the worker; else
+  std::vector<unsigned char> bytes;           ///< compressed on this thread
+  hsize_t first_row = 0, rows = 0;
+};
+
+GrowableDataset::GrowableDataset(hid_t loc, const std::string& name, std::size_t columns, std::size_t chunk_rows,
+                                 std::string_view units, std::string_view long_name, ChunkCompressor* compressor)
+    : chunk_values_(chunk_rows * std::max<std::size_t>(1, columns)),
+      dataset_(create_growable(loc, name, columns, chunk_rows, units, long_name)), width_(std::max<std::size_t>(1, columns)),
+      chunk_rows_(chunk_rows), compressor_(compressor) {
+  buffer_.reserve(chunk_values_);
 }
 
-void DoubleColumn::flush() {
-  if (buffer_.empty()) return;
-  append_rows(dataset_, rows_, 0, buffer_.data(), buffer_.size());
-  buffer_.clear();
+GrowableDataset::~GrowableDataset() = default;
+GrowableDataset::GrowableDataset(GrowableDataset&&) noexcept = default;
+GrowableDataset& GrowableDataset::operator=(GrowableDataset&&) noexcept = default;
+
+void GrowableDataset::write_chunk(hsize_t first_row, hsize_t rows, const std::vector<unsigned char>& bytes) {
+  if (first_row + rows > rows_) {
+    const hsize_t new_size[2] = {first_row + rows, width_};
+    check_status(H5Dset_extent(dataset_.id(), new_size), "extend a dataset");
+    rows_ = first_row + rows;
+  }
+  const hsize_t offset[2] = {first_row, 0};
+  // Filter mask 0: every filter of the dataset (shuffle, deflate) was applied.
+  check_status(H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()), "write a chunk");
+}
+
+void GrowableDataset::submit(std::vector<double> chunk, hsize_t rows) {
+  Pending p;
+  p.first_row = chunk_start_;
+  p.rows = rows;
+  if (compressor_ != nullptr) p.job = compressor_->submit(std::move(chunk));
+  else p.bytes = compress_chunk(chunk, kDeflateLevel);
+  pending_.push_back(std::move(p));
+}
+
+// Chunks are written at fixed points (every chunk but the newest when a chunk is submitted; all
+// at a flush), never "when ready", and the same with or without the worker: the order of writes,
+// and so the file's layout, must not depend on the worker or its timing.
+void GrowableDataset::write_pending(std::size_t keep) {
+  if (pending_.size() <= keep) return;
+  const std::size_t n = pending_.size() - keep;
+  for (std::size_t i = 0; i < n; ++i) {
+    Pending& p = pending_[i];
+    write_chunk(p.first_row, p.rows, p.job ? compressor_->take(*p.job) : p.bytes);
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void GrowableDataset::full_chunk() {
+  partial_submitted_ = false;
+  std::vector<double> chunk;
+  chunk.reserve(chunk_values_);
+  chunk.swap(buffer_);
+  submit(std::move(chunk), chunk_rows_);
+  write_pending(1);
+  chunk_start_ += chunk_rows_;
+}
+
+void GrowableDataset::start_flush() {
+  if (buffer_.empty() || partial_submitted_) return;
+  std::vector<double> padded(chunk_values_, 0.0);
+  std::copy(buffer_.begin(), buffer_.end(), padded.begin());
+  submit(std::move(padded), buffer_.size() / width_);
+  partial_submitted_ = true;
+}
+
+void GrowableDataset::flush() {
+  start_flush();
+  write_pending(0);
+}
+
+void GrowableDataset::scale_buffer(double k) {
+  for (double& v : buffer_) v *= k;
 }
 
 void DoubleColumn::scale(double k) {
   flush();
-  if (rows_ == 0) return;
-  std::vector<double> values(rows_);
-  check_status(H5Dread(dataset_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read rows back");
+  scale_buffer(k);  // the rows of a partial chunk, if more are appended later
+  if (rows_in_file() == 0) return;
+  std::vector<double> values(rows_in_file());
+  check_status(H5Dread(id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read rows back");
   for (double& v : values) v *= k;
-  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "rewrite rows");
-}
-
-DoubleMatrix::DoubleMatrix(hid_t loc, const std::string& name, std::size_t columns, std::string_view units,
-                           std::string_view long_name, std::size_t chunk_rows)
-    : dataset_(create_growable(loc, name, columns, chunk_rows, units, long_name)), columns_(columns),
-      chunk_rows_(chunk_rows) {
-  buffer_.reserve(chunk_rows * columns);
-}
-
-void DoubleMatrix::append_row(const double* values) {
-  buffer_.insert(buffer_.end(), values, values + columns_);
-  if (buffer_.size() == chunk_rows_ * columns_) flush();
-}
-
-void DoubleMatrix::flush() {
-  if (buffer_.empty()) return;
-  append_rows(dataset_, rows_, columns_, buffer_.data(), buffer_.size() / columns_);
-  buffer_.clear();
+  check_status(H5Dwrite(id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "rewrite rows");
 }
 
 void set_dimension_scale(hid_t dataset, const std::string& name) {

@@ -81,7 +81,7 @@ JobTableWriter::JobTableWriter(hid_t loc, const std::string& name, std::size_t c
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   ok(H5Pset_obj_track_times(dcpl.id(), false), "turn off time tracking");
   ok(H5Pset_chunk(dcpl.id(), 1, chunk), "chunk the jobs table");
-  ok(H5Pset_deflate(dcpl.id(), 4), "compress the jobs table");
+  ok(H5Pset_deflate(dcpl.id(), kDeflateLevel), "compress the jobs table");
   dataset_ = Handle(H5Dcreate2(loc, name.c_str(), file_type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), H5Dclose);
   if (!dataset_) throw Error("HDF5: cannot create the jobs table");
   write_attribute(dataset_.id(), "long_name", std::string_view("one row per job"));

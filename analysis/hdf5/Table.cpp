@@ -57,7 +57,7 @@ void write_table(hid_t loc, const std::string& name, const Table& t, const std::
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   ok(H5Pset_obj_track_times(dcpl.id(), false), "turn off time tracking");
   ok(H5Pset_chunk(dcpl.id(), 1, chunk), "chunk table " + name);
-  ok(H5Pset_deflate(dcpl.id(), 4), "compress table " + name);
+  ok(H5Pset_deflate(dcpl.id(), kDeflateLevel), "compress table " + name);
   const Handle ds(H5Dcreate2(loc, name.c_str(), file.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), H5Dclose);
   if (!ds) throw Error(fmt::format("HDF5: cannot create table {}", name));
   if (n > 0) ok(H5Dwrite(ds.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "write table " + name);

@@ -51,13 +51,14 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
   h5::write_attribute(root, "start_time", std::string_view(info.start_time));
   timeseries_ = h5::create_group(root, "timeseries");
   h5::write_attribute(timeseries_.id(), "interval_s", static_cast<double>(interval_ms_) / 1000.0);
+  compressor_ = std::make_unique<h5::ChunkCompressor>(h5::kDeflateLevel);
   columns_.reserve(analysis::kTimeseriesColumns.size());
   for (const analysis::TimeseriesColumn& c : analysis::kTimeseriesColumns)
-    columns_.emplace_back(timeseries_.id(), std::string(c.name), c.units, c.long_name);
+    columns_.emplace_back(timeseries_.id(), std::string(c.name), c.units, c.long_name, 4096, compressor_.get());
   jobs_ = std::make_unique<h5::JobTableWriter>(root, "jobs");
   if (racks > 0)
     racks_ = std::make_unique<h5::DoubleMatrix>(timeseries_.id(), "rack_power_w", racks, "W",
-                                                "IT power per rack (interval average), interval x rack");
+                                                "IT power per rack (interval average), interval x rack", 256, compressor_.get());
   // time_s is the time dimension of every column (CF: "seconds since <start>"), so xarray and
   // netCDF readers index the group by it.
   static_assert(analysis::kTimeseriesColumns[0].name == "time_s");
@@ -187,6 +188,10 @@ void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }
 void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary&, double net_scale) {
   accumulate(end);
   close_bin(end);
+  // Every partial chunk to the compressor first, so that the worker and this thread compress
+  // the last chunks side by side.
+  for (h5::DoubleColumn& c : columns_) c.start_flush();
+  if (racks_) racks_->start_flush();
   for (h5::DoubleColumn& c : columns_) c.flush();
   if (racks_) racks_->flush();
   if (net_scale != 1.0)

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/OutputFormat.hpp"
+#include "analysis/hdf5/ChunkCompressor.hpp"
 #include "analysis/hdf5/Hdf5.hpp"
 #include "analysis/hdf5/JobTable.hpp"
 #include "sim/datacentre/Simulation.hpp"
@@ -48,6 +49,8 @@ class Hdf5Recorder {
   std::filesystem::path destination_, temporary_;
   std::int64_t interval_ms_;
   h5::Handle file_, timeseries_;
+  /// Compresses the series' chunks on a worker thread; declared before the datasets that use it.
+  std::unique_ptr<h5::ChunkCompressor> compressor_;
   std::vector<h5::DoubleColumn> columns_;
   std::unique_ptr<h5::JobTableWriter> jobs_;
   std::unique_ptr<h5::DoubleMatrix> racks_;

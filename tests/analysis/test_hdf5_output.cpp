@@ -14,6 +14,7 @@
 
 #include "analysis/OutputFormat.hpp"
 #include "analysis/ResultFile.hpp"
+#include "analysis/hdf5/ChunkCompressor.hpp"
 #include "analysis/hdf5/Hdf5.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
@@ -192,4 +193,67 @@ TEST_CASE("a truncated run file is rejected as incomplete, not read as zeros") {
   const std::string bytes = slurp(out);
   const auto cut = dir.write("cut.h5", bytes.substr(0, bytes.size() / 2));
   CHECK_THROWS_AS(dcsim::analysis::read_run(cut.string()), dcsim::InputError);
+}
+
+// The datasets shuffle and deflate their own chunks (analysis/hdf5/ChunkCompressor.hpp) and write
+// them whole: a reader that knows nothing of that (the library's filter pipeline) must read back
+// exactly the values appended, partial last chunks included, and a file written with the worker
+// thread must be the same bytes as one written without it.
+TEST_CASE("chunks compressed by the datasets read back exactly, with or without the worker thread") {
+  TempDir dir;
+  const auto write = [&](const fs::path& path, bool worker) {
+    std::unique_ptr<dcsim::h5::ChunkCompressor> compressor;
+    if (worker) compressor = std::make_unique<dcsim::h5::ChunkCompressor>(dcsim::h5::kDeflateLevel);
+    {
+      dcsim::h5::Handle file = dcsim::h5::create_file(path.string());
+      // 10 rows a chunk: 37 values are three full chunks and a partial one; flushed midway at 15,
+      // so that chunk is written partial and then again when full.
+      dcsim::h5::DoubleColumn col(file.id(), "col", "1", "test column", 10, compressor.get());
+      dcsim::h5::DoubleMatrix mat(file.id(), "mat", 3, "W", "test matrix", 4, compressor.get());
+      for (int i = 0; i < 37; ++i) {
+        col.append(i % 7 == 0 ? 0.1 * i : -1.0 * i);
+        const double row[3] = {1.0 * i, 2.5, i * 1e300};
+        mat.append_row(row);
+        if (i == 14) {
+          col.flush();
+          mat.flush();
+        }
+      }
+      col.start_flush();
+      mat.start_flush();
+      col.flush();
+      mat.flush();
+    }
+    return slurp(path);
+  };
+  const std::string inline_bytes = write(dir.path() / "inline.h5", false);
+  const std::string worker_bytes = write(dir.path() / "worker.h5", true);
+  CHECK(inline_bytes == worker_bytes);
+
+  const dcsim::h5::Handle file = dcsim::h5::open_file((dir.path() / "worker.h5").string());
+  const std::vector<double> col = dcsim::h5::read_double_column(file.id(), "col");
+  REQUIRE(col.size() == 37);
+  for (int i = 0; i < 37; ++i) CHECK(col[static_cast<std::size_t>(i)] == (i % 7 == 0 ? 0.1 * i : -1.0 * i));
+  const dcsim::h5::Handle ds(H5Dopen2(file.id(), "mat", H5P_DEFAULT), H5Dclose);
+  const dcsim::h5::Handle space(H5Dget_space(ds.id()), H5Sclose);
+  hsize_t dims[2] = {};
+  H5Sget_simple_extent_dims(space.id(), dims, nullptr);
+  REQUIRE(dims[0] == 37);
+  REQUIRE(dims[1] == 3);
+  std::vector<double> m(37 * 3);
+  REQUIRE(H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) >= 0);
+  for (int i = 0; i < 37; ++i) {
+    CHECK(m[static_cast<std::size_t>(3 * i)] == 1.0 * i);
+    CHECK(m[static_cast<std::size_t>(3 * i + 1)] == 2.5);
+    CHECK(m[static_cast<std::size_t>(3 * i + 2)] == i * 1e300);
+  }
+  // The filters a reader sees are the usual two: shuffle, then deflate.
+  const dcsim::h5::Handle dcpl(H5Dget_create_plist(ds.id()), H5Pclose);
+  REQUIRE(H5Pget_nfilters(dcpl.id()) == 2);
+  unsigned flags = 0;
+  std::size_t n = 1;
+  unsigned level = 0;
+  CHECK(H5Pget_filter2(dcpl.id(), 0, &flags, &n, &level, 0, nullptr, nullptr) == H5Z_FILTER_SHUFFLE);
+  n = 1;
+  CHECK(H5Pget_filter2(dcpl.id(), 1, &flags, &n, &level, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE);
 }

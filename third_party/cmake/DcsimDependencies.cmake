@@ -57,5 +57,7 @@ if(_dcsim_hdf5_static)
                         ${CMAKE_DL_LIBS} m Threads::Threads)
   message(STATUS "dcsim: HDF5 linked statically (${_dcsim_hdf5_static})")
 else()
-  target_link_libraries(dcsim_hdf5 INTERFACE hdf5::hdf5 hdf5::hdf5_hl)
+  # zlib directly too: the datasets deflate their chunks themselves (analysis/hdf5/ChunkCompressor).
+  find_library(DCSIM_Z_LIBRARY NAMES z REQUIRED)
+  target_link_libraries(dcsim_hdf5 INTERFACE hdf5::hdf5 hdf5::hdf5_hl "${DCSIM_Z_LIBRARY}")
 endif()
