@@ -1,7 +1,7 @@
 #pragma once
 // The future-event set: pending events ordered by (time, sequence), cancellable by handle.
 //
-// A binary min-heap of small entries points into a pool of slots that own the handlers. The
+// A 4-ary min-heap of small entries points into a pool of slots that own the handlers. The
 // sequence number, unique per scheduled event, breaks ties between events at the same instant in
 // scheduling order (so runs are deterministic) and doubles as the slot's generation: cancelling
 // frees the slot at once, and the heap entry left behind is recognised as stale when it surfaces.
@@ -48,6 +48,7 @@ class EventQueue {
     std::uint64_t seq = 0;  ///< sequence of the event it holds; 0 when free
   };
 
+  static constexpr std::size_t kArity = 4;
   void drop_stale_top();
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
