@@ -3,8 +3,10 @@
 //
 // The rate (a power, or a power times an intensity) is constant between changes, so
 // integral = sum of rate_i * dt_i exactly; the owner calls set_rate() at every change
-// ("update before change") and nothing ever polls. The sum is compensated (Neumaier), so a year
-// of millisecond-resolution steps loses no significant digits. Units are the caller's: W -> J.
+// ("update before change") and nothing ever polls. The sum is compensated: the rounding error of
+// each addition, found exactly by Knuth's TwoSum (branch-free, so no mispredicted branch per
+// event; the same error term as Neumaier's comparison-based form), is summed apart, so a year of
+// millisecond-resolution steps loses no significant digits. Units are the caller's: W -> J.
 
 #include <array>
 #include <cmath>
@@ -13,6 +15,16 @@
 #include "sim/engine/Time.hpp"
 
 namespace dcsim::engine {
+
+/// a + b rounded, with its exact rounding error added to `error` (Knuth's TwoSum: six additions,
+/// no branch, exact for any a and b without overflow).
+inline double two_sum(double a, double b, double& error) {
+  const double s = a + b;
+  const double b_part = s - a;
+  const double a_part = s - b_part;
+  error += (a - a_part) + (b - b_part);
+  return s;
+}
 
 class Integral {
  public:
@@ -38,9 +50,7 @@ class Integral {
 
  private:
   void add(double x) {
-    const double t = sum_ + x;
-    comp_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
-    sum_ = t;
+    sum_ = two_sum(sum_, x, comp_);
   }
 
   double sum_ = 0.0;
@@ -62,10 +72,7 @@ class Integrals {
     const double dt = (now - last_).seconds();
     for (std::size_t i = 0; i < N; ++i) {
       if (rate_[i] == 0.0) continue;  // adding zero changes neither the sum nor its compensation
-      const double x = rate_[i] * dt;
-      const double t = sum_[i] + x;
-      comp_[i] += std::fabs(sum_[i]) >= std::fabs(x) ? (sum_[i] - t) + x : (x - t) + sum_[i];
-      sum_[i] = t;
+      sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
     }
     last_ = now;
   }

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "sim/engine/Integral.hpp"
 
 using dcsim::engine::Duration;
@@ -31,4 +34,35 @@ TEST_CASE("a million millisecond steps lose no significant digits") {
   for (int k = 0; k < 1'000'000; ++k) i.set_rate(Time::from_ms(k), 0.1);
   i.advance(Time::from_ms(1'000'000));
   CHECK(i.total() == doctest::Approx(100.0).epsilon(1e-14));
+}
+
+TEST_CASE("two_sum gives the exact rounding error of an addition, in either order of magnitude") {
+  using dcsim::engine::two_sum;
+  double e = 0.0;
+  CHECK(two_sum(1.0, 1e-20, e) == 1.0);
+  CHECK(e == 1e-20);
+  e = 0.0;
+  CHECK(two_sum(1e-20, 1.0, e) == 1.0);  // the smaller operand first
+  CHECK(e == 1e-20);
+  e = 0.0;
+  CHECK(two_sum(1e16, 1.0, e) == 1e16);  // 1e16 + 1 is not a double: the 1 is the error
+  CHECK(e == 1.0);
+  e = 0.0;
+  CHECK(two_sum(0.1, 0.2, e) == 0.30000000000000004);
+  CHECK(e == -2.7755575615628914e-17);  // 0.1 + 0.2 - 0.30000000000000004, exactly
+  // The error is the one Fast2Sum finds with the larger operand first (Dekker), for any pair.
+  std::uint64_t state = 12345;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const double u = static_cast<double>(state >> 11) * 0x1.0p-53;
+    return (u - 0.5) * std::pow(10.0, static_cast<double>((state >> 3) % 40) - 20.0);
+  };
+  for (int i = 0; i < 10000; ++i) {
+    const double a = next(), b = next();
+    double err = 0.0;
+    const double s = two_sum(a, b, err);
+    const double big = std::abs(a) >= std::abs(b) ? a : b, small = std::abs(a) >= std::abs(b) ? b : a;
+    CHECK(s == a + b);
+    CHECK(err == (big - s) + small);
+  }
 }
