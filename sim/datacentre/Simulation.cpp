@@ -53,6 +53,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
   }
   ends_.assign(explicit_, kNaN);
   if (suspend_mode_) plans_.resize(jobs_.size());
+  arrival_lane_ = engine_.add_lane();
 }
 
 Simulation::~Simulation() = default;
@@ -82,7 +83,10 @@ void Simulation::pull_trace_job() {
   job.ordinal = explicit_ + trace_->taken() - 1;
   if (suspend_mode_) plans_[slot].clear();
   ++jobs_left_;
-  engine_.schedule_at(Time::from_ms(spec.start_offset_ms), [this, slot] { arrive(slot); });
+  // The trace's arrivals are a time-sorted stream, one pending at a time: they have a lane.
+  const Time at = Time::from_ms(spec.start_offset_ms);
+  if (engine_.pending(trace_arrival_)) engine_.schedule_at(at, [this, slot] { arrive(slot); });
+  else trace_arrival_ = engine_.schedule_in_lane(arrival_lane_, at, [this, slot] { arrive(slot); });
 }
 
 // A trace job's slot, once it has ended (or was rejected), for the next.

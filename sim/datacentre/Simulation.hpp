@@ -234,6 +234,8 @@ class Simulation {
   std::vector<std::size_t> free_slots_;
   std::unique_ptr<scenario::TraceCursor> trace_;      ///< the next trace job is read as the previous arrives
   bool trace_done_ = true;
+  engine::EventQueue::Lane arrival_lane_ = 0;         ///< the trace's next arrival (EventQueue.hpp: lanes)
+  engine::EventHandle trace_arrival_;
   std::size_t trace_jobs_ = 0;                        ///< jobs in the trace (known at the end)
   std::vector<double> ends_;
   std::size_t rows_emitted_ = 0;

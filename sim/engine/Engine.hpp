@@ -18,6 +18,11 @@ class Engine {
   /// Schedules `cb` at absolute time `t`, which must not lie in the past.
   EventHandle schedule_at(Time t, Callback&& cb);
   EventHandle schedule_in(Duration d, Callback&& cb) { return schedule_at(now_ + d, std::move(cb)); }
+  /// A lane for a source that keeps one event pending at a time (EventQueue.hpp), and scheduling
+  /// into it, in the same order as schedule_at. Precondition: the lane's last event ran or was
+  /// cancelled.
+  EventQueue::Lane add_lane() { return queue_.add_lane(); }
+  EventHandle schedule_in_lane(EventQueue::Lane lane, Time t, Callback&& cb);
   bool cancel(EventHandle h) { return queue_.cancel(h); }
   bool pending(EventHandle h) const { return queue_.pending(h); }
 

@@ -24,12 +24,57 @@ EventHandle EventQueue::push(Time t, Callback&& cb) {
   return EventHandle{slot, seq};
 }
 
+EventQueue::Lane EventQueue::add_lane() {
+  lanes_.emplace_back();
+  return static_cast<Lane>(lanes_.size() - 1);
+}
+
+EventHandle EventQueue::push_lane(Lane lane, Time t, Callback&& cb) {
+  LaneSlot& l = lanes_[lane];
+  assert(l.seq == 0);
+  l.t = t;
+  l.seq = next_seq_++;
+  l.cb = std::move(cb);
+  ++live_;
+  return EventHandle{kLaneBit | lane, l.seq};
+}
+
+int EventQueue::first_lane() const {
+  int best = -1;
+  const Entry* top = heap_.empty() ? nullptr : &heap_.front();
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    const LaneSlot& l = lanes_[i];
+    if (l.seq == 0) continue;
+    const Entry e{l.t, l.seq, 0};
+    if (best >= 0) {
+      const LaneSlot& b = lanes_[static_cast<std::size_t>(best)];
+      if (!e.before(Entry{b.t, b.seq, 0})) continue;
+    } else if (top != nullptr && !e.before(*top)) {
+      continue;
+    }
+    best = static_cast<int>(i);
+  }
+  return best;
+}
+
 bool EventQueue::pending(EventHandle h) const {
-  return h.seq != 0 && h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
+  if (h.seq == 0) return false;
+  if ((h.slot & kLaneBit) != 0) {
+    const std::uint32_t lane = h.slot & ~kLaneBit;
+    return lane < lanes_.size() && lanes_[lane].seq == h.seq;
+  }
+  return h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
 }
 
 bool EventQueue::cancel(EventHandle h) {
   if (!pending(h)) return false;
+  if ((h.slot & kLaneBit) != 0) {
+    LaneSlot& l = lanes_[h.slot & ~kLaneBit];
+    l.cb.reset();
+    l.seq = 0;
+    --live_;
+    return true;
+  }
   Slot& s = slots_[h.slot];
   s.cb.reset();
   s.seq = 0;
@@ -54,12 +99,20 @@ void EventQueue::drop_stale_top() {
 
 std::optional<Time> EventQueue::next_time() {
   drop_stale_top();
+  if (const int lane = first_lane(); lane >= 0) return lanes_[static_cast<std::size_t>(lane)].t;
   if (heap_.empty()) return std::nullopt;
   return heap_.front().t;
 }
 
 Time EventQueue::pop(Callback& out) {
   drop_stale_top();
+  if (const int lane = first_lane(); lane >= 0) {
+    LaneSlot& l = lanes_[static_cast<std::size_t>(lane)];
+    out = std::move(l.cb);
+    l.seq = 0;
+    --live_;
+    return l.t;
+  }
   assert(!heap_.empty());
   const Entry top = heap_.front();
   pop_top();
@@ -69,6 +122,29 @@ Time EventQueue::pop(Callback& out) {
   free_.push_back(top.slot);
   --live_;
   return top.t;
+}
+
+bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
+  drop_stale_top();
+  if (const int lane = first_lane(); lane >= 0) {
+    LaneSlot& l = lanes_[static_cast<std::size_t>(lane)];
+    if (l.t > limit) return false;
+    t = l.t;
+    out = std::move(l.cb);
+    l.seq = 0;
+    --live_;
+    return true;
+  }
+  if (heap_.empty() || heap_.front().t > limit) return false;
+  const Entry top = heap_.front();
+  pop_top();
+  Slot& s = slots_[top.slot];
+  out = std::move(s.cb);
+  s.seq = 0;
+  free_.push_back(top.slot);
+  --live_;
+  t = top.t;
+  return true;
 }
 
 void EventQueue::pop_top() {

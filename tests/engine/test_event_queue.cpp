@@ -136,3 +136,61 @@ TEST_CASE("durations convert to and from seconds on the millisecond grid") {
   CHECK((Time::from_ms(5000) - Time::from_ms(2000)).seconds() == 3.0);
   CHECK(Time::from_ms(1000) + Duration::hours(1) == Time::from_ms(3'601'000));
 }
+
+// A lane holds one event beside the heap; the order must be exactly the heap's (time, then the
+// order of scheduling), whichever side an event is on.
+TEST_CASE("lane events run in the same order as heap events would, ties by scheduling order") {
+  // The same script twice: a stream re-arming itself every 10 ms (in a lane, or on the heap) among
+  // heap events at equal and other times, scheduled before and after the stream's.
+  const auto script = [](bool use_lane) {
+    Engine e;
+    std::vector<int> order;
+    const auto lane = e.add_lane();
+    struct Stream {
+      Engine* e;
+      std::vector<int>* order;
+      dcsim::engine::EventQueue::Lane lane;
+      bool use_lane;
+      int n = 0;
+      void arm(Time t) {
+        if (use_lane) e->schedule_in_lane(lane, t, [this] { fire(); });
+        else e->schedule_at(t, [this] { fire(); });
+      }
+      void fire() {
+        order->push_back(100 + n);
+        if (++n < 5) arm(e->now() + Duration::from_ms(10));
+        // A heap event at the stream's next instant, scheduled after it: runs after it.
+        e->schedule_at(e->now() + Duration::from_ms(10), [o = order, k = n] { o->push_back(200 + k); });
+      }
+    } stream{&e, &order, lane, use_lane};
+    e.schedule_at(Time::from_ms(0), [&] { order.push_back(1); });  // before the stream's first, same instant
+    stream.arm(Time::from_ms(0));
+    e.schedule_at(Time::from_ms(0), [&] { order.push_back(2); });   // after it, same instant
+    e.schedule_at(Time::from_ms(25), [&] { order.push_back(3); });
+    e.schedule_at(Time::from_ms(40), [&] { order.push_back(4); });  // equal to the stream's 5th
+    e.run();
+    return order;
+  };
+  const std::vector<int> with_lane = script(true);
+  CHECK(with_lane == script(false));
+  CHECK(with_lane == std::vector<int>{1, 100, 2, 101, 201, 102, 202, 3, 103, 203, 4, 104, 204, 205});
+}
+
+TEST_CASE("a lane event can be cancelled, and run_until leaves one beyond its limit pending") {
+  Engine e;
+  int ran = 0;
+  const auto lane = e.add_lane();
+  const auto h = e.schedule_in_lane(lane, Time::from_ms(5), [&] { ++ran; });
+  CHECK(e.pending(h));
+  CHECK(e.cancel(h));
+  CHECK_FALSE(e.pending(h));
+  CHECK_FALSE(e.cancel(h));
+  e.schedule_in_lane(lane, Time::from_ms(50), [&] { ran += 10; });
+  e.schedule_at(Time::from_ms(20), [&] { ++ran; });
+  e.run_until(Time::from_ms(30));
+  CHECK(ran == 1);
+  CHECK(e.events_pending() == 1);
+  e.run();
+  CHECK(ran == 11);
+  CHECK(e.now() == Time::from_ms(50));
+}
