@@ -2,7 +2,7 @@
 // skipping unfinished and CPU-only rows and reporting them. A file must be read or raise
 // dcsim::InputError; every job read must have an arrival >= 0, a finite duration > 0, exactly
 // one of hosts and accelerators, and a utilisation in [0, 1]. A layout read as a stream must give
-// the same verdict and the same jobs streamed as read whole.
+// the same verdict and the same jobs streamed as read whole, inline and read ahead on a thread.
 
 #include <cmath>
 #include <cstddef>
@@ -36,26 +36,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const dcsim::InputError& e) {
       DCSIM_FUZZ_CHECK(!e.problems().empty());
     }
-    // The streamed read (in blocks, as a run reads it) accepts exactly what the whole read
-    // accepts, with the same jobs in the same order.
+    // The streamed read (in blocks, as a run reads it), inline and ahead on a reader thread,
+    // accepts exactly what the whole read accepts, with the same jobs in the same order.
     if (dcsim::input::job_trace_streams(options)) {
-      bool stream_ok = false;
-      std::size_t n = 0;
-      try {
-        dcsim::input::JobTraceStream stream(file.path(), options);
-        dcsim::input::TraceJob j;
-        while (stream.next(j)) {
-          DCSIM_FUZZ_CHECK(!whole_ok || (n < jobs.size() && j.arrival_s == jobs[n].arrival_s &&
-                                         j.duration_s == jobs[n].duration_s && j.hosts == jobs[n].hosts &&
-                                         j.accelerators == jobs[n].accelerators && j.utilisation == jobs[n].utilisation));
-          ++n;
+      for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
+        options.read_ahead = mode;
+        bool stream_ok = false;
+        std::size_t n = 0;
+        try {
+          dcsim::input::JobTraceStream stream(file.path(), options);
+          dcsim::input::TraceJob j;
+          while (stream.next(j)) {
+            DCSIM_FUZZ_CHECK(!whole_ok || (n < jobs.size() && j.arrival_s == jobs[n].arrival_s &&
+                                           j.duration_s == jobs[n].duration_s && j.hosts == jobs[n].hosts &&
+                                           j.accelerators == jobs[n].accelerators &&
+                                           j.utilisation == jobs[n].utilisation));
+            ++n;
+          }
+          stream_ok = true;
+        } catch (const dcsim::InputError& e) {
+          DCSIM_FUZZ_CHECK(!e.problems().empty());
         }
-        stream_ok = true;
-      } catch (const dcsim::InputError& e) {
-        DCSIM_FUZZ_CHECK(!e.problems().empty());
+        DCSIM_FUZZ_CHECK(stream_ok == whole_ok);
+        DCSIM_FUZZ_CHECK(!whole_ok || n == jobs.size());
       }
-      DCSIM_FUZZ_CHECK(stream_ok == whole_ok);
-      DCSIM_FUZZ_CHECK(!whole_ok || n == jobs.size());
     }
   }
   return 0;

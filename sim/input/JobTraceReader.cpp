@@ -6,20 +6,27 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <fcntl.h>
+#include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -1149,10 +1156,13 @@ bool job_trace_streams(const JobTraceOptions& options) { return !spec_of(options
 struct JobTraceStream::Impl {
   Impl(const std::string& file, const JobTraceOptions& o)
       : options(o), problems(file), csv(std::string_view(), problems) {}
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() { stop_reader(); }
 
   JobTraceOptions options;
   Problems problems;
-  // Streamed (rows in arrival order):
+  // Streamed (rows in arrival order). Once the reader thread has started, it alone uses these.
   std::optional<Blocks> blocks;
   CsvRows csv;
   std::vector<Field> fields;
@@ -1173,12 +1183,205 @@ struct JobTraceStream::Impl {
     return true;
   }
 
-  // A bad row: read on to the end of the file (or 50 problems) and report them all.
+  // A bad row: read on to the end of the file (or 50 problems) and report them all. A reader
+  // thread told to stop gives up early (nobody will see the report).
   [[noreturn]] void report_rest() {
     TraceJob ignored;
-    while (record()) builder->row(fields, ignored);
+    while (!stopping.load(std::memory_order_relaxed) && record()) builder->row(fields, ignored);
     problems.throw_if_any();
     throw std::logic_error("job trace: problem expected");
+  }
+
+  // The next job of a streamed trace, read from the file on the calling thread.
+  bool read(TraceJob& job) {
+    for (;;) {
+      if (!record()) {
+        if (builder->rows() == 0) problems.fail(header.line, 0, "", "has a header but no data rows");
+        return false;
+      }
+      if (builder->row(fields, job)) return true;
+      if (problems.any()) report_rest();
+    }
+  }
+
+  // --- Reading ahead ----------------------------------------------------------------------------
+  // The reader thread fills batches from the free list and queues them; next() takes them from
+  // the queue in order and gives each back once its jobs are handed out. The mutex guards
+  // free_batches, ready and stop; the contents of a batch belong to whichever side holds it.
+
+  struct Batch {
+    struct Mark {
+      std::size_t at;  ///< from this job of the batch on, the counts are:
+      std::size_t skipped, skipped_cpu_only;
+    };
+    std::vector<TraceJob> jobs;
+    std::string text;                  ///< the name and then the user of each job, back to back
+    std::vector<std::size_t> text_end;  ///< per job (when has_text): where its name ends, where its user ends
+    std::vector<Mark> marks;           ///< where the skip counts change
+    std::size_t skipped = 0, skipped_cpu_only = 0;  ///< after the last row the batch read
+    bool last = false;                 ///< the file ends with this batch (or its error)
+    std::exception_ptr error;          ///< thrown by next() after the batch's jobs
+
+    void clear() {
+      jobs.clear();
+      text.clear();
+      text_end.clear();
+      marks.clear();
+      last = false;
+      error = nullptr;
+    }
+  };
+
+  // The names and users of a batch's jobs stay within about this many bytes (a batch may end
+  // before kAheadBatchJobs jobs), so that long names do not make the batches large.
+  static constexpr std::size_t kBatchTextBytes = std::size_t{1} << 18;
+
+  bool ahead = false;     ///< rows are read by the reader thread (started by the first next())
+  bool has_text = false;  ///< the trace has a name or a user column
+  std::thread reader;
+  std::mutex mutex;
+  std::condition_variable freed, queued;
+  std::vector<std::unique_ptr<Batch>> batches;  ///< all of them, owned here
+  std::vector<Batch*> free_batches;
+  std::deque<Batch*> ready;
+  bool stop = false;
+  std::atomic<bool> stopping{false};  ///< stop, for the reader to see without the mutex
+  // The reader thread's own: the counts the last mark of a batch gave.
+  std::size_t marked_skipped = 0, marked_cpu_only = 0;
+  // next()'s own: the batch whose jobs it hands out, and what it has handed out.
+  Batch* current = nullptr;
+  std::size_t at = 0, mark = 0;
+  std::size_t skipped = 0, skipped_cpu_only = 0;
+  std::string name, user;
+
+  // Whether this stream reads ahead, decided when it is opened.
+  static bool wants_reader(const std::string& file, const JobTraceOptions& o) {
+    switch (o.read_ahead) {
+      case JobTraceReadAhead::off: return false;
+      case JobTraceReadAhead::on: return true;
+      case JobTraceReadAhead::automatic: break;
+    }
+    if (omp_in_parallel() != 0 || std::thread::hardware_concurrency() < 2) return false;
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(file, ec);
+    return !ec && size >= kReadAheadMinBytes;
+  }
+
+  // Starts the reader thread; false (and rows are read inline) if no thread can be had.
+  bool start_reader() {
+    batches.reserve(kAheadBatches);
+    for (std::size_t i = 0; i < kAheadBatches; ++i) {
+      batches.push_back(std::make_unique<Batch>());
+      batches.back()->jobs.reserve(kAheadBatchJobs);
+      free_batches.push_back(batches.back().get());
+    }
+    marked_skipped = counts.skipped;
+    marked_cpu_only = counts.skipped_cpu_only;
+    try {
+      reader = std::thread([this] { read_ahead(); });
+    } catch (const std::system_error&) {
+      return false;
+    }
+    return true;
+  }
+
+  void stop_reader() {
+    if (!reader.joinable()) return;
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    stopping.store(true, std::memory_order_relaxed);
+    freed.notify_all();
+    reader.join();
+  }
+
+  // The reader thread: batches until the end of the file, an error or a stop.
+  void read_ahead() {
+    for (;;) {
+      Batch* batch = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        freed.wait(lock, [this] { return stop || !free_batches.empty(); });
+        if (stop) return;
+        batch = free_batches.back();
+        free_batches.pop_back();
+      }
+      fill(*batch);
+      const bool last = batch->last;
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        ready.push_back(batch);
+      }
+      queued.notify_one();
+      if (last) return;
+    }
+  }
+
+  void fill(Batch& b) {
+    b.clear();
+    try {
+      TraceJob job;
+      while (b.jobs.size() < kAheadBatchJobs && b.text.size() < kBatchTextBytes) {
+        if (!read(job)) {
+          b.last = true;
+          break;
+        }
+        if (counts.skipped != marked_skipped || counts.skipped_cpu_only != marked_cpu_only) {
+          marked_skipped = counts.skipped;
+          marked_cpu_only = counts.skipped_cpu_only;
+          b.marks.push_back(Batch::Mark{b.jobs.size(), marked_skipped, marked_cpu_only});
+        }
+        b.jobs.push_back(job);
+        if (has_text) {
+          b.text += builder->name();
+          b.text_end.push_back(b.text.size());
+          b.text += builder->user();
+          b.text_end.push_back(b.text.size());
+        }
+      }
+    } catch (...) {  // handed to next(), which throws it when it gets there
+      b.error = std::current_exception();
+      b.last = true;
+    }
+    b.skipped = counts.skipped;
+    b.skipped_cpu_only = counts.skipped_cpu_only;
+  }
+
+  // next() when reading ahead.
+  bool take(TraceJob& job) {
+    while (current == nullptr || at == current->jobs.size()) {
+      if (current != nullptr && current->last) {  // the end of the file, or the error found there
+        skipped = current->skipped;
+        skipped_cpu_only = current->skipped_cpu_only;
+        if (current->error) std::rethrow_exception(std::exchange(current->error, nullptr));
+        return false;
+      }
+      std::unique_lock<std::mutex> lock(mutex);
+      if (current != nullptr) {
+        free_batches.push_back(current);
+        freed.notify_one();
+      }
+      queued.wait(lock, [this] { return !ready.empty(); });
+      current = ready.front();
+      ready.pop_front();
+      at = mark = 0;
+    }
+    const Batch& b = *current;
+    if (mark < b.marks.size() && b.marks[mark].at == at) {
+      skipped = b.marks[mark].skipped;
+      skipped_cpu_only = b.marks[mark].skipped_cpu_only;
+      ++mark;
+    }
+    job = b.jobs[at];
+    if (has_text) {
+      const std::size_t begin = at == 0 ? 0 : b.text_end[2 * at - 1];
+      const std::size_t middle = b.text_end[2 * at], end = b.text_end[2 * at + 1];
+      name.assign(b.text, begin, middle - begin);
+      user.assign(b.text, middle, end - middle);
+    }
+    ++at;
+    return true;
   }
 };
 
@@ -1198,6 +1401,8 @@ JobTraceStream::JobTraceStream(const std::string& file, const JobTraceOptions& o
   m.problems.throw_if_any();
   m.counts.file = file;
   m.builder.emplace(m.options, *m.plan, m.csv, m.problems, m.header.names.size(), m.counts, true);
+  m.ahead = Impl::wants_reader(file, options);
+  m.has_text = m.plan->name.present() || m.plan->user.present();
 }
 
 JobTraceStream::JobTraceStream(std::shared_ptr<const JobTrace> trace)
@@ -1214,33 +1419,39 @@ bool JobTraceStream::next(TraceJob& job) {
     job = m.whole->jobs[m.next++];
     return true;
   }
-  for (;;) {
-    if (!m.record()) {
-      if (m.builder->rows() == 0) m.problems.fail(m.header.line, 0, "", "has a header but no data rows");
-      return false;
-    }
-    if (m.builder->row(m.fields, job)) return true;
-    if (m.problems.any()) m.report_rest();
+  if (m.ahead) {
+    if (m.reader.joinable() || m.start_reader()) return m.take(job);
+    m.ahead = false;  // no thread to be had: read inline
   }
+  return m.read(job);
 }
 
 const std::string& JobTraceStream::name() const {
   const Impl& m = *impl_;
   if (m.whole) return m.whole->names[m.next > 0 ? m.whole->jobs[m.next - 1].name : 0];
+  if (m.ahead) return m.name;
   return m.builder->name();
 }
 
 const std::string& JobTraceStream::user() const {
   const Impl& m = *impl_;
   if (m.whole) return m.whole->users[m.next > 0 ? m.whole->jobs[m.next - 1].user : 0];
+  if (m.ahead) return m.user;
   return m.builder->user();
 }
 
-std::size_t JobTraceStream::skipped() const { return impl_->whole ? impl_->whole->skipped : impl_->counts.skipped; }
-std::size_t JobTraceStream::skipped_cpu_only() const {
-  return impl_->whole ? impl_->whole->skipped_cpu_only : impl_->counts.skipped_cpu_only;
+std::size_t JobTraceStream::skipped() const {
+  const Impl& m = *impl_;
+  if (m.whole) return m.whole->skipped;
+  return m.ahead ? m.skipped : m.counts.skipped;
 }
-bool JobTraceStream::by_hosts() const { return impl_->whole ? impl_->whole->by_hosts : impl_->counts.by_hosts; }
+std::size_t JobTraceStream::skipped_cpu_only() const {
+  const Impl& m = *impl_;
+  if (m.whole) return m.whole->skipped_cpu_only;
+  return m.ahead ? m.skipped_cpu_only : m.counts.skipped_cpu_only;
+}
+bool JobTraceStream::by_hosts() const { return impl_->whole ? impl_->whole->by_hosts : impl_->plan->by_hosts; }
 double JobTraceStream::origin_s() const { return impl_->whole ? impl_->whole->origin_s : 0.0; }
+bool JobTraceStream::reads_ahead() const { return impl_->ahead; }
 
 }  // namespace dcsim::input

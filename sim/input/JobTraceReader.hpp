@@ -74,6 +74,21 @@ struct JobTraceColumns {
   std::string arrival, hosts, accelerators, duration, start, end, utilisation, user, name;
 };
 
+/// Whether a streamed trace (job_trace_streams) is read on a thread of its own, ahead of the jobs
+/// asked for. The jobs, their order, the counts and the errors are the same either way.
+enum class JobTraceReadAhead {
+  /// A reader thread for a file of at least kReadAheadMinBytes, unless the stream is opened inside
+  /// an active OpenMP parallel region (a sweep or Monte Carlo, whose simulations already keep every
+  /// core busy) or the machine has one core.
+  automatic,
+  off,  ///< rows are read on the thread that asks for them
+  on,   ///< a reader thread whatever the file's size
+};
+
+/// Below this size (1 MiB) a streamed trace is read inline under JobTraceReadAhead::automatic:
+/// a thread would cost more than reading the file.
+inline constexpr unsigned long long kReadAheadMinBytes = 1ull << 20;
+
 struct JobTraceOptions {
   JobTraceLayout layout = JobTraceLayout::dcsim;
   /// Overrides of the layout's column names.
@@ -91,6 +106,8 @@ struct JobTraceOptions {
   /// helios, philly, pai: rows asking for 0 GPUs are skipped and counted in
   /// JobTrace::skipped_cpu_only, not reported. (dcsim always needs at least 1.)
   bool skip_cpu_only = true;
+  /// Streamed reads only: a reader thread or not.
+  JobTraceReadAhead read_ahead = JobTraceReadAhead::automatic;
 };
 
 struct TraceJob {
@@ -130,6 +147,14 @@ bool job_trace_streams(const JobTraceOptions& options);
 /// are read whole (read_job_trace) when opened. The header is checked when opened; a bad row
 /// throws dcsim::InputError from next(), listing the problems from that row to the end of the
 /// file (up to 50), with the same messages as read_job_trace.
+///
+/// Reading ahead (JobTraceOptions::read_ahead): from the first next(), a thread of the stream's
+/// own reads and parses the rows into batches of jobs (kAheadBatchJobs each, at most
+/// kAheadBatches of them in flight, so memory stays flat); next() hands out the jobs of the
+/// current batch and synchronises once per batch. A bad row is found by the reader thread but
+/// thrown by the next() that reaches it, and the counts, name() and user() are those of the jobs
+/// handed out so far, exactly as when reading inline. The destructor stops the thread and joins
+/// it, wherever it is in the file. One stream is used by one thread at a time.
 class JobTraceStream {
  public:
   JobTraceStream(const std::string& file, const JobTraceOptions& options);
@@ -149,6 +174,11 @@ class JobTraceStream {
   std::size_t skipped_cpu_only() const;
   bool by_hosts() const;
   double origin_s() const;
+  /// True when the rows are read by a thread of the stream's own (see read_ahead).
+  bool reads_ahead() const;
+
+  static constexpr std::size_t kAheadBatchJobs = 2048;
+  static constexpr std::size_t kAheadBatches = 4;
 
  private:
   struct Impl;

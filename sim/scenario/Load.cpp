@@ -403,7 +403,8 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
   const std::size_t first = s.jobs.size();
   trace->first_ordinal = first;
   trace->make = [=](const input::TraceJob& tj, std::size_t k, ScheduledJob& job) {
-    job.run.accelerator = accel_name;
+    // A reused job holds this trace's accelerator already: no copy per job.
+    if (job.run.accelerator != accel_name) job.run.accelerator = accel_name;
     job.run.chips = tj.hosts > 0 ? tj.hosts * per_host : tj.accelerators;
     bool capped = false;
     job.run.utilisation = tj.utilisation;
@@ -785,8 +786,9 @@ bool TraceCursor::next(ScheduledJob& out) {
   input::TraceJob job;
   if (!stream_->next(job)) return false;
   // `out` held this trace's jobs only (or is new): the fields make() does not set are still at
-  // their defaults.
-  out.run.name.assign(stream_->name());
+  // their defaults. A name unchanged from the slot's previous job (none, typically) is not copied.
+  const std::string& name = stream_->name();
+  if (out.run.name != name) out.run.name.assign(name);
   trace_.make(job, k_++, out);
   return true;
 }

@@ -142,6 +142,12 @@ struct SchedulerSetup {
 /// arrival order (the dcsim layout) is read from its file as it is replayed, so a run holds only
 /// the jobs that have arrived and not yet ended, never the whole file. A public trace (which must
 /// be sorted) is read whole when the scenario is loaded, and replayed from memory.
+///
+/// A streamed trace of 1 MiB or more is read and parsed on a reader thread of its cursor's own,
+/// ahead of the run (options.read_ahead, input::JobTraceReadAhead): the run's thread only takes
+/// parsed jobs and makes them. Not inside an active OpenMP parallel region: the simulations of a
+/// sweep or a Monte Carlo run already keep every core busy, so theirs are read inline (as is any
+/// with read_ahead = off). Either way the jobs, their order and the results are the same.
 struct TraceJobs {
   std::string file;
   input::JobTraceOptions options;

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -823,4 +824,178 @@ TEST_CASE("numbers in a trace read back as the doubles they were written from, b
   while (long_digits.next(job)) wrong += job.duration_s != expected[n++] ? 1 : 0;
   CHECK(n == expected.size());
   CHECK(wrong == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading ahead: a reader thread of the stream's own gives exactly what reading inline gives.
+
+namespace {
+
+using dcsim::input::JobTraceReadAhead;
+
+JobTraceOptions reading(JobTraceReadAhead mode) {
+  JobTraceOptions o;
+  o.read_ahead = mode;
+  return o;
+}
+
+// A dcsim-layout trace of `rows` rows with a user and a name column: row i arrives at i / 4 s,
+// holds 1 + i % 5 hosts and runs 30 + i % 1000 s at utilisation (i % 101) / 100 for user
+// "u<i % 13>"; every 1000th row (from row 500) has no duration (an unfinished job, skipped), and
+// every 89th is named with a quoted name holding a comma and a line break.
+std::string ahead_trace(int rows) {
+  std::string text = "arrival_s,hosts,duration_s,utilisation,user,name\n";
+  for (int i = 0; i < rows; ++i) {
+    const std::string duration = i % 1000 == 500 ? std::string() : std::to_string(30 + i % 1000);
+    const std::string name = i % 89 == 0 ? fmt::format("\"row {},\nnext\"", i) : fmt::format("r{}", i);
+    text += fmt::format("{},{},{},{},u{},{}\n", i / 4.0, 1 + i % 5, duration, (i % 101) / 100.0, i % 13, name);
+  }
+  return text;
+}
+
+// Every job of `file` read with `mode`, as text: its fields, name, user and the skip count
+// after it, one line each; then the count at the end and the problems, if it threw.
+struct Replay {
+  std::vector<std::string> jobs;
+  std::size_t skipped_at_end = 0;
+  std::vector<std::string> problems;
+  bool threw = false;
+};
+
+Replay replay(const fs::path& file, JobTraceReadAhead mode, bool& reads_ahead) {
+  Replay r;
+  JobTraceStream stream(file.string(), reading(mode));
+  reads_ahead = stream.reads_ahead();
+  TraceJob job;
+  try {
+    while (stream.next(job))
+      r.jobs.push_back(fmt::format("{} {} {} {} {} {} [{}] [{}] {}", job.arrival_s, job.hosts, job.accelerators,
+                                   job.duration_s, job.utilisation, job.user + job.name, stream.name(), stream.user(),
+                                   stream.skipped()));
+  } catch (const InputError& e) {
+    r.threw = true;
+    for (const Problem& p : e.problems()) r.problems.push_back(dcsim::format_problem(p));
+  }
+  r.skipped_at_end = stream.skipped();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a trace read ahead on a thread gives the jobs, names and counts of one read inline") {
+  TempDir dir;
+  const int rows = 120'000;
+  const fs::path file = dir.write("ahead.csv", ahead_trace(rows));
+  REQUIRE(fs::file_size(file) > 3 * (std::size_t{1} << 20));  // many batches and blocks
+  bool inline_ahead = true, thread_ahead = false;
+  const Replay off = replay(file, JobTraceReadAhead::off, inline_ahead);
+  const Replay on = replay(file, JobTraceReadAhead::on, thread_ahead);
+  CHECK_FALSE(inline_ahead);
+  CHECK(thread_ahead);
+  CHECK_FALSE(off.threw);
+  CHECK_FALSE(on.threw);
+  // First principles: 120 unfinished rows (500, 1500, ...) skipped, the others jobs.
+  REQUIRE(off.jobs.size() == static_cast<std::size_t>(rows - rows / 1000));
+  CHECK(off.skipped_at_end == static_cast<std::size_t>(rows / 1000));
+  CHECK(on.skipped_at_end == off.skipped_at_end);
+  REQUIRE(on.jobs.size() == off.jobs.size());
+  std::size_t differ = 0;
+  for (std::size_t k = 0; k < on.jobs.size(); ++k) differ += on.jobs[k] != off.jobs[k] ? 1 : 0;
+  CHECK(differ == 0);
+  // Spot checks of the inline read against the rows as written: job k is row k + (rows skipped
+  // before it); the skip count after a job counts the unfinished rows before its row.
+  CHECK(off.jobs[0] == "0 1 0 30 0 0 [row 0,\nnext] [u0] 0");
+  CHECK(off.jobs[500] == "125.25 2 0 531 0.97 0 [r501] [u7] 1");
+  CHECK(off.jobs.back() == fmt::format("{} {} 0 {} {} 0 [r{}] [u{}] {}", (rows - 1) / 4.0, 1 + (rows - 1) % 5,
+                                       30 + (rows - 1) % 1000, ((rows - 1) % 101) / 100.0, rows - 1, (rows - 1) % 13,
+                                       rows / 1000));
+}
+
+TEST_CASE("a trace read ahead uses a thread only for a large file, unless told") {
+  TempDir dir;
+  const fs::path small = dir.write("small.csv", ahead_trace(100));
+  const fs::path large = dir.write("large.csv", ahead_trace(40'000));
+  REQUIRE(fs::file_size(large) >= dcsim::input::kReadAheadMinBytes);
+  CHECK_FALSE(JobTraceStream(small.string(), reading(JobTraceReadAhead::automatic)).reads_ahead());
+  CHECK(JobTraceStream(small.string(), reading(JobTraceReadAhead::on)).reads_ahead());
+  CHECK_FALSE(JobTraceStream(large.string(), reading(JobTraceReadAhead::off)).reads_ahead());
+  if (std::thread::hardware_concurrency() >= 2)
+    CHECK(JobTraceStream(large.string(), reading(JobTraceReadAhead::automatic)).reads_ahead());
+  // A small file read ahead gives what it gives inline (one short batch).
+  bool a = false;
+  const Replay off = replay(small, JobTraceReadAhead::off, a);
+  const Replay on = replay(small, JobTraceReadAhead::on, a);
+  CHECK(off.jobs.size() == 100);
+  CHECK(on.jobs == off.jobs);
+}
+
+TEST_CASE("a bad row far into a big trace is reported the same read ahead and inline") {
+  TempDir dir;
+  std::string text = ahead_trace(100'000);
+  // Row 90000 (arriving at 22500 s) gets 0 hosts, row 95001 (23750.25 s) a utilisation of 2.
+  const auto bad_at = [&](const std::string& row_start, const std::string& from, const std::string& to) {
+    const std::size_t at = text.find("\n" + row_start) + 1;
+    const std::size_t f = text.find(from, at);
+    REQUIRE(f != std::string::npos);
+    text.replace(f, from.size(), to);
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  };
+  const int line1 = bad_at("22500,", ",1,", ",0,");
+  const int line2 = bad_at("23750.25,", ",0.61,", ",2,");
+  const fs::path file = dir.write("bad.csv", text);
+  bool a = false;
+  const Replay off = replay(file, JobTraceReadAhead::off, a);
+  const Replay on = replay(file, JobTraceReadAhead::on, a);
+  REQUIRE(off.threw);
+  REQUIRE(on.threw);
+  // The jobs before the bad row: 90000 rows, 90 of them unfinished (500, 1500, ..., 89500).
+  CHECK(off.jobs.size() == 90'000 - 90);
+  CHECK(on.jobs == off.jobs);
+  REQUIRE(off.problems.size() == 2);
+  CHECK(on.problems == off.problems);
+  CHECK(off.problems[0].find(fmt::format(":{}:", line1)) != std::string::npos);
+  CHECK(off.problems[0].find("hosts") != std::string::npos);
+  CHECK(off.problems[1].find(fmt::format(":{}:", line2)) != std::string::npos);
+  CHECK(off.problems[1].find("utilisation") != std::string::npos);
+  // Read to the end for the report: every unfinished row of the file counted.
+  CHECK(on.skipped_at_end == off.skipped_at_end);
+  CHECK(off.skipped_at_end == 100);
+}
+
+TEST_CASE("a trace read ahead with a header and no rows, or NUL bytes late, fails as inline") {
+  TempDir dir;
+  const fs::path none = dir.write("none.csv", "arrival_s,hosts,duration_s\n");
+  std::string text = ahead_trace(50'000);
+  text[text.size() - 100] = '\0';
+  const fs::path nul = dir.write("nul.csv", text);
+  for (const fs::path& file : {none, nul}) {
+    bool a = false;
+    const Replay off = replay(file, JobTraceReadAhead::off, a);
+    const Replay on = replay(file, JobTraceReadAhead::on, a);
+    CHECK(off.threw);
+    CHECK(on.threw);
+    REQUIRE(off.problems.size() == 1);
+    CHECK(on.problems == off.problems);
+    CHECK(on.jobs == off.jobs);
+  }
+}
+
+TEST_CASE("a stream read ahead stops and joins its thread when destroyed anywhere in the file") {
+  TempDir dir;
+  std::string text = ahead_trace(60'000);
+  const fs::path good = dir.write("good.csv", text);
+  text.replace(text.find("\n14000,") + 1, 5, "14000x");  // a bad arrival late in the file
+  const fs::path bad = dir.write("bad.csv", text);
+  const std::size_t batch = JobTraceStream::kAheadBatchJobs;
+  for (const fs::path& file : {good, bad}) {
+    // Never asked (no thread), the first job, inside a batch, at a batch's end, with the queue
+    // full (the reader waiting), and after the reader found the bad row but before it is reached.
+    for (const std::size_t take : {std::size_t{0}, std::size_t{1}, batch / 2, batch, 3 * batch, std::size_t{55'000}}) {
+      JobTraceStream stream(file.string(), reading(JobTraceReadAhead::on));
+      TraceJob job;
+      std::size_t n = 0;
+      while (n < take && stream.next(job)) ++n;
+      CHECK(n == take);
+    }
+  }
 }
