@@ -22,6 +22,12 @@ class FixedPue {
     p.other_w = it_w * (pue_ - 1.0);
     return p;
   }
+  /// power(it_w) written into `out`, whose other fields (all zero for a fixed PUE) are left as
+  /// they are: the per-event form, without building and copying a whole FacilityPower.
+  void update(double it_w, FacilityPower& out) const {
+    out.it_w = it_w;
+    out.other_w = it_w * (pue_ - 1.0);
+  }
 
  private:
   double pue_;

@@ -28,8 +28,7 @@ void SeriesPlayer::apply() {
   pending_ = engine_.schedule_at(engine::Time::from_ms(s.next_change_ms - start_utc_ms_), [this] { apply(); });
 }
 
-void SeriesPlayer::check(engine::Time now, bool run_continues) const {
-  if (run_continues ? now.ms() < valid_until_ms_ : now.ms() <= valid_until_ms_) return;
+void SeriesPlayer::past_end() const {
   const auto& t = series_.trace();
   throw InputError(Location{origin_, 0, 0}, key_,
                    "the run goes on past the end of this trace (" + units::format_utc(t.end_ms()) +

@@ -30,10 +30,14 @@ class SeriesPlayer {
   /// Throws dcsim::InputError if the run needs the series beyond its end: at `now` and after
   /// (`run_continues`), or only up to `now` (the run ends now, which may be exactly where the
   /// trace ends).
-  void check(engine::Time now, bool run_continues) const;
+  void check(engine::Time now, bool run_continues) const {
+    if (run_continues ? now.ms() < valid_until_ms_ : now.ms() <= valid_until_ms_) return;
+    past_end();
+  }
 
  private:
   void apply();
+  [[noreturn]] void past_end() const;
 
   engine::Engine& engine_;
   const models::TraceSeries& series_;

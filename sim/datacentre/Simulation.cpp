@@ -139,7 +139,7 @@ void Simulation::refresh(std::size_t index) {
     if (capped > 0 && s.capped_racks == 0) ++site.capped_episodes;
     s.capped_racks = capped;
   } else {
-    s.power = site.setup->facility.power(site.it_w());
+    site.setup->facility.update(site.it_w(), s.power);  // the other fields stay zero
   }
   const double f = s.power.total_w();
   check_health(site, now);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "sim/engine/Integral.hpp"
 
@@ -65,4 +66,28 @@ TEST_CASE("two_sum gives the exact rounding error of an addition, in either orde
     CHECK(s == a + b);
     CHECK(err == (big - s) + small);
   }
+}
+
+TEST_CASE("Integrals: a NaN rate makes its total NaN only once it has held over time, and for good") {
+  using dcsim::engine::Integrals;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Integrals<3> s;
+  s.set_rate(0, 2.0);
+  s.set_rate(1, nan);  // replaced before any time passes: no effect
+  s.set_rate(1, 5.0);
+  s.set_rate(2, 0.0);
+  s.advance(Time::from_ms(10'000));  // 10 s
+  CHECK(s.total(0) == 20.0);
+  CHECK(s.total(1) == 50.0);
+  CHECK(s.total(2) == 0.0);
+  s.set_rate(1, nan);
+  s.advance(Time::from_ms(10'000));  // no time passed
+  CHECK(s.total(1) == 50.0);
+  s.advance(Time::from_ms(11'000));  // NaN held for 1 s
+  CHECK(std::isnan(s.total(1)));
+  s.set_rate(1, 1.0);
+  s.advance(Time::from_ms(20'000));
+  CHECK(std::isnan(s.total(1)));  // as a NaN sum would stay
+  CHECK(s.total(0) == 40.0);
+  CHECK(s.total(2) == 0.0);
 }
