@@ -2,9 +2,10 @@
 // The power-delivery tree of a datacentre hall: utility -> transformer -> UPS -> PDU -> rack, and
 // a PSU stage inside each rack's servers, modelled per rack as one aggregate.
 //
-// Scope: a tree (a Boost.Graph adjacency_list, edges directed from the utility towards the
-// loads), each node a stage of identical units with a per-unit LossModel (LossModel.hpp), in
-// steady state. IT load is set per rack as the DC power the servers' PSUs deliver.
+// Scope: a tree (nodes numbered in the order they are added, each with at most one parent,
+// power flowing from the utility towards the loads), each node a stage of identical units with a
+// per-unit LossModel (LossModel.hpp), in steady state. IT load is set per rack as the DC power
+// the servers' PSUs deliver.
 // Equations, for node n with children c (a rack: its IT load instead):
 //   output(n) = sum_c input(c)                 (rack: it_w, the PSU output)
 //   units installed m: redundancy none -> m = N; "n+1" -> m = N + 1; "2n" -> m = 2N
@@ -21,25 +22,32 @@
 //          unit runs at P / (2N), half the load it would carry alone, so its no-load loss is
 //          paid twice over for the same power (less efficient wherever no-load losses dominate).
 //          Both feeds are modelled in one node (the A and B paths are not separate subtrees).
-// Incremental update: set_rack_load changes the loads on the one path from that rack to its root,
-// O(depth): each ancestor's output changes by its child's change of input, and only its loss is
-// recomputed. recompute() is the bottom-up full recomputation (reverse topological order), used at
-// construction and to check the incremental path (tests: equal to 1e-9).
+// Incremental update: set_rack_load marks the one path from that rack to its root as changed;
+// the next read brings the changed nodes up to date lowest first, each once however many of its
+// racks changed: its output moves by the summed change of its children's inputs and only its
+// loss is recomputed. A node whose loss is zero at every load (a lossless model, or coefficients
+// all zero) takes the short way: loss 0, input = output, no loss evaluation; a rated one is
+// still checked against its rating. recompute() is the bottom-up full recomputation (children
+// before parents), used at construction and to check the incremental path (tests: equal to
+// 1e-9).
+// Storage: the per-node state read on every update (parent, height, kind, how its loss is
+// evaluated, rating limit, output / loss / input) is held in compact arrays apart from the
+// node specs (names, loss tables), which only construction, reports and table models read.
 // Validation: tests/models/test_power_delivery.cpp: hand-computed stage losses, the 2N vs single
-// unit comparison, incremental = full recomputation, over-rating reports, total input = IT +
+// unit comparison, incremental = full recomputation (also for random load sequences, lossless
+// subtrees under lossy nodes and rated lossless nodes), over-rating reports, total input = IT +
 // losses.
 // Limitations: real power only; no cable losses between stages unless a node models them; no
 // failures or transfer switching (the redundancy sets only how load is shared); 2N is one node,
 // not two subtrees; static: no UPS battery charging, no dynamics.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "models/power/LossModel.hpp"
 
@@ -111,7 +119,10 @@ class PowerTree {
   /// up to date when next read, each once however many of its racks changed (its output moves
   /// by the summed change of its children's inputs), O(nodes changed). Throws
   /// std::invalid_argument for a node that is not a rack or a negative or non-finite load.
-  void set_rack_load(NodeId rack, double it_w);
+  void set_rack_load(NodeId rack, double it_w) {
+    if (rack >= hot_.size() || !hot_[rack].is_rack || !(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
+    store_rack_load(rack, it_w);
+  }
   double rack_load_w(NodeId rack) const;
 
   /// Bottom-up full recomputation of every node from the rack loads.
@@ -138,7 +149,7 @@ class PowerTree {
     return over_count_;
   }
 
-  std::size_t node_count() const;
+  std::size_t node_count() const { return specs_.size(); }
   const PowerNodeSpec& spec(NodeId n) const;
   const PowerNodeState& state(NodeId n) const;
   /// N x unit rating (0 = unrated).
@@ -152,37 +163,67 @@ class PowerTree {
   std::vector<NodeId> roots() const;
 
  private:
-  struct Node {
-    PowerNodeSpec spec;
-    PowerNodeState state;
-    double it_w = 0.0;  ///< racks only
+  /// How a node's loss is found: zero at every load (no evaluation), from the coefficients
+  /// (evaluated here), or from the node's LossModel (a table).
+  enum class Eval : std::uint8_t { zero, coefficients, model };
+  static constexpr std::uint32_t kNoParent = 0xFFFFFFFFu;
+  static constexpr double kMaxLoad = 1.7976931348623157e308;  ///< the largest finite double
+
+  /// What an update reads of a node besides its state.
+  struct Hot {
+    double limit_w = 0.0;       ///< over rating when output > limit (infinite when unrated)
+    double child_delta = 0.0;   ///< change of a dirty node's children's inputs
+    double it_w = 0.0;          ///< racks only
+    std::uint32_t parent = kNoParent;
+    std::uint32_t height = 0;   ///< 0 for a leaf, else 1 + its highest child's
+    Eval eval = Eval::zero;
+    std::uint8_t slot = 0;      ///< index of its kind's total in losses_
+    bool is_rack = false;
+    bool dirty = false;
   };
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node>;
+  /// The coefficient form of a node's stage: loss = m (c0 R + c1 x + c2 x^2 / R), x = P / m.
+  struct Coefficients {
+    double m = 1.0;
+    double c0_r = 0.0;  ///< c0 x R
+    double c1 = 0.0;
+    double c2 = 0.0;
+    double r = 0.0;
+  };
 
   /// Node loss and over-rating for its current output.
-  static void evaluate(Node& node);
-  void account(const Node& node, double sign) const;
+  void evaluate(NodeId v) const;
+  void account(NodeId v, double sign) const;
   /// Sets node v's output and carries the change of its input up to the root, O(depth).
   void update_path(NodeId v, double new_output);
+  void store_rack_load(NodeId rack, double it_w) {
+    Hot& r = hot_[rack];
+    total_it_w_ += it_w - r.it_w;
+    r.it_w = it_w;
+    for (std::uint32_t v = static_cast<std::uint32_t>(rack); v != kNoParent && !hot_[v].dirty; v = hot_[v].parent) {
+      hot_[v].dirty = true;
+      dirty_by_height_[hot_[v].height].push_back(v);
+    }
+    pending_ = true;
+  }
+  [[noreturn]] void bad_rack_load(NodeId rack, double it_w) const;
   /// Brings every node changed since the last read up to date, lowest first.
   void settle() const {
     if (pending_) settle_now();
   }
   void settle_now() const;
   void check_id(NodeId n) const {
-    if (n >= parent_of_.size()) bad_id(n);
+    if (n >= specs_.size()) bad_id(n);
   }
   [[noreturn]] void bad_id(NodeId n) const;
-  static constexpr NodeId kNoParent = static_cast<NodeId>(-1);
+  double& loss_total(std::uint8_t slot) const;
 
+  std::vector<PowerNodeSpec> specs_;
   // Mutable: reading brings the changed nodes up to date (settle).
-  mutable Graph graph_;
-  std::vector<NodeId> parent_of_;  ///< each node's parent (kNoParent for a root), for the walk up
+  mutable std::vector<PowerNodeState> state_;
+  mutable std::vector<Hot> hot_;
+  std::vector<Coefficients> coefficients_;
   std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
-  std::vector<int> height_;        ///< 0 for a leaf, else 1 + its highest child's
-  mutable std::vector<char> dirty_;
-  mutable std::vector<double> child_delta_;  ///< change of a dirty node's children's inputs
-  mutable std::vector<std::vector<NodeId>> dirty_by_height_;
+  mutable std::vector<std::vector<std::uint32_t>> dirty_by_height_;
   mutable bool pending_ = false;
   std::vector<NodeId> racks_;
   mutable LossesByKind losses_;
