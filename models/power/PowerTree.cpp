@@ -70,8 +70,7 @@ PowerTree::NodeId PowerTree::add_node(PowerNodeSpec spec) {
   if (specs_.size() >= kNoParent) throw std::invalid_argument("a power tree holds fewer than 2^32 - 1 nodes");
   const NodeId id = specs_.size();
   const LossModel& u = spec.unit;
-  Hot h;
-  h.is_rack = spec.kind == NodeKind::rack;
+  Node h;
   h.slot = static_cast<std::uint8_t>(spec.kind);
   const double capacity = static_cast<double>(spec.units) * u.rating_w;
   h.limit_w = capacity > 0.0 ? capacity * (1.0 + kRatingTolerance) : std::numeric_limits<double>::infinity();
@@ -90,15 +89,15 @@ PowerTree::NodeId PowerTree::add_node(PowerNodeSpec spec) {
     case LossKind::table: h.eval = Eval::model; break;
   }
   specs_.push_back(std::move(spec));
-  state_.emplace_back();
-  hot_.push_back(h);
+  nodes_.push_back(h);
+  dirty_.push_back(0);
   coefficients_.push_back(c);
   children_.emplace_back();
   if (dirty_by_height_.empty()) dirty_by_height_.resize(1);
-  if (h.is_rack) racks_.push_back(id);
+  if (nodes_[id].is_rack()) racks_.push_back(id);
   evaluate(id);  // an unconnected node is its own root: its no-load loss counts at once
   account(id, +1.0);
-  total_input_w_ += state_[id].input_w;
+  total_input_w_ += nodes_[id].state.input_w;
   return id;
 }
 
@@ -106,27 +105,34 @@ void PowerTree::add_edge(NodeId parent_id, NodeId child_id) {
   settle();
   check_id(parent_id);
   check_id(child_id);
-  if (hot_[parent_id].is_rack)
+  if (nodes_[parent_id].is_rack())
     throw std::invalid_argument(fmt::format("rack '{}' cannot feed other nodes", specs_[parent_id].name));
-  if (hot_[child_id].parent != kNoParent)
+  if (nodes_[child_id].parent != kNoParent)
     throw std::invalid_argument(fmt::format("power node '{}' already has a parent", specs_[child_id].name));
   for (std::optional<NodeId> a = parent_id; a; a = parent(*a))
     if (*a == child_id)
       throw std::invalid_argument(
           fmt::format("edge '{}' -> '{}' would close a cycle", specs_[parent_id].name, specs_[child_id].name));
+  // Heights are 16-bit: refuse an edge that would make the tree deeper.
+  for (std::uint32_t v = static_cast<std::uint32_t>(parent_id), need = nodes_[child_id].height + 1u;
+       v != kNoParent && nodes_[v].height < need; v = nodes_[v].parent, ++need)
+    if (need > std::numeric_limits<std::uint16_t>::max())
+      throw std::invalid_argument(fmt::format("edge '{}' -> '{}' would make the tree deeper than {} levels",
+                                              specs_[parent_id].name, specs_[child_id].name,
+                                              std::numeric_limits<std::uint16_t>::max()));
   // The child was a root: its input moves from the total into its new parent's output.
-  const double child_in = state_[child_id].input_w;
+  const double child_in = nodes_[child_id].state.input_w;
   total_input_w_ -= child_in;
-  hot_[child_id].parent = static_cast<std::uint32_t>(parent_id);
+  nodes_[child_id].parent = static_cast<std::uint32_t>(parent_id);
   children_[parent_id].push_back(child_id);
   std::uint32_t top = 0;
   for (std::uint32_t v = static_cast<std::uint32_t>(parent_id), below = static_cast<std::uint32_t>(child_id);
-       v != kNoParent && hot_[v].height < hot_[below].height + 1; below = v, v = hot_[v].parent) {
-    hot_[v].height = hot_[below].height + 1;
-    top = hot_[v].height;
+       v != kNoParent && nodes_[v].height < nodes_[below].height + 1; below = v, v = nodes_[v].parent) {
+    nodes_[v].height = static_cast<std::uint16_t>(nodes_[below].height + 1);
+    top = nodes_[v].height;
   }
   if (dirty_by_height_.size() < std::size_t{top} + 1) dirty_by_height_.resize(std::size_t{top} + 1);
-  update_path(parent_id, state_[parent_id].output_w + child_in);
+  update_path(parent_id, nodes_[parent_id].state.output_w + child_in);
 }
 
 double& PowerTree::loss_total(std::uint8_t slot) const {
@@ -134,8 +140,8 @@ double& PowerTree::loss_total(std::uint8_t slot) const {
 }
 
 void PowerTree::evaluate(NodeId v) const {
-  const Hot& h = hot_[v];
-  PowerNodeState& st = state_[v];
+  const Node& h = nodes_[v];
+  PowerNodeState& st = nodes_[v].state;
   switch (h.eval) {
     case Eval::zero: st.loss_w = 0.0; break;
     case Eval::coefficients: {
@@ -154,8 +160,8 @@ void PowerTree::evaluate(NodeId v) const {
 }
 
 void PowerTree::account(NodeId v, double sign) const {
-  const PowerNodeState& st = state_[v];
-  loss_total(hot_[v].slot) += sign * st.loss_w;
+  const PowerNodeState& st = nodes_[v].state;
+  loss_total(nodes_[v].slot) += sign * st.loss_w;
   if (st.over_rating) {
     if (sign > 0.0)
       ++over_count_;
@@ -166,7 +172,7 @@ void PowerTree::account(NodeId v, double sign) const {
 
 void PowerTree::bad_rack_load(NodeId rack, double it_w) const {
   check_id(rack);
-  if (!hot_[rack].is_rack) throw std::invalid_argument(fmt::format("power node '{}' is not a rack", specs_[rack].name));
+  if (!nodes_[rack].is_rack()) throw std::invalid_argument(fmt::format("power node '{}' is not a rack", specs_[rack].name));
   throw std::invalid_argument(fmt::format("rack '{}': load {} W must be finite and >= 0", specs_[rack].name, it_w));
 }
 
@@ -174,14 +180,14 @@ void PowerTree::settle_now() const {
   // Lowest first: every child of a node is lower than it, so its inputs are current.
   for (std::vector<std::uint32_t>& level : dirty_by_height_) {
     for (const std::uint32_t v : level) {
-      Hot& h = hot_[v];
-      PowerNodeState& st = state_[v];
+      Node& h = nodes_[v];
+      PowerNodeState& st = nodes_[v].state;
       const double old_input = st.input_w;
       const bool was_over = st.over_rating;
       // A rack's output is its load; another node's moves by its changed children's inputs.
-      st.output_w = h.is_rack ? h.it_w : st.output_w + h.child_delta;
+      st.output_w = h.is_rack() ? h.it_w : st.output_w + h.child_delta;
       h.child_delta = 0.0;
-      h.dirty = false;
+      dirty_[v] = 0;
       if (h.eval == Eval::zero) {
         // No loss at any load: nothing to evaluate and no loss total to move.
         st.input_w = st.output_w + 0.0;
@@ -198,7 +204,7 @@ void PowerTree::settle_now() const {
           --over_count_;
       }
       if (h.parent == kNoParent) total_input_w_ += st.input_w - old_input;
-      else hot_[h.parent].child_delta += st.input_w - old_input;
+      else nodes_[h.parent].child_delta += st.input_w - old_input;
     }
     level.clear();
   }
@@ -210,33 +216,31 @@ void PowerTree::update_path(NodeId v, double new_output) {
   // node whose input does not change leaves everything above it as it is.
   for (;;) {
     account(v, -1.0);
-    const double old_input = state_[v].input_w;
-    state_[v].output_w = new_output;
+    const double old_input = nodes_[v].state.input_w;
+    nodes_[v].state.output_w = new_output;
     evaluate(v);
     account(v, +1.0);
-    const double delta_input = state_[v].input_w - old_input;
-    const std::uint32_t up = hot_[v].parent;
+    const double delta_input = nodes_[v].state.input_w - old_input;
+    const std::uint32_t up = nodes_[v].parent;
     if (up == kNoParent) {
       total_input_w_ += delta_input;
       break;
     }
     if (delta_input == 0.0) break;
     v = up;
-    new_output = state_[v].output_w + delta_input;
+    new_output = nodes_[v].state.output_w + delta_input;
   }
 }
 
 double PowerTree::rack_load_w(NodeId rack) const {
   check_id(rack);
-  return hot_[rack].it_w;
+  return nodes_[rack].it_w;
 }
 
 void PowerTree::recompute() {
   for (std::vector<std::uint32_t>& level : dirty_by_height_) level.clear();
-  for (Hot& h : hot_) {
-    h.dirty = false;
-    h.child_delta = 0.0;
-  }
+  std::fill(dirty_.begin(), dirty_.end(), std::uint8_t{0});
+  for (Node& h : nodes_) h.child_delta = 0.0;
   pending_ = false;
   // Children before parents: a depth-first walk from each node not yet reached, in id order,
   // children in edge order, each node taken when all of its subtree is done (post-order).
@@ -268,18 +272,18 @@ void PowerTree::recompute() {
   total_it_w_ = 0.0;
   total_input_w_ = 0.0;
   for (const NodeId v : order) {
-    PowerNodeState& st = state_[v];
-    if (hot_[v].is_rack) {
-      st.output_w = hot_[v].it_w;
-      total_it_w_ += hot_[v].it_w;
+    PowerNodeState& st = nodes_[v].state;
+    if (nodes_[v].is_rack()) {
+      st.output_w = nodes_[v].it_w;
+      total_it_w_ += nodes_[v].it_w;
     } else {
       double out = 0.0;
-      for (const NodeId c : children_[v]) out += state_[c].input_w;
+      for (const NodeId c : children_[v]) out += nodes_[c].state.input_w;
       st.output_w = out;
     }
     evaluate(v);
     account(v, +1.0);
-    if (hot_[v].parent == kNoParent) total_input_w_ += st.input_w;
+    if (nodes_[v].parent == kNoParent) total_input_w_ += st.input_w;
   }
 }
 
@@ -288,7 +292,7 @@ std::vector<OverRating> PowerTree::over_rating() const {
   std::vector<OverRating> out;
   if (over_count_ == 0) return out;
   for (NodeId v = 0; v < specs_.size(); ++v) {
-    const PowerNodeState& st = state_[v];
+    const PowerNodeState& st = nodes_[v].state;
     if (st.over_rating) out.push_back({v, specs_[v].name, specs_[v].kind, st.output_w, capacity_w(v)});
   }
   return out;
@@ -304,7 +308,7 @@ const PowerNodeSpec& PowerTree::spec(NodeId n) const {
 const PowerNodeState& PowerTree::state(NodeId n) const {
   settle();
   check_id(n);
-  return state_[n];
+  return nodes_[n].state;
 }
 
 double PowerTree::capacity_w(NodeId n) const {
@@ -314,8 +318,8 @@ double PowerTree::capacity_w(NodeId n) const {
 
 std::optional<PowerTree::NodeId> PowerTree::parent(NodeId n) const {
   check_id(n);
-  if (hot_[n].parent == kNoParent) return std::nullopt;
-  return NodeId{hot_[n].parent};
+  if (nodes_[n].parent == kNoParent) return std::nullopt;
+  return NodeId{nodes_[n].parent};
 }
 
 std::vector<PowerTree::NodeId> PowerTree::children(NodeId n) const {
@@ -332,7 +336,7 @@ std::optional<PowerTree::NodeId> PowerTree::find(std::string_view name) const {
 std::vector<PowerTree::NodeId> PowerTree::roots() const {
   std::vector<NodeId> out;
   for (NodeId v = 0; v < specs_.size(); ++v)
-    if (hot_[v].parent == kNoParent) out.push_back(v);
+    if (nodes_[v].parent == kNoParent) out.push_back(v);
   return out;
 }
 

@@ -120,7 +120,7 @@ class PowerTree {
   /// by the summed change of its children's inputs), O(nodes changed). Throws
   /// std::invalid_argument for a node that is not a rack or a negative or non-finite load.
   void set_rack_load(NodeId rack, double it_w) {
-    if (rack >= hot_.size() || !hot_[rack].is_rack || !(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
+    if (rack >= nodes_.size() || !nodes_[rack].is_rack() || !(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
     store_rack_load(rack, it_w);
   }
   double rack_load_w(NodeId rack) const;
@@ -169,17 +169,18 @@ class PowerTree {
   static constexpr std::uint32_t kNoParent = 0xFFFFFFFFu;
   static constexpr double kMaxLoad = 1.7976931348623157e308;  ///< the largest finite double
 
-  /// What an update reads of a node besides its state.
-  struct Hot {
+  /// What an update reads and writes of a node: its state and its place in the tree, one cache
+  /// line.
+  struct alignas(64) Node {
+    PowerNodeState state;
     double limit_w = 0.0;       ///< over rating when output > limit (infinite when unrated)
     double child_delta = 0.0;   ///< change of a dirty node's children's inputs
     double it_w = 0.0;          ///< racks only
     std::uint32_t parent = kNoParent;
-    std::uint32_t height = 0;   ///< 0 for a leaf, else 1 + its highest child's
+    std::uint16_t height = 0;   ///< 0 for a leaf, else 1 + its highest child's
     Eval eval = Eval::zero;
-    std::uint8_t slot = 0;      ///< index of its kind's total in losses_
-    bool is_rack = false;
-    bool dirty = false;
+    std::uint8_t slot = 0;      ///< its NodeKind: the loss total it adds to
+    bool is_rack() const { return slot == static_cast<std::uint8_t>(NodeKind::rack); }
   };
   /// The coefficient form of a node's stage: loss = m (c0 R + c1 x + c2 x^2 / R), x = P / m.
   struct Coefficients {
@@ -196,12 +197,12 @@ class PowerTree {
   /// Sets node v's output and carries the change of its input up to the root, O(depth).
   void update_path(NodeId v, double new_output);
   void store_rack_load(NodeId rack, double it_w) {
-    Hot& r = hot_[rack];
+    Node& r = nodes_[rack];
     total_it_w_ += it_w - r.it_w;
     r.it_w = it_w;
-    for (std::uint32_t v = static_cast<std::uint32_t>(rack); v != kNoParent && !hot_[v].dirty; v = hot_[v].parent) {
-      hot_[v].dirty = true;
-      dirty_by_height_[hot_[v].height].push_back(v);
+    for (std::uint32_t v = static_cast<std::uint32_t>(rack); v != kNoParent && !dirty_[v]; v = nodes_[v].parent) {
+      dirty_[v] = 1;
+      dirty_by_height_[nodes_[v].height].push_back(v);
     }
     pending_ = true;
   }
@@ -219,8 +220,8 @@ class PowerTree {
 
   std::vector<PowerNodeSpec> specs_;
   // Mutable: reading brings the changed nodes up to date (settle).
-  mutable std::vector<PowerNodeState> state_;
-  mutable std::vector<Hot> hot_;
+  mutable std::vector<Node> nodes_;
+  mutable std::vector<std::uint8_t> dirty_;  ///< 1: to be brought up to date at the next read
   std::vector<Coefficients> coefficients_;
   std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
   mutable std::vector<std::vector<std::uint32_t>> dirty_by_height_;
