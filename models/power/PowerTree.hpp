@@ -22,17 +22,19 @@
 //          unit runs at P / (2N), half the load it would carry alone, so its no-load loss is
 //          paid twice over for the same power (less efficient wherever no-load losses dominate).
 //          Both feeds are modelled in one node (the A and B paths are not separate subtrees).
-// Incremental update: set_rack_load marks the one path from that rack to its root as changed;
-// the next read brings the changed nodes up to date lowest first, each once however many of its
-// racks changed: its output moves by the summed change of its children's inputs and only its
-// loss is recomputed. A node whose loss is zero at every load (a lossless model, or coefficients
-// all zero) takes the short way: loss 0, input = output, no loss evaluation; a rated one is
-// still checked against its rating. recompute() is the bottom-up full recomputation (children
-// before parents), used at construction and to check the incremental path (tests: equal to
-// 1e-9).
-// Storage: the per-node state read on every update (parent, height, kind, how its loss is
-// evaluated, rating limit, output / loss / input) is held in compact arrays apart from the
-// node specs (names, loss tables), which only construction, reports and table models read.
+// Incremental update: set_rack_load changes only the nodes on the one path from that rack to
+// its root. A node whose loss is zero at every load (a lossless model, or coefficients all zero)
+// has input = output, so a change of load below it moves its output and input by that change
+// alone: a lossless rack and the lossless nodes above it are moved at once (and a rated one is
+// checked against its rating), no loss evaluated; the root's change goes into the total. From
+// the first lossy node up, the path is marked as changed instead, and the next read brings the
+// marked nodes up to date lowest first, each once however many of its racks changed: its output
+// moves by the summed change of its children's inputs and only its loss is recomputed.
+// recompute() is the bottom-up full recomputation (children before parents), used at
+// construction and to check the incremental path (tests: equal to 1e-9).
+// Storage: what an update reads and writes of a node (its state, parent, height, kind, how its
+// loss is evaluated, rating limit, pending change) is one 64-byte record, apart from the node
+// specs (names, loss tables), which only construction, reports and table models read.
 // Validation: tests/models/test_power_delivery.cpp: hand-computed stage losses, the 2N vs single
 // unit comparison, incremental = full recomputation (also for random load sequences, lossless
 // subtrees under lossy nodes and rated lossless nodes), over-rating reports, total input = IT +
@@ -198,13 +200,51 @@ class PowerTree {
   void update_path(NodeId v, double new_output);
   void store_rack_load(NodeId rack, double it_w) {
     Node& r = nodes_[rack];
-    total_it_w_ += it_w - r.it_w;
+    const double delta = it_w - r.it_w;
+    total_it_w_ += delta;
     r.it_w = it_w;
-    for (std::uint32_t v = static_cast<std::uint32_t>(rack); v != kNoParent && !dirty_[v]; v = nodes_[v].parent) {
+    if (r.eval != Eval::zero) {
+      mark(static_cast<std::uint32_t>(rack));
+      return;
+    }
+    // A lossless rack, and every lossless node above it, moves at once by the change of load
+    // (input = output): no marking, nothing left for the next read.
+    r.state.output_w = it_w;
+    r.state.input_w = it_w + 0.0;
+    check_rating(r);
+    std::uint32_t v = r.parent;
+    for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) {
+      Node& n = nodes_[v];
+      n.state.output_w += delta;
+      n.state.input_w = n.state.output_w + 0.0;
+      check_rating(n);
+    }
+    if (v == kNoParent) {
+      total_input_w_ += delta;
+    } else {
+      // The first lossy node above takes the change as its children's, at the next read.
+      nodes_[v].child_delta += delta;
+      mark(v);
+    }
+  }
+  /// Marks v and the nodes above it as changed, up to the first already marked.
+  void mark(std::uint32_t v) {
+    for (; v != kNoParent && !dirty_[v]; v = nodes_[v].parent) {
       dirty_[v] = 1;
       dirty_by_height_[nodes_[v].height].push_back(v);
     }
     pending_ = true;
+  }
+  /// A lossless node's over-rating flag and the count, for its present output.
+  void check_rating(Node& n) const {
+    const bool over = n.state.output_w > n.limit_w;
+    if (over != n.state.over_rating) {
+      n.state.over_rating = over;
+      if (over)
+        ++over_count_;
+      else
+        --over_count_;
+    }
   }
   [[noreturn]] void bad_rack_load(NodeId rack, double it_w) const;
   /// Brings every node changed since the last read up to date, lowest first.
