@@ -25,11 +25,13 @@
 // Incremental update: set_rack_load changes only the nodes on the one path from that rack to
 // its root. A node whose loss is zero at every load (a lossless model, or coefficients all zero)
 // has input = output, so a change of load below it moves its output and input by that change
-// alone: a lossless rack and the lossless nodes above it are moved at once (and a rated one is
-// checked against its rating), no loss evaluated; the root's change goes into the total. From
-// the first lossy node up, the path is marked as changed instead, and the next read brings the
-// marked nodes up to date lowest first, each once however many of its racks changed: its output
-// moves by the summed change of its children's inputs and only its loss is recomputed.
+// alone. A lossless rack is moved at once; the lossless nodes above it move by the summed change
+// of the racks under one parent changed one after another (when a rack under another parent
+// changes, or at the next read); a rated one is checked against its rating, no loss is
+// evaluated, and the root's change goes into the total. From the first lossy node up, the path
+// is marked as changed instead, and the next read brings the marked nodes up to date lowest
+// first, each once however many of its racks changed: its output moves by the summed change of
+// its children's inputs and only its loss is recomputed.
 // recompute() is the bottom-up full recomputation (children before parents), used at
 // construction and to check the incremental path (tests: equal to 1e-9).
 // Storage: what an update reads and writes of a node (its state, parent, height, kind, how its
@@ -207,12 +209,31 @@ class PowerTree {
       mark(static_cast<std::uint32_t>(rack));
       return;
     }
-    // A lossless rack, and every lossless node above it, moves at once by the change of load
-    // (input = output): no marking, nothing left for the next read.
+    // A lossless rack moves at once (input = output); so does every lossless node above it, by
+    // the change of load: racks under one parent changed one after another move the nodes above
+    // once, when a rack under another parent changes or at the next read.
     r.state.output_w = it_w;
     r.state.input_w = it_w + 0.0;
     check_rating(r);
-    std::uint32_t v = r.parent;
+    if (r.parent == kNoParent) {
+      total_input_w_ += delta;
+    } else if (r.parent == carry_node_) {
+      carry_delta_ += delta;
+    } else {
+      flush_carry();
+      carry_node_ = r.parent;
+      carry_delta_ = delta;
+      pending_ = true;
+    }
+  }
+  /// Moves the lossless nodes from carry_node_ up by carry_delta_, and marks from the first lossy
+  /// node up, which takes the change as its children's.
+  void flush_carry() const {
+    if (carry_node_ == kNoParent) return;
+    const double delta = carry_delta_;
+    std::uint32_t v = carry_node_;
+    carry_node_ = kNoParent;
+    carry_delta_ = 0.0;
     for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) {
       Node& n = nodes_[v];
       n.state.output_w += delta;
@@ -222,13 +243,12 @@ class PowerTree {
     if (v == kNoParent) {
       total_input_w_ += delta;
     } else {
-      // The first lossy node above takes the change as its children's, at the next read.
       nodes_[v].child_delta += delta;
       mark(v);
     }
   }
   /// Marks v and the nodes above it as changed, up to the first already marked.
-  void mark(std::uint32_t v) {
+  void mark(std::uint32_t v) const {
     for (; v != kNoParent && !dirty_[v]; v = nodes_[v].parent) {
       dirty_[v] = 1;
       dirty_by_height_[nodes_[v].height].push_back(v);
@@ -266,6 +286,10 @@ class PowerTree {
   std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
   mutable std::vector<std::vector<std::uint32_t>> dirty_by_height_;
   mutable bool pending_ = false;
+  /// A change of load not yet carried above carry_node_ (kNoParent: none), all of it from
+  /// lossless racks under that node.
+  mutable std::uint32_t carry_node_ = kNoParent;
+  mutable double carry_delta_ = 0.0;
   std::vector<NodeId> racks_;
   mutable LossesByKind losses_;
   mutable double total_input_w_ = 0.0;

@@ -471,7 +471,6 @@ TEST_SUITE("power delivery") {
       const HallDesign& d = which == 0 ? lossless : which == 1 ? mixed : lossy;
       INFO(which);
       PowerTree t = standard_hall(d);
-      std::vector<PowerTree::NodeId> lossy_psu;
       if (which == 1) {
         // rebuild by hand with every fourth rack's PSU an 80 PLUS table
         PowerTree m;
@@ -509,5 +508,39 @@ TEST_SUITE("power delivery") {
         CHECK(close(t.total_input_w(), t.total_it_w(), 1e-12));
       }
     }
+  }
+
+  TEST_CASE("lossless racks under two PDUs changed in turn, read once, by hand") {
+    // utility -> PDUs p and q (lossless, unrated) -> racks p1, p2 and q1 (lossless, rated 10 kW)
+    PowerTree t;
+    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto p = t.add_node({NodeKind::pdu, "p", LossModel::lossless(), 1, Redundancy::none});
+    const auto q = t.add_node({NodeKind::pdu, "q", LossModel::lossless(), 1, Redundancy::none});
+    const auto p1 = t.add_node({NodeKind::rack, "p1", LossModel::lossless(10e3), 1, Redundancy::none});
+    const auto p2 = t.add_node({NodeKind::rack, "p2", LossModel::lossless(10e3), 1, Redundancy::none});
+    const auto q1 = t.add_node({NodeKind::rack, "q1", LossModel::lossless(10e3), 1, Redundancy::none});
+    t.add_edge(u, p);
+    t.add_edge(u, q);
+    t.add_edge(p, p1);
+    t.add_edge(p, p2);
+    t.add_edge(q, q1);
+    t.set_rack_load(p1, 3e3);
+    t.set_rack_load(p2, 4e3);
+    t.set_rack_load(q1, 11e3);  // over its 10 kW rating
+    t.set_rack_load(p1, 1e3);
+    t.set_rack_load(p2, 2e3);
+    // p: 1 + 2 = 3 kW, q: 11 kW, utility 14 kW, q1 over its rating
+    CHECK(t.state(p).output_w == doctest::Approx(3e3));
+    CHECK(t.state(q).input_w == doctest::Approx(11e3));
+    CHECK(t.state(u).output_w == doctest::Approx(14e3));
+    CHECK(t.total_input_w() == doctest::Approx(14e3));
+    CHECK(t.total_it_w() == doctest::Approx(14e3));
+    CHECK(t.over_rating_count() == 1);
+    t.set_rack_load(q1, 5e3);
+    CHECK(t.over_rating_count() == 0);
+    CHECK(t.state(u).input_w == doctest::Approx(8e3));
+    PowerTree full = t;
+    full.recompute();
+    check_same(t, full, 1e-12);
   }
 }
