@@ -36,7 +36,8 @@ void PhysicalFacility::set_power(std::size_t id, double w_per_chip) {
 
 void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int freed) {
   Rack& k = rack_[rack];
-  const bool was_capped = cap_w_ > 0.0 && demand(k) > cap_w_;
+  const bool capping = cap_w_ > 0.0;
+  const bool was_capped = capping && demand(k) > cap_w_;
   if (freed != 0) {
     k.free += freed;
     mark_free(rack);
@@ -44,7 +45,7 @@ void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int fre
   k.jobs += jobs;
   k.job_w = k.jobs == 0 ? 0.0 : std::max(0.0, k.job_w + w);
   double d = demand(k);
-  if (cap_w_ > 0.0) {
+  if (capping) {
     const bool capped = d > cap_w_;
     if (capped != was_capped) capped_ = capped ? capped_ + 1 : capped_ - 1;
     d = std::min(d, cap_w_);

@@ -178,6 +178,9 @@ void PowerTree::bad_rack_load(NodeId rack, double it_w) const {
 
 void PowerTree::settle_now() const {
   flush_carry();
+  pending_ = false;
+  if (!marked_) return;
+  marked_ = false;
   // Lowest first: every child of a node is lower than it, so its inputs are current.
   for (std::vector<std::uint32_t>& level : dirty_by_height_) {
     for (const std::uint32_t v : level) {
@@ -209,7 +212,6 @@ void PowerTree::settle_now() const {
     }
     level.clear();
   }
-  pending_ = false;
 }
 
 void PowerTree::update_path(NodeId v, double new_output) {
@@ -243,6 +245,7 @@ void PowerTree::recompute() {
   std::fill(dirty_.begin(), dirty_.end(), std::uint8_t{0});
   for (Node& h : nodes_) h.child_delta = 0.0;
   pending_ = false;
+  marked_ = false;
   carry_node_ = kNoParent;
   carry_delta_ = 0.0;
   // Children before parents: a depth-first walk from each node not yet reached, in id order,

@@ -254,6 +254,7 @@ class PowerTree {
       dirty_by_height_[nodes_[v].height].push_back(v);
     }
     pending_ = true;
+    marked_ = true;
   }
   /// A lossless node's over-rating flag and the count, for its present output.
   void check_rating(Node& n) const {
@@ -285,7 +286,8 @@ class PowerTree {
   std::vector<Coefficients> coefficients_;
   std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
   mutable std::vector<std::vector<std::uint32_t>> dirty_by_height_;
-  mutable bool pending_ = false;
+  mutable bool pending_ = false;  ///< a carried change or marked nodes
+  mutable bool marked_ = false;   ///< nodes marked in dirty_by_height_
   /// A change of load not yet carried above carry_node_ (kNoParent: none), all of it from
   /// lossless racks under that node.
   mutable std::uint32_t carry_node_ = kNoParent;
