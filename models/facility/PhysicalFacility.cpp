@@ -8,24 +8,20 @@ namespace dcsim::models {
 PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack,
                                    double switch_w, double rack_cap_w)
     : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
-      free_(tree_.racks().size(), accelerators_per_rack), rack_w_(tree_.racks().size(), 0.0), switch_w_(switch_w),
-      cap_w_(rack_cap_w), jobs_on_rack_(tree_.racks().size(), 0), installed_(tree_.racks().size(), 0),
-      has_free_((tree_.racks().size() + 63) / 64, 0) {
-  for (std::size_t r = 0; r < free_.size(); ++r) mark_free(r);
-}
-
-void PhysicalFacility::mark_free(std::size_t rack) {
-  const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
-  if (free_[rack] > 0) has_free_[rack / 64] |= bit;
-  else has_free_[rack / 64] &= ~bit;
+      rack_(tree_.racks().size()), switch_w_(switch_w), cap_w_(rack_cap_w), has_free_((tree_.racks().size() + 63) / 64, 0) {
+  for (std::size_t r = 0; r < rack_.size(); ++r) {
+    rack_[r].node = static_cast<std::uint32_t>(tree_.racks()[r]);  // PowerTree ids are 32-bit
+    rack_[r].free = accelerators_per_rack;
+    mark_free(r);
+  }
 }
 
 void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
   idle_w_ = idle_w;
   std::int64_t left = machines;
-  for (std::size_t r = 0; r < installed_.size(); ++r) {
-    installed_[r] = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
-    left -= installed_[r];
+  for (std::size_t r = 0; r < rack_.size(); ++r) {
+    rack_[r].installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
+    left -= rack_[r].installed;
     add_load(r, 0.0, 0);
   }
 }
@@ -38,19 +34,23 @@ void PhysicalFacility::set_power(std::size_t id, double w_per_chip) {
   p.w_per_chip = w_per_chip;
 }
 
-void PhysicalFacility::add_load(std::size_t rack, double w, int jobs) { change_rack(rack, w, jobs, 0); }
-
 void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int freed) {
-  const bool was_capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
+  Rack& k = rack_[rack];
+  const bool capping = cap_w_ > 0.0;
+  const bool was_capped = capping && demand(k) > cap_w_;
   if (freed != 0) {
-    free_[rack] += freed;
+    k.free += freed;
     mark_free(rack);
   }
-  jobs_on_rack_[rack] += jobs;
-  rack_w_[rack] = jobs_on_rack_[rack] == 0 ? 0.0 : std::max(0.0, rack_w_[rack] + w);
-  const bool capped = cap_w_ > 0.0 && demand(rack) > cap_w_;
-  if (capped != was_capped) capped_ = capped ? capped_ + 1 : capped_ - 1;
-  tree_.set_rack_load(tree_.racks()[rack], drawn(rack));
+  k.jobs += jobs;
+  k.job_w = k.jobs == 0 ? 0.0 : std::max(0.0, k.job_w + w);
+  double d = demand(k);
+  if (capping) {
+    const bool capped = d > cap_w_;
+    if (capped != was_capped) capped_ = capped ? capped_ + 1 : capped_ - 1;
+    d = std::min(d, cap_w_);
+  }
+  tree_.set_rack_load(k.node, d);
 }
 
 std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
@@ -67,21 +67,24 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
   p.overflow = 0;
   p.w_per_chip = w_per_chip;
   std::int64_t left = chips;
-  // First fit in rack order, visiting only racks with a free slot (a bit each).
-  for (std::size_t w = 0; w < has_free_.size() && left > 0; ++w) {
+  // First fit in rack order, visiting only racks with a free slot (a bit each), from the first
+  // word that has one.
+  while (first_free_word_ < has_free_.size() && has_free_[first_free_word_] == 0) ++first_free_word_;
+  for (std::size_t w = first_free_word_; w < has_free_.size() && left > 0; ++w) {
     while (has_free_[w] != 0 && left > 0) {
       const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(has_free_[w]));
-      const std::int64_t take = std::min<std::int64_t>(left, free_[r]);
-      free_[r] -= static_cast<int>(take);
+      Rack& k = rack_[r];
+      const std::int64_t take = std::min<std::int64_t>(left, k.free);
+      k.free -= static_cast<int>(take);
       left -= take;
       p.shares.push_back({r, take});
       mark_free(r);
     }
   }
-  if (left > 0 && !free_.empty()) {
+  if (left > 0 && !rack_.empty()) {
     // No free slots: spread the rest over every rack (they will exceed their rating).
-    const auto n = static_cast<std::int64_t>(free_.size());
-    for (std::size_t r = 0; r < free_.size(); ++r) {
+    const auto n = static_cast<std::int64_t>(rack_.size());
+    for (std::size_t r = 0; r < rack_.size(); ++r) {
       const std::int64_t take = left / n + (static_cast<std::int64_t>(r) < left % n ? 1 : 0);
       if (take > 0) p.shares.push_back({r, take});
     }

@@ -49,7 +49,7 @@ class PhysicalFacility {
   /// Racks whose demand is above the rack cap right now.
   std::size_t capped_racks() const { return capped_; }
   std::int64_t overflow_accelerators() const { return overflow_; }
-  std::size_t racks() const { return rack_w_.size(); }
+  std::size_t racks() const { return rack_.size(); }
   /// A rack's IT power as drawn: its accelerators, its switch when busy, clipped at the cap.
   double rack_it_w(std::size_t rack) const { return drawn(rack); }
 
@@ -63,30 +63,46 @@ class PhysicalFacility {
     double w_per_chip = 0.0;
     std::int64_t overflow = 0;
   };
-  void add_load(std::size_t rack, double w, int jobs);
+  /// What a change reads and writes of one rack, together.
+  struct Rack {
+    double job_w = 0.0;          ///< its jobs' accelerators
+    std::uint32_t node = 0;      ///< its node in the tree
+    int free = 0;                ///< free slots
+    int jobs = 0;                ///< jobs with a share on it
+    int installed = 0;           ///< machines installed (drawing idle power when free)
+  };
+  void add_load(std::size_t rack, double w, int jobs) { change_rack(rack, w, jobs, 0); }
   /// A rack's job power moves by `w`, its job count by `jobs` and its free slots by `freed`.
   void change_rack(std::size_t rack, double w, int jobs, int freed);
-  void mark_free(std::size_t rack);
-  double idle_draw(std::size_t rack) const {
-    return static_cast<double>(std::max(0, installed_[rack] - (per_rack_ - free_[rack]))) * idle_w_;
+  void mark_free(std::size_t rack) {
+    const std::size_t word = rack / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
+    if (rack_[rack].free > 0) {
+      has_free_[word] |= bit;
+      first_free_word_ = std::min(first_free_word_, word);
+    } else {
+      has_free_[word] &= ~bit;
+    }
   }
-  double demand(std::size_t rack) const {
-    return rack_w_[rack] + idle_draw(rack) + (jobs_on_rack_[rack] > 0 ? switch_w_ : 0.0);
+  double idle_draw(const Rack& r) const {
+    return static_cast<double>(std::max(0, r.installed - (per_rack_ - r.free))) * idle_w_;
   }
-  double drawn(std::size_t rack) const { return cap_w_ > 0.0 ? std::min(demand(rack), cap_w_) : demand(rack); }
+  double demand(const Rack& r) const { return r.job_w + idle_draw(r) + (r.jobs > 0 ? switch_w_ : 0.0); }
+  double drawn(std::size_t rack) const {
+    const double d = demand(rack_[rack]);
+    return cap_w_ > 0.0 ? std::min(d, cap_w_) : d;
+  }
 
   PowerTree tree_;
   std::unique_ptr<CoolingModel> cooling_;
   int per_rack_;
-  std::vector<int> free_;
-  std::vector<double> rack_w_;
+  std::vector<Rack> rack_;
   std::vector<Placement> placements_;
   std::vector<std::size_t> free_placements_;  ///< released, for reuse
   std::int64_t overflow_ = 0;
   double switch_w_ = 0.0, cap_w_ = 0.0;
-  std::vector<int> jobs_on_rack_;
-  std::vector<int> installed_;  ///< machines installed per rack (drawing idle power when free)
   std::vector<std::uint64_t> has_free_;  ///< bit r: rack r has a free slot
+  std::size_t first_free_word_ = 0;      ///< no word of has_free_ before it has a bit set
   double idle_w_ = 0.0;
   std::size_t capped_ = 0;
 };

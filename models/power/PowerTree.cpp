@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
-#include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
 
 namespace dcsim::models {
@@ -68,19 +67,37 @@ PowerTree::NodeId PowerTree::add_node(PowerNodeSpec spec) {
   if (spec.units < 1) throw std::invalid_argument(fmt::format("power node '{}': units must be >= 1", spec.name));
   if (std::string e = check_loss_model(spec.unit); !e.empty())
     throw std::invalid_argument(fmt::format("power node '{}': {}", spec.name, e));
-  Node node;
-  node.spec = std::move(spec);
-  const NodeId id = boost::add_vertex(std::move(node), graph_);
-  parent_of_.push_back(kNoParent);
-  children_.emplace_back();
-  height_.push_back(0);
+  if (specs_.size() >= kNoParent) throw std::invalid_argument("a power tree holds fewer than 2^32 - 1 nodes");
+  const NodeId id = specs_.size();
+  const LossModel& u = spec.unit;
+  Node h;
+  h.slot = static_cast<std::uint8_t>(spec.kind);
+  const double capacity = static_cast<double>(spec.units) * u.rating_w;
+  h.limit_w = capacity > 0.0 ? capacity * (1.0 + kRatingTolerance) : std::numeric_limits<double>::infinity();
+  Coefficients c;
+  c.m = static_cast<double>(installed_units(spec.units, spec.redundancy));
+  switch (u.kind) {
+    case LossKind::lossless: h.eval = Eval::zero; break;
+    case LossKind::coefficients:
+      // Every coefficient zero: the loss is exactly zero at every finite load.
+      h.eval = u.no_load == 0.0 && u.proportional == 0.0 && u.square_law == 0.0 ? Eval::zero : Eval::coefficients;
+      c.c0_r = u.no_load * u.rating_w;
+      c.c1 = u.proportional;
+      c.c2 = u.square_law;
+      c.r = u.rating_w;
+      break;
+    case LossKind::table: h.eval = Eval::model; break;
+  }
+  specs_.push_back(std::move(spec));
+  nodes_.push_back(h);
   dirty_.push_back(0);
-  child_delta_.push_back(0.0);
-  Node& n = graph_[id];
-  if (n.spec.kind == NodeKind::rack) racks_.push_back(id);
-  evaluate(n);  // an unconnected node is its own root: its no-load loss counts at once
-  account(n, +1.0);
-  total_input_w_ += n.state.input_w;
+  coefficients_.push_back(c);
+  children_.emplace_back();
+  if (dirty_by_height_.empty()) dirty_by_height_.resize(1);
+  if (nodes_[id].is_rack()) racks_.push_back(id);
+  evaluate(id);  // an unconnected node is its own root: its no-load loss counts at once
+  account(id, +1.0);
+  total_input_w_ += nodes_[id].state.input_w;
   return id;
 }
 
@@ -88,39 +105,64 @@ void PowerTree::add_edge(NodeId parent_id, NodeId child_id) {
   settle();
   check_id(parent_id);
   check_id(child_id);
-  if (graph_[parent_id].spec.kind == NodeKind::rack)
-    throw std::invalid_argument(fmt::format("rack '{}' cannot feed other nodes", graph_[parent_id].spec.name));
-  if (boost::in_degree(child_id, graph_) != 0)
-    throw std::invalid_argument(fmt::format("power node '{}' already has a parent", graph_[child_id].spec.name));
+  if (nodes_[parent_id].is_rack())
+    throw std::invalid_argument(fmt::format("rack '{}' cannot feed other nodes", specs_[parent_id].name));
+  if (nodes_[child_id].parent != kNoParent)
+    throw std::invalid_argument(fmt::format("power node '{}' already has a parent", specs_[child_id].name));
   for (std::optional<NodeId> a = parent_id; a; a = parent(*a))
     if (*a == child_id)
-      throw std::invalid_argument(fmt::format("edge '{}' -> '{}' would close a cycle", graph_[parent_id].spec.name,
-                                              graph_[child_id].spec.name));
+      throw std::invalid_argument(
+          fmt::format("edge '{}' -> '{}' would close a cycle", specs_[parent_id].name, specs_[child_id].name));
+  // Heights are 16-bit: refuse an edge that would make the tree deeper.
+  for (std::uint32_t v = static_cast<std::uint32_t>(parent_id), need = nodes_[child_id].height + 1u;
+       v != kNoParent && nodes_[v].height < need; v = nodes_[v].parent, ++need)
+    if (need > std::numeric_limits<std::uint16_t>::max())
+      throw std::invalid_argument(fmt::format("edge '{}' -> '{}' would make the tree deeper than {} levels",
+                                              specs_[parent_id].name, specs_[child_id].name,
+                                              std::numeric_limits<std::uint16_t>::max()));
   // The child was a root: its input moves from the total into its new parent's output.
-  const double child_in = graph_[child_id].state.input_w;
+  const double child_in = nodes_[child_id].state.input_w;
   total_input_w_ -= child_in;
-  boost::add_edge(parent_id, child_id, graph_);
-  parent_of_[child_id] = parent_id;
+  nodes_[child_id].parent = static_cast<std::uint32_t>(parent_id);
   children_[parent_id].push_back(child_id);
-  for (NodeId v = parent_id, below = child_id; v != kNoParent && height_[v] < height_[below] + 1; below = v, v = parent_of_[v])
-    height_[v] = height_[below] + 1;
-  if (dirty_by_height_.size() < static_cast<std::size_t>(*std::max_element(height_.begin(), height_.end())) + 1)
-    dirty_by_height_.resize(static_cast<std::size_t>(*std::max_element(height_.begin(), height_.end())) + 1);
-  update_path(parent_id, graph_[parent_id].state.output_w + child_in);
+  std::uint32_t top = 0;
+  for (std::uint32_t v = static_cast<std::uint32_t>(parent_id), below = static_cast<std::uint32_t>(child_id);
+       v != kNoParent && nodes_[v].height < nodes_[below].height + 1; below = v, v = nodes_[v].parent) {
+    nodes_[v].height = static_cast<std::uint16_t>(nodes_[below].height + 1);
+    top = nodes_[v].height;
+  }
+  if (dirty_by_height_.size() < std::size_t{top} + 1) dirty_by_height_.resize(std::size_t{top} + 1);
+  update_path(parent_id, nodes_[parent_id].state.output_w + child_in);
 }
 
-void PowerTree::evaluate(Node& node) {
-  const PowerNodeSpec& s = node.spec;
-  PowerNodeState& st = node.state;
-  st.loss_w = stage_loss_w(s.unit, installed_units(s.units, s.redundancy), st.output_w);
+double& PowerTree::loss_total(std::uint8_t slot) const {
+  return loss_slot(losses_, static_cast<NodeKind>(slot));
+}
+
+void PowerTree::evaluate(NodeId v) const {
+  const Node& h = nodes_[v];
+  PowerNodeState& st = nodes_[v].state;
+  switch (h.eval) {
+    case Eval::zero: st.loss_w = 0.0; break;
+    case Eval::coefficients: {
+      // m x unit loss at output / m, in the order of LossModel::loss_w.
+      const Coefficients& c = coefficients_[v];
+      const double x = st.output_w / c.m;
+      double unit = c.c0_r + c.c1 * x;
+      if (c.r > 0.0) unit += c.c2 * x * x / c.r;
+      st.loss_w = c.m * unit;
+      break;
+    }
+    case Eval::model: st.loss_w = stage_loss_w(specs_[v].unit, static_cast<int>(coefficients_[v].m), st.output_w); break;
+  }
   st.input_w = st.output_w + st.loss_w;
-  const double capacity = static_cast<double>(s.units) * s.unit.rating_w;
-  st.over_rating = capacity > 0.0 && st.output_w > capacity * (1.0 + kRatingTolerance);
+  st.over_rating = st.output_w > h.limit_w;
 }
 
-void PowerTree::account(const Node& node, double sign) const {
-  loss_slot(losses_, node.spec.kind) += sign * node.state.loss_w;
-  if (node.state.over_rating) {
+void PowerTree::account(NodeId v, double sign) const {
+  const PowerNodeState& st = nodes_[v].state;
+  loss_total(nodes_[v].slot) += sign * st.loss_w;
+  if (st.over_rating) {
     if (sign > 0.0)
       ++over_count_;
     else
@@ -128,98 +170,126 @@ void PowerTree::account(const Node& node, double sign) const {
   }
 }
 
-void PowerTree::set_rack_load(NodeId rack, double it_w) {
+void PowerTree::bad_rack_load(NodeId rack, double it_w) const {
   check_id(rack);
-  Node& r = graph_[rack];
-  if (r.spec.kind != NodeKind::rack)
-    throw std::invalid_argument(fmt::format("power node '{}' is not a rack", r.spec.name));
-  if (!std::isfinite(it_w) || it_w < 0.0)
-    throw std::invalid_argument(fmt::format("rack '{}': load {} W must be finite and >= 0", r.spec.name, it_w));
-  total_it_w_ += it_w - r.it_w;
-  r.it_w = it_w;
-  if (dirty_by_height_.empty()) dirty_by_height_.resize(1);
-  for (NodeId v = rack; v != kNoParent && !dirty_[v]; v = parent_of_[v]) {
-    dirty_[v] = 1;
-    dirty_by_height_[static_cast<std::size_t>(height_[v])].push_back(v);
-  }
-  pending_ = true;
+  if (!nodes_[rack].is_rack()) throw std::invalid_argument(fmt::format("power node '{}' is not a rack", specs_[rack].name));
+  throw std::invalid_argument(fmt::format("rack '{}': load {} W must be finite and >= 0", specs_[rack].name, it_w));
 }
 
 void PowerTree::settle_now() const {
+  flush_carry();
+  pending_ = false;
+  if (!marked_) return;
+  marked_ = false;
   // Lowest first: every child of a node is lower than it, so its inputs are current.
-  for (std::vector<NodeId>& level : dirty_by_height_) {
-    for (const NodeId v : level) {
-      Node& n = graph_[v];
-      account(n, -1.0);
-      const double old_input = n.state.input_w;
+  for (std::vector<std::uint32_t>& level : dirty_by_height_) {
+    for (const std::uint32_t v : level) {
+      Node& h = nodes_[v];
+      PowerNodeState& st = nodes_[v].state;
+      const double old_input = st.input_w;
+      const bool was_over = st.over_rating;
       // A rack's output is its load; another node's moves by its changed children's inputs.
-      n.state.output_w = n.spec.kind == NodeKind::rack ? n.it_w : n.state.output_w + child_delta_[v];
-      child_delta_[v] = 0.0;
-      evaluate(n);
-      account(n, +1.0);
-      const NodeId up = parent_of_[v];
-      if (up == kNoParent) total_input_w_ += n.state.input_w - old_input;
-      else child_delta_[up] += n.state.input_w - old_input;
+      st.output_w = h.is_rack() ? h.it_w : st.output_w + h.child_delta;
+      h.child_delta = 0.0;
       dirty_[v] = 0;
+      if (h.eval == Eval::zero) {
+        // No loss at any load: nothing to evaluate and no loss total to move.
+        st.input_w = st.output_w + 0.0;
+        st.over_rating = st.output_w > h.limit_w;
+      } else {
+        loss_total(h.slot) -= st.loss_w;
+        evaluate(v);
+        loss_total(h.slot) += st.loss_w;
+      }
+      if (st.over_rating != was_over) {
+        if (st.over_rating)
+          ++over_count_;
+        else
+          --over_count_;
+      }
+      if (h.parent == kNoParent) total_input_w_ += st.input_w - old_input;
+      else nodes_[h.parent].child_delta += st.input_w - old_input;
     }
     level.clear();
   }
-  pending_ = false;
 }
 
 void PowerTree::update_path(NodeId v, double new_output) {
   // Walk the one path to the root; each node's output moves by its child's change of input. A
   // node whose input does not change leaves everything above it as it is.
   for (;;) {
-    Node& n = graph_[v];
-    account(n, -1.0);
-    const double old_input = n.state.input_w;
-    n.state.output_w = new_output;
-    evaluate(n);
-    account(n, +1.0);
-    const double delta_input = n.state.input_w - old_input;
-    const NodeId up = parent_of_[v];
+    account(v, -1.0);
+    const double old_input = nodes_[v].state.input_w;
+    nodes_[v].state.output_w = new_output;
+    evaluate(v);
+    account(v, +1.0);
+    const double delta_input = nodes_[v].state.input_w - old_input;
+    const std::uint32_t up = nodes_[v].parent;
     if (up == kNoParent) {
       total_input_w_ += delta_input;
       break;
     }
     if (delta_input == 0.0) break;
     v = up;
-    new_output = graph_[v].state.output_w + delta_input;
+    new_output = nodes_[v].state.output_w + delta_input;
   }
 }
 
 double PowerTree::rack_load_w(NodeId rack) const {
   check_id(rack);
-  return graph_[rack].it_w;
+  return nodes_[rack].it_w;
 }
 
 void PowerTree::recompute() {
-  for (std::vector<NodeId>& level : dirty_by_height_) level.clear();
-  std::fill(dirty_.begin(), dirty_.end(), 0);
-  std::fill(child_delta_.begin(), child_delta_.end(), 0.0);
+  for (std::vector<std::uint32_t>& level : dirty_by_height_) level.clear();
+  std::fill(dirty_.begin(), dirty_.end(), std::uint8_t{0});
+  for (Node& h : nodes_) h.child_delta = 0.0;
   pending_ = false;
+  marked_ = false;
+  carry_node_ = kNoParent;
+  carry_delta_ = 0.0;
+  // Children before parents: a depth-first walk from each node not yet reached, in id order,
+  // children in edge order, each node taken when all of its subtree is done (post-order).
+  const std::size_t n = specs_.size();
   std::vector<NodeId> order;
-  order.reserve(boost::num_vertices(graph_));
-  // Reverse topological order: every child before its parent, i.e. bottom-up.
-  boost::topological_sort(graph_, std::back_inserter(order));
+  order.reserve(n);
+  std::vector<char> seen(n, 0);
+  std::vector<std::pair<NodeId, std::size_t>> stack;  // node, next child
+  for (NodeId s = 0; s < n; ++s) {
+    if (seen[s]) continue;
+    seen[s] = 1;
+    stack.push_back({s, 0});
+    while (!stack.empty()) {
+      auto& [v, next] = stack.back();
+      if (next < children_[v].size()) {
+        const NodeId c = children_[v][next++];
+        if (!seen[c]) {
+          seen[c] = 1;
+          stack.push_back({c, 0});
+        }
+      } else {
+        order.push_back(v);
+        stack.pop_back();
+      }
+    }
+  }
   losses_ = {};
   over_count_ = 0;
   total_it_w_ = 0.0;
   total_input_w_ = 0.0;
   for (const NodeId v : order) {
-    Node& n = graph_[v];
-    if (n.spec.kind == NodeKind::rack) {
-      n.state.output_w = n.it_w;
-      total_it_w_ += n.it_w;
+    PowerNodeState& st = nodes_[v].state;
+    if (nodes_[v].is_rack()) {
+      st.output_w = nodes_[v].it_w;
+      total_it_w_ += nodes_[v].it_w;
     } else {
       double out = 0.0;
-      for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e) out += graph_[boost::target(*e, graph_)].state.input_w;
-      n.state.output_w = out;
+      for (const NodeId c : children_[v]) out += nodes_[c].state.input_w;
+      st.output_w = out;
     }
-    evaluate(n);
-    account(n, +1.0);
-    if (boost::in_degree(v, graph_) == 0) total_input_w_ += n.state.input_w;
+    evaluate(v);
+    account(v, +1.0);
+    if (nodes_[v].parent == kNoParent) total_input_w_ += st.input_w;
   }
 }
 
@@ -227,26 +297,24 @@ std::vector<OverRating> PowerTree::over_rating() const {
   settle();
   std::vector<OverRating> out;
   if (over_count_ == 0) return out;
-  for (NodeId v = 0; v < boost::num_vertices(graph_); ++v) {
-    const Node& n = graph_[v];
-    if (n.state.over_rating) out.push_back({v, n.spec.name, n.spec.kind, n.state.output_w, capacity_w(v)});
+  for (NodeId v = 0; v < specs_.size(); ++v) {
+    const PowerNodeState& st = nodes_[v].state;
+    if (st.over_rating) out.push_back({v, specs_[v].name, specs_[v].kind, st.output_w, capacity_w(v)});
   }
   return out;
 }
-
-std::size_t PowerTree::node_count() const { return boost::num_vertices(graph_); }
 
 void PowerTree::bad_id(NodeId n) const { throw std::invalid_argument(fmt::format("no power node {}", n)); }
 
 const PowerNodeSpec& PowerTree::spec(NodeId n) const {
   check_id(n);
-  return graph_[n].spec;
+  return specs_[n];
 }
 
 const PowerNodeState& PowerTree::state(NodeId n) const {
   settle();
   check_id(n);
-  return graph_[n].state;
+  return nodes_[n].state;
 }
 
 double PowerTree::capacity_w(NodeId n) const {
@@ -256,28 +324,25 @@ double PowerTree::capacity_w(NodeId n) const {
 
 std::optional<PowerTree::NodeId> PowerTree::parent(NodeId n) const {
   check_id(n);
-  auto [e, end] = boost::in_edges(n, graph_);
-  if (e == end) return std::nullopt;
-  return boost::source(*e, graph_);
+  if (nodes_[n].parent == kNoParent) return std::nullopt;
+  return NodeId{nodes_[n].parent};
 }
 
 std::vector<PowerTree::NodeId> PowerTree::children(NodeId n) const {
   check_id(n);
-  std::vector<NodeId> out;
-  for (auto [e, end] = boost::out_edges(n, graph_); e != end; ++e) out.push_back(boost::target(*e, graph_));
-  return out;
+  return children_[n];
 }
 
 std::optional<PowerTree::NodeId> PowerTree::find(std::string_view name) const {
-  for (NodeId v = 0; v < boost::num_vertices(graph_); ++v)
-    if (graph_[v].spec.name == name) return v;
+  for (NodeId v = 0; v < specs_.size(); ++v)
+    if (specs_[v].name == name) return v;
   return std::nullopt;
 }
 
 std::vector<PowerTree::NodeId> PowerTree::roots() const {
   std::vector<NodeId> out;
-  for (NodeId v = 0; v < boost::num_vertices(graph_); ++v)
-    if (boost::in_degree(v, graph_) == 0) out.push_back(v);
+  for (NodeId v = 0; v < specs_.size(); ++v)
+    if (nodes_[v].parent == kNoParent) out.push_back(v);
   return out;
 }
 

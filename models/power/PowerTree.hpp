@@ -2,9 +2,10 @@
 // The power-delivery tree of a datacentre hall: utility -> transformer -> UPS -> PDU -> rack, and
 // a PSU stage inside each rack's servers, modelled per rack as one aggregate.
 //
-// Scope: a tree (a Boost.Graph adjacency_list, edges directed from the utility towards the
-// loads), each node a stage of identical units with a per-unit LossModel (LossModel.hpp), in
-// steady state. IT load is set per rack as the DC power the servers' PSUs deliver.
+// Scope: a tree (nodes numbered in the order they are added, each with at most one parent,
+// power flowing from the utility towards the loads), each node a stage of identical units with a
+// per-unit LossModel (LossModel.hpp), in steady state. IT load is set per rack as the DC power
+// the servers' PSUs deliver.
 // Equations, for node n with children c (a rack: its IT load instead):
 //   output(n) = sum_c input(c)                 (rack: it_w, the PSU output)
 //   units installed m: redundancy none -> m = N; "n+1" -> m = N + 1; "2n" -> m = 2N
@@ -21,25 +22,36 @@
 //          unit runs at P / (2N), half the load it would carry alone, so its no-load loss is
 //          paid twice over for the same power (less efficient wherever no-load losses dominate).
 //          Both feeds are modelled in one node (the A and B paths are not separate subtrees).
-// Incremental update: set_rack_load changes the loads on the one path from that rack to its root,
-// O(depth): each ancestor's output changes by its child's change of input, and only its loss is
-// recomputed. recompute() is the bottom-up full recomputation (reverse topological order), used at
+// Incremental update: set_rack_load changes only the nodes on the one path from that rack to
+// its root. A node whose loss is zero at every load (a lossless model, or coefficients all zero)
+// has input = output, so a change of load below it moves its output and input by that change
+// alone. A lossless rack is moved at once; the lossless nodes above it move by the summed change
+// of the racks under one parent changed one after another (when a rack under another parent
+// changes, or at the next read); a rated one is checked against its rating, no loss is
+// evaluated, and the root's change goes into the total. From the first lossy node up, the path
+// is marked as changed instead, and the next read brings the marked nodes up to date lowest
+// first, each once however many of its racks changed: its output moves by the summed change of
+// its children's inputs and only its loss is recomputed.
+// recompute() is the bottom-up full recomputation (children before parents), used at
 // construction and to check the incremental path (tests: equal to 1e-9).
+// Storage: what an update reads and writes of a node (its state, parent, height, kind, how its
+// loss is evaluated, rating limit, pending change) is one 64-byte record, apart from the node
+// specs (names, loss tables), which only construction, reports and table models read.
 // Validation: tests/models/test_power_delivery.cpp: hand-computed stage losses, the 2N vs single
-// unit comparison, incremental = full recomputation, over-rating reports, total input = IT +
+// unit comparison, incremental = full recomputation (also for random load sequences, lossless
+// subtrees under lossy nodes and rated lossless nodes), over-rating reports, total input = IT +
 // losses.
 // Limitations: real power only; no cable losses between stages unless a node models them; no
 // failures or transfer switching (the redundancy sets only how load is shared); 2N is one node,
 // not two subtrees; static: no UPS battery charging, no dynamics.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "models/power/LossModel.hpp"
 
@@ -111,7 +123,10 @@ class PowerTree {
   /// up to date when next read, each once however many of its racks changed (its output moves
   /// by the summed change of its children's inputs), O(nodes changed). Throws
   /// std::invalid_argument for a node that is not a rack or a negative or non-finite load.
-  void set_rack_load(NodeId rack, double it_w);
+  void set_rack_load(NodeId rack, double it_w) {
+    if (rack >= nodes_.size() || !nodes_[rack].is_rack() || !(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
+    store_rack_load(rack, it_w);
+  }
   double rack_load_w(NodeId rack) const;
 
   /// Bottom-up full recomputation of every node from the rack loads.
@@ -138,7 +153,7 @@ class PowerTree {
     return over_count_;
   }
 
-  std::size_t node_count() const;
+  std::size_t node_count() const { return specs_.size(); }
   const PowerNodeSpec& spec(NodeId n) const;
   const PowerNodeState& state(NodeId n) const;
   /// N x unit rating (0 = unrated).
@@ -152,38 +167,131 @@ class PowerTree {
   std::vector<NodeId> roots() const;
 
  private:
-  struct Node {
-    PowerNodeSpec spec;
+  /// How a node's loss is found: zero at every load (no evaluation), from the coefficients
+  /// (evaluated here), or from the node's LossModel (a table).
+  enum class Eval : std::uint8_t { zero, coefficients, model };
+  static constexpr std::uint32_t kNoParent = 0xFFFFFFFFu;
+  static constexpr double kMaxLoad = 1.7976931348623157e308;  ///< the largest finite double
+
+  /// What an update reads and writes of a node: its state and its place in the tree, one cache
+  /// line.
+  struct alignas(64) Node {
     PowerNodeState state;
-    double it_w = 0.0;  ///< racks only
+    double limit_w = 0.0;       ///< over rating when output > limit (infinite when unrated)
+    double child_delta = 0.0;   ///< change of a dirty node's children's inputs
+    double it_w = 0.0;          ///< racks only
+    std::uint32_t parent = kNoParent;
+    std::uint16_t height = 0;   ///< 0 for a leaf, else 1 + its highest child's
+    Eval eval = Eval::zero;
+    std::uint8_t slot = 0;      ///< its NodeKind: the loss total it adds to
+    bool is_rack() const { return slot == static_cast<std::uint8_t>(NodeKind::rack); }
   };
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node>;
+  /// The coefficient form of a node's stage: loss = m (c0 R + c1 x + c2 x^2 / R), x = P / m.
+  struct Coefficients {
+    double m = 1.0;
+    double c0_r = 0.0;  ///< c0 x R
+    double c1 = 0.0;
+    double c2 = 0.0;
+    double r = 0.0;
+  };
 
   /// Node loss and over-rating for its current output.
-  static void evaluate(Node& node);
-  void account(const Node& node, double sign) const;
+  void evaluate(NodeId v) const;
+  void account(NodeId v, double sign) const;
   /// Sets node v's output and carries the change of its input up to the root, O(depth).
   void update_path(NodeId v, double new_output);
+  void store_rack_load(NodeId rack, double it_w) {
+    Node& r = nodes_[rack];
+    const double delta = it_w - r.it_w;
+    total_it_w_ += delta;
+    r.it_w = it_w;
+    if (r.eval != Eval::zero) {
+      mark(static_cast<std::uint32_t>(rack));
+      return;
+    }
+    // A lossless rack moves at once (input = output); so does every lossless node above it, by
+    // the change of load: racks under one parent changed one after another move the nodes above
+    // once, when a rack under another parent changes or at the next read.
+    r.state.output_w = it_w;
+    r.state.input_w = it_w + 0.0;
+    check_rating(r);
+    if (r.parent == kNoParent) {
+      total_input_w_ += delta;
+    } else if (r.parent == carry_node_) {
+      carry_delta_ += delta;
+    } else {
+      flush_carry();
+      carry_node_ = r.parent;
+      carry_delta_ = delta;
+      pending_ = true;
+    }
+  }
+  /// Moves the lossless nodes from carry_node_ up by carry_delta_, and marks from the first lossy
+  /// node up, which takes the change as its children's.
+  void flush_carry() const {
+    if (carry_node_ == kNoParent) return;
+    const double delta = carry_delta_;
+    std::uint32_t v = carry_node_;
+    carry_node_ = kNoParent;
+    carry_delta_ = 0.0;
+    for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) {
+      Node& n = nodes_[v];
+      n.state.output_w += delta;
+      n.state.input_w = n.state.output_w + 0.0;
+      check_rating(n);
+    }
+    if (v == kNoParent) {
+      total_input_w_ += delta;
+    } else {
+      nodes_[v].child_delta += delta;
+      mark(v);
+    }
+  }
+  /// Marks v and the nodes above it as changed, up to the first already marked.
+  void mark(std::uint32_t v) const {
+    for (; v != kNoParent && !dirty_[v]; v = nodes_[v].parent) {
+      dirty_[v] = 1;
+      dirty_by_height_[nodes_[v].height].push_back(v);
+    }
+    pending_ = true;
+    marked_ = true;
+  }
+  /// A lossless node's over-rating flag and the count, for its present output.
+  void check_rating(Node& n) const {
+    const bool over = n.state.output_w > n.limit_w;
+    if (over != n.state.over_rating) {
+      n.state.over_rating = over;
+      if (over)
+        ++over_count_;
+      else
+        --over_count_;
+    }
+  }
+  [[noreturn]] void bad_rack_load(NodeId rack, double it_w) const;
   /// Brings every node changed since the last read up to date, lowest first.
   void settle() const {
     if (pending_) settle_now();
   }
   void settle_now() const;
   void check_id(NodeId n) const {
-    if (n >= parent_of_.size()) bad_id(n);
+    if (n >= specs_.size()) bad_id(n);
   }
   [[noreturn]] void bad_id(NodeId n) const;
-  static constexpr NodeId kNoParent = static_cast<NodeId>(-1);
+  double& loss_total(std::uint8_t slot) const;
 
+  std::vector<PowerNodeSpec> specs_;
   // Mutable: reading brings the changed nodes up to date (settle).
-  mutable Graph graph_;
-  std::vector<NodeId> parent_of_;  ///< each node's parent (kNoParent for a root), for the walk up
+  mutable std::vector<Node> nodes_;
+  mutable std::vector<std::uint8_t> dirty_;  ///< 1: to be brought up to date at the next read
+  std::vector<Coefficients> coefficients_;
   std::vector<std::vector<NodeId>> children_;  ///< in the order of their edges
-  std::vector<int> height_;        ///< 0 for a leaf, else 1 + its highest child's
-  mutable std::vector<char> dirty_;
-  mutable std::vector<double> child_delta_;  ///< change of a dirty node's children's inputs
-  mutable std::vector<std::vector<NodeId>> dirty_by_height_;
-  mutable bool pending_ = false;
+  mutable std::vector<std::vector<std::uint32_t>> dirty_by_height_;
+  mutable bool pending_ = false;  ///< a carried change or marked nodes
+  mutable bool marked_ = false;   ///< nodes marked in dirty_by_height_
+  /// A change of load not yet carried above carry_node_ (kNoParent: none), all of it from
+  /// lossless racks under that node.
+  mutable std::uint32_t carry_node_ = kNoParent;
+  mutable double carry_delta_ = 0.0;
   std::vector<NodeId> racks_;
   mutable LossesByKind losses_;
   mutable double total_input_w_ = 0.0;

@@ -353,4 +353,194 @@ TEST_SUITE("power delivery") {
     HallDesign d = default_hall_design(0, 10e3);
     CHECK_THROWS_AS(standard_hall(d), std::invalid_argument);
   }
+
+  TEST_CASE("a lossless subtree under a lossy UPS, by hand") {
+    // utility (lossless) -> UPS (c0 1 %, c1 2 %, c2 3 % of 100 kW) -> PDU (lossless, rated
+    // 50 kW) -> two lossless racks rated 20 kW
+    PowerTree t;
+    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto ups = t.add_node({NodeKind::ups, "ups", LossModel::coefficients(100e3, 0.01, 0.02, 0.03), 1,
+                                 Redundancy::none});
+    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(50e3), 1, Redundancy::none});
+    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(20e3), 1, Redundancy::none});
+    const auto b = t.add_node({NodeKind::rack, "b", LossModel::lossless(20e3), 1, Redundancy::none});
+    t.add_edge(u, ups);
+    t.add_edge(ups, pdu);
+    t.add_edge(pdu, a);
+    t.add_edge(pdu, b);
+    // idle: the UPS's no-load loss only, 1 % of 100 kW
+    CHECK(t.total_input_w() == doctest::Approx(1000.0));
+    t.set_rack_load(a, 10e3);
+    t.set_rack_load(b, 15e3);
+    // PDU: 25 kW through, no loss; UPS at 25 kW: 1000 + 0.02 x 25e3 + 0.03 x 25e3^2 / 100e3 =
+    // 1000 + 500 + 187.5 W
+    CHECK(t.state(a).input_w == 10e3);
+    CHECK(t.state(pdu).output_w == doctest::Approx(25e3));
+    CHECK(t.state(pdu).input_w == doctest::Approx(25e3));
+    CHECK(t.state(pdu).loss_w == 0.0);
+    CHECK(t.state(ups).loss_w == doctest::Approx(1687.5));
+    CHECK(t.losses_by_kind().ups_w == doctest::Approx(1687.5));
+    CHECK(t.losses_by_kind().pdu_w == 0.0);
+    CHECK(t.losses_by_kind().psu_w == 0.0);
+    CHECK(t.total_input_w() == doctest::Approx(26687.5));
+    // again, read only once after both changes: UPS at 35 kW: 1000 + 700 + 367.5 W
+    t.set_rack_load(a, 20e3);
+    t.set_rack_load(b, 10e3);
+    t.set_rack_load(b, 15e3);
+    CHECK(t.total_input_w() == doctest::Approx(35e3 + 2067.5));
+    PowerTree full = t;
+    full.recompute();
+    check_same(t, full, 1e-12);
+  }
+
+  TEST_CASE("a lossy rack beside lossless ones under a lossless PDU, by hand") {
+    // PDU lossless and unrated; rack a lossless, rack b a PSU losing 5 % of its output
+    PowerTree t;
+    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(), 1, Redundancy::none});
+    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(), 1, Redundancy::none});
+    const auto b = t.add_node({NodeKind::rack, "b", LossModel::coefficients(0.0, 0.0, 0.05, 0.0), 1,
+                               Redundancy::none});
+    t.add_edge(pdu, a);
+    t.add_edge(pdu, b);
+    t.set_rack_load(a, 10e3);
+    t.set_rack_load(b, 10e3);
+    CHECK(t.state(b).input_w == doctest::Approx(10.5e3));
+    CHECK(t.state(pdu).output_w == doctest::Approx(20.5e3));
+    CHECK(t.total_input_w() == doctest::Approx(20.5e3));
+    CHECK(t.losses_by_kind().psu_w == doctest::Approx(500.0));
+    t.set_rack_load(a, 12e3);  // the lossless path alone: 2 kW more through the PDU
+    CHECK(t.state(pdu).input_w == doctest::Approx(22.5e3));
+    CHECK(t.total_input_w() == doctest::Approx(22.5e3));
+    t.set_rack_load(b, 4e3);  // 4.2 kW in
+    t.set_rack_load(a, 1e3);
+    CHECK(t.state(pdu).output_w == doctest::Approx(5.2e3));
+    CHECK(t.total_input_w() == doctest::Approx(5.2e3));
+    CHECK(t.total_it_w() == doctest::Approx(5e3));
+    PowerTree full = t;
+    full.recompute();
+    check_same(t, full, 1e-12);
+  }
+
+  TEST_CASE("a rated lossless node still reports its over-rating") {
+    // lossless PDU rated 30 kW over lossless racks rated 20 kW
+    PowerTree t;
+    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(30e3), 1, Redundancy::none});
+    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(20e3), 1, Redundancy::none});
+    const auto b = t.add_node({NodeKind::rack, "b", LossModel::lossless(20e3), 1, Redundancy::none});
+    t.add_edge(u, pdu);
+    t.add_edge(pdu, a);
+    t.add_edge(pdu, b);
+    t.set_rack_load(a, 20e3);  // exactly at its rating: not over
+    t.set_rack_load(b, 10e3);  // PDU exactly at 30 kW: not over
+    CHECK(t.over_rating_count() == 0);
+    t.set_rack_load(b, 15e3);  // PDU at 35 kW
+    REQUIRE(t.over_rating_count() == 1);
+    auto over = t.over_rating();
+    REQUIRE(over.size() == 1);
+    CHECK(over[0].name == "pdu");
+    CHECK(over[0].output_w == doctest::Approx(35e3));
+    CHECK(over[0].capacity_w == doctest::Approx(30e3));
+    t.set_rack_load(a, 21e3);  // rack a over too, PDU at 36 kW
+    CHECK(t.over_rating_count() == 2);
+    PowerTree full = t;
+    full.recompute();
+    CHECK(full.over_rating_count() == 2);
+    t.set_rack_load(a, 5e3);  // PDU at 20 kW: nothing over
+    t.set_rack_load(b, 0.0);
+    CHECK(t.over_rating_count() == 0);
+    CHECK(t.state(pdu).output_w == doctest::Approx(5e3));
+    CHECK(t.total_input_w() == doctest::Approx(5e3));
+  }
+
+  TEST_CASE("random load sequences: incremental = full recomputation, lossless, lossy and mixed halls") {
+    // lossless: every stage's coefficients zero but sized (rated), as the ideal facility; mixed:
+    // lossless racks and PDUs under a lossy UPS and transformer, with every fourth rack's PSU lossy
+    HallDesign lossless = default_hall_design(37, 20e3);
+    lossless.racks_per_pdu = 5;
+    lossless.psu = LossModel::lossless();
+    lossless.pdu = LossModel::coefficients(0.0, 0.0, 0.0, 0.0);
+    lossless.ups = LossModel::coefficients(0.0, 0.0, 0.0, 0.0);
+    lossless.transformer = LossModel::coefficients(0.0, 0.0, 0.0, 0.0);
+    HallDesign mixed = lossless;
+    mixed.ups = default_ups(0.0);
+    mixed.transformer = default_transformer(0.0);
+    mixed.ups_redundancy = Redundancy::n_plus_1;
+    const HallDesign lossy = test_hall();
+    for (int which = 0; which < 3; ++which) {
+      const HallDesign& d = which == 0 ? lossless : which == 1 ? mixed : lossy;
+      INFO(which);
+      PowerTree t = standard_hall(d);
+      if (which == 1) {
+        // rebuild by hand with every fourth rack's PSU an 80 PLUS table
+        PowerTree m;
+        std::vector<PowerTree::NodeId> ids(t.node_count());
+        for (std::size_t n = 0; n < t.node_count(); ++n) {
+          PowerNodeSpec s = t.spec(n);
+          if (s.kind == NodeKind::rack && (n % 4) == 0) s.unit = *eighty_plus_psu("platinum", "230v_redundant", 20e3);
+          ids[n] = m.add_node(s);
+        }
+        for (std::size_t n = 0; n < t.node_count(); ++n)
+          if (const auto p = t.parent(n)) m.add_edge(ids[*p], ids[n]);
+        t = m;
+      }
+      const auto& racks = t.racks();
+      std::uint64_t state = 987654321;
+      for (int step = 0; step < 5000; ++step) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const std::size_t i = static_cast<std::size_t>(state >> 33) % racks.size();
+        // up to 120 % of rating, and now and then exactly zero
+        const double load = (state & 0x7) == 0 ? 0.0 : 24e3 * static_cast<double>((state >> 11) & 0xFFFF) / 65535.0;
+        t.set_rack_load(racks[i], load);
+        if ((state >> 20) % 5 == 0) {
+          // read now and then, so that changes are gathered over several racks or none
+          PowerTree full = t;
+          full.recompute();
+          check_same(t, full, 1e-9);
+        }
+      }
+      PowerTree full = t;
+      full.recompute();
+      check_same(t, full, 1e-9);
+      CHECK(close(t.total_input_w(), t.total_it_w() + t.losses_by_kind().total_w(), 1e-12));
+      if (which == 0) {
+        CHECK(t.losses_by_kind().total_w() == 0.0);
+        CHECK(close(t.total_input_w(), t.total_it_w(), 1e-12));
+      }
+    }
+  }
+
+  TEST_CASE("lossless racks under two PDUs changed in turn, read once, by hand") {
+    // utility -> PDUs p and q (lossless, unrated) -> racks p1, p2 and q1 (lossless, rated 10 kW)
+    PowerTree t;
+    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto p = t.add_node({NodeKind::pdu, "p", LossModel::lossless(), 1, Redundancy::none});
+    const auto q = t.add_node({NodeKind::pdu, "q", LossModel::lossless(), 1, Redundancy::none});
+    const auto p1 = t.add_node({NodeKind::rack, "p1", LossModel::lossless(10e3), 1, Redundancy::none});
+    const auto p2 = t.add_node({NodeKind::rack, "p2", LossModel::lossless(10e3), 1, Redundancy::none});
+    const auto q1 = t.add_node({NodeKind::rack, "q1", LossModel::lossless(10e3), 1, Redundancy::none});
+    t.add_edge(u, p);
+    t.add_edge(u, q);
+    t.add_edge(p, p1);
+    t.add_edge(p, p2);
+    t.add_edge(q, q1);
+    t.set_rack_load(p1, 3e3);
+    t.set_rack_load(p2, 4e3);
+    t.set_rack_load(q1, 11e3);  // over its 10 kW rating
+    t.set_rack_load(p1, 1e3);
+    t.set_rack_load(p2, 2e3);
+    // p: 1 + 2 = 3 kW, q: 11 kW, utility 14 kW, q1 over its rating
+    CHECK(t.state(p).output_w == doctest::Approx(3e3));
+    CHECK(t.state(q).input_w == doctest::Approx(11e3));
+    CHECK(t.state(u).output_w == doctest::Approx(14e3));
+    CHECK(t.total_input_w() == doctest::Approx(14e3));
+    CHECK(t.total_it_w() == doctest::Approx(14e3));
+    CHECK(t.over_rating_count() == 1);
+    t.set_rack_load(q1, 5e3);
+    CHECK(t.over_rating_count() == 0);
+    CHECK(t.state(u).input_w == doctest::Approx(8e3));
+    PowerTree full = t;
+    full.recompute();
+    check_same(t, full, 1e-12);
+  }
 }
