@@ -56,7 +56,6 @@ install(FILES ${_dcsim_generated}/dcsim.bash DESTINATION ${CMAKE_INSTALL_DATADIR
 install(FILES ${_dcsim_generated}/_dcsim DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 
 install(EXPORT dcsimTargets NAMESPACE dcsim:: DESTINATION ${DCSIM_INSTALL_CMAKE_DIR} COMPONENT dev)
-set(DCSIM_BOOST_MIN 1.74)
 if(_dcsim_hdf5_static)
   set(DCSIM_HDF5_IS_STATIC TRUE)
 else()
@@ -86,5 +85,5 @@ else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libyaml-cpp0.7, libfmt9, libgomp1, libsz2, zlib1g, libstdc++6")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "python3-h5py, python3-matplotlib, libyaml-cpp-dev, libfmt-dev, nlohmann-json3-dev, libcli11-dev, libeigen3-dev, libboost-graph-dev, libhdf5-dev")
+    "python3-h5py, python3-matplotlib, libyaml-cpp-dev, libfmt-dev, nlohmann-json3-dev, libcli11-dev, libeigen3-dev, libhdf5-dev")
 include(CPack)

@@ -16,7 +16,6 @@ packages=(
   libfmt-dev        # formatting
   nlohmann-json3-dev  # --json output
   libeigen3-dev     # generation-mix grid model
-  libboost-graph-dev  # power-delivery tree
   libopenmpi-dev openmpi-bin  # dcsim sweep under mpirun (optional at build time; found by CMake)
   clang               # fuzz/: libFuzzer harnesses (clang 14)
   libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan runtimes for clang
