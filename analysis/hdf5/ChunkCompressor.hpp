@@ -8,8 +8,8 @@
 //   shuffle: byte j of element i goes to position j x n + i (n elements of 8 bytes), the layout
 //            of HDF5's shuffle filter (H5Z_FILTER_SHUFFLE), which groups the bytes of equal
 //            significance so that runs of repeated values compress well;
-//   deflate: zlib's compress2 at the dataset's level, the stream HDF5's deflate filter writes and
-//            reads (H5Z_FILTER_DEFLATE).
+//   deflate: a zlib stream at the dataset's level, which HDF5's deflate filter reads
+//            (H5Z_FILTER_DEFLATE), made with run-length matching (Z_RLE, ChunkCompressor.cpp).
 // A reader sees an ordinary shuffled and deflated dataset. The compressor runs these two steps on
 // one worker thread; only the thread that owns the file calls HDF5 (the library is not built
 // thread-safe), to write each chunk once it is ready, in order. The bytes of a chunk do not depend
@@ -50,6 +50,9 @@ class ChunkCompressor {
 
   /// Queues a chunk for compression; the worker starts with the first.
   std::shared_ptr<Job> submit(std::vector<double> chunk);
+  /// An empty buffer that held a chunk already compressed (its capacity kept), or a new one: a
+  /// dataset fills it next, so that chunk buffers are reused rather than allocated afresh.
+  std::vector<double> recycled();
   /// Waits for a job (compressing it here if the worker has not started it) and returns its
   /// output. Throws h5::Error if compression failed.
   std::vector<unsigned char> take(Job& job);
@@ -62,6 +65,7 @@ class ChunkCompressor {
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::vector<double>> spare_;  ///< compressed chunks' input buffers, for reuse
   bool stop_ = false;
   std::thread worker_;
 };

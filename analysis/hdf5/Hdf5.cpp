@@ -197,7 +197,7 @@ void GrowableDataset::write_chunk(hsize_t first_row, hsize_t rows, const std::ve
   check_status(H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()), "write a chunk");
 }
 
-void GrowableDataset::submit(std::vector<double> chunk, hsize_t rows) {
+void GrowableDataset::submit(std::vector<double>& chunk, hsize_t rows) {
   Pending p;
   p.first_row = chunk_start_;
   p.rows = rows;
@@ -221,19 +221,28 @@ void GrowableDataset::write_pending(std::size_t keep) {
 
 void GrowableDataset::full_chunk() {
   partial_submitted_ = false;
+  // The full buffer goes to the compressor, a recycled one (of a chunk it has compressed) takes
+  // its place; without a compressor the chunk is compressed from the buffer, which is kept.
   std::vector<double> chunk;
+  if (compressor_ != nullptr) chunk = compressor_->recycled();
   chunk.reserve(chunk_values_);
   chunk.swap(buffer_);
-  submit(std::move(chunk), chunk_rows_);
+  submit(chunk, chunk_rows_);
+  if (compressor_ == nullptr) {
+    buffer_ = std::move(chunk);
+    buffer_.clear();
+  }
   write_pending(1);
   chunk_start_ += chunk_rows_;
 }
 
 void GrowableDataset::start_flush() {
   if (buffer_.empty() || partial_submitted_) return;
-  std::vector<double> padded(chunk_values_, 0.0);
+  std::vector<double> padded;
+  if (compressor_ != nullptr) padded = compressor_->recycled();
+  padded.assign(chunk_values_, 0.0);
   std::copy(buffer_.begin(), buffer_.end(), padded.begin());
-  submit(std::move(padded), buffer_.size() / width_);
+  submit(padded, buffer_.size() / width_);
   partial_submitted_ = true;
 }
 

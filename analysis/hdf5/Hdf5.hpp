@@ -99,7 +99,8 @@ class GrowableDataset {
 
  private:
   struct Pending;
-  void submit(std::vector<double> chunk, hsize_t rows);
+  /// Queues (or, without a compressor, compresses) `chunk`, which is moved from when queued.
+  void submit(std::vector<double>& chunk, hsize_t rows);
   void write_pending(std::size_t keep);
   void write_chunk(hsize_t first_row, hsize_t rows, const std::vector<unsigned char>& bytes);
 
