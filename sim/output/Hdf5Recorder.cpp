@@ -26,7 +26,7 @@ fs::path temporary_for(const fs::path& destination) {
 Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms,
                            std::size_t racks)
     : destination_(std::move(destination)), temporary_(temporary_for(destination_)), interval_ms_(interval_ms),
-      rack_j_(racks, 0.0) {
+      rack_j_(racks, 0.0), rack_w_(racks, 0.0) {
   const fs::path dir = destination_.parent_path().empty() ? fs::path(".") : destination_.parent_path();
   std::error_code ec;
   if (fs::is_directory(destination_, ec))
@@ -151,7 +151,7 @@ void Hdf5Recorder::accumulate(engine::Time until) {
       else if (c.aggregate == Aggregate::maximum) bin_.*c.member = std::max(bin_.*c.member, now_.*c.member);
     }
     if (racks_ && state_.hall != nullptr)
-      for (std::size_t r = 0; r < rack_j_.size(); ++r) rack_j_[r] += state_.hall->rack_it_w(r) * dt;
+      for (std::size_t r = 0; r < rack_j_.size(); ++r) rack_j_[r] += rack_w_[r] * dt;
     cursor_ = step_end;
     if (cursor_ == bin_end) close_bin(bin_end);
   }
@@ -181,6 +181,9 @@ void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
   accumulate(t);
   state_ = state;
   now_ = instantaneous(state);
+  // The racks' power until the next change (read once here, not at every step of the bins).
+  if (racks_ && state_.hall != nullptr)
+    for (std::size_t r = 0; r < rack_w_.size(); ++r) rack_w_[r] = state_.hall->rack_it_w(r);
 }
 
 void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }

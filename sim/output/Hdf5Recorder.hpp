@@ -55,6 +55,7 @@ class Hdf5Recorder {
   std::unique_ptr<h5::JobTableWriter> jobs_;
   std::unique_ptr<h5::DoubleMatrix> racks_;
   std::vector<double> rack_j_;
+  std::vector<double> rack_w_;  ///< each rack's IT power since the last change
   sim::PowerState state_;
   engine::Time cursor_, bin_start_;
   analysis::TimeseriesRow now_;  ///< the current state as instantaneous values (emission columns as kg/s)
