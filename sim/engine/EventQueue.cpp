@@ -105,23 +105,10 @@ std::optional<Time> EventQueue::next_time() {
 }
 
 Time EventQueue::pop(Callback& out) {
-  drop_stale_top();
-  if (const int lane = first_lane(); lane >= 0) {
-    LaneSlot& l = lanes_[static_cast<std::size_t>(lane)];
-    out = std::move(l.cb);
-    l.seq = 0;
-    --live_;
-    return l.t;
-  }
-  assert(!heap_.empty());
-  const Entry top = heap_.front();
-  pop_top();
-  Slot& s = slots_[top.slot];
-  out = std::move(s.cb);
-  s.seq = 0;
-  free_.push_back(top.slot);
-  --live_;
-  return top.t;
+  Time t;
+  [[maybe_unused]] const bool any = pop_due(Time::max(), t, out);
+  assert(any);
+  return t;
 }
 
 bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
