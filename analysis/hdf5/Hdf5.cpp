@@ -221,16 +221,16 @@ void GrowableDataset::write_pending(std::size_t keep) {
 
 void GrowableDataset::full_chunk() {
   partial_submitted_ = false;
-  // The full buffer goes to the compressor, a recycled one (of a chunk it has compressed) takes
-  // its place; without a compressor the chunk is compressed from the buffer, which is kept.
-  std::vector<double> chunk;
-  if (compressor_ != nullptr) chunk = compressor_->recycled();
-  chunk.reserve(chunk_values_);
-  chunk.swap(buffer_);
-  submit(chunk, chunk_rows_);
+  // Without a compressor the chunk is compressed from the buffer, which is kept; with one, the
+  // full buffer goes to it and a recycled one (of a chunk it has compressed) takes its place.
   if (compressor_ == nullptr) {
-    buffer_ = std::move(chunk);
+    submit(buffer_, chunk_rows_);
     buffer_.clear();
+  } else {
+    std::vector<double> full = compressor_->recycled();
+    full.reserve(chunk_values_);
+    full.swap(buffer_);
+    submit(full, chunk_rows_);
   }
   write_pending(1);
   chunk_start_ += chunk_rows_;

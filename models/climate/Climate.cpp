@@ -42,43 +42,39 @@ void month_position(std::int64_t ms, double& x, double& hour) {
   x = m + (static_cast<double>(doy) + hour / 24.0) / days_in_month(y, m);
 }
 
-/// Periodic Catmull-Rom spline through nodes at mid-months (x = k + 0.5).
-double spline(const std::array<double, 12>& a, double x) {
-  const double u = x - 0.5;
-  const double fl = std::floor(u);
-  const double s = u - fl;
-  const int i = static_cast<int>(fl);
-  auto at = [&](int k) { return a[static_cast<std::size_t>(((k % 12) + 12) % 12)]; };
-  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
-  return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
-}
-
 constexpr int kSamplesPerMonth = 720;  // a 30-day month of hours, for the calibration means
 
-/// The calibration samples of one month: the spline's segment and position at each.
+/// A month position on the spline, with its segment and the position within it found once.
 struct Sample {
   double x;  ///< month position
   double s;  ///< position within the spline segment
   int i;     ///< the segment's first node
 };
 
-std::array<Sample, 12 * kSamplesPerMonth> calibration_samples() {
-  std::array<Sample, 12 * kSamplesPerMonth> out{};
-  for (int k = 0; k < 12; ++k)
-    for (int j = 0; j < kSamplesPerMonth; ++j) {
-      const double x = k + (j + 0.5) / kSamplesPerMonth;
-      const double fl = std::floor(x - 0.5);
-      out[static_cast<std::size_t>(k * kSamplesPerMonth + j)] = {x, x - 0.5 - fl, static_cast<int>(fl)};
-    }
-  return out;
+/// Where month position x falls on the spline: nodes sit at mid-months (x = k + 0.5).
+Sample sample_at(double x) {
+  const double u = x - 0.5;
+  const double fl = std::floor(u);
+  return {x, u - fl, static_cast<int>(fl)};
 }
 
-/// The spline at a sample: spline(a, sample.x), with its segment found once.
+/// Periodic Catmull-Rom spline through the nodes, at a sample (its segment found once).
 double spline_at(const std::array<double, 12>& a, const Sample& p) {
   auto at = [&](int k) { return a[static_cast<std::size_t>(((k % 12) + 12) % 12)]; };
   const double s = p.s;
   const double p0 = at(p.i - 1), p1 = at(p.i), p2 = at(p.i + 1), p3 = at(p.i + 2);
   return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
+}
+
+/// The spline at month position x.
+double spline(const std::array<double, 12>& a, double x) { return spline_at(a, sample_at(x)); }
+
+std::array<Sample, 12 * kSamplesPerMonth> calibration_samples() {
+  std::array<Sample, 12 * kSamplesPerMonth> out{};
+  for (int k = 0; k < 12; ++k)
+    for (int j = 0; j < kSamplesPerMonth; ++j)
+      out[static_cast<std::size_t>(k * kSamplesPerMonth + j)] = sample_at(k + (j + 0.5) / kSamplesPerMonth);
+  return out;
 }
 
 /// Nodes whose spline has the given monthly means. The spline is linear in its nodes, so the
