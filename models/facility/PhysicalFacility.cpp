@@ -8,22 +8,81 @@ namespace dcsim::models {
 PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack,
                                    double switch_w, double rack_cap_w)
     : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
-      rack_(tree_.racks().size()), switch_w_(switch_w), cap_w_(rack_cap_w), has_free_((tree_.racks().size() + 63) / 64, 0) {
-  for (std::size_t r = 0; r < rack_.size(); ++r) {
+      rack_(tree_.racks().size()), switch_w_(switch_w), cap_w_(rack_cap_w), has_free_((tree_.racks().size() + 63) / 64, 0),
+      head_(static_cast<std::size_t>(std::max(accelerators_per_rack, 0)) + 1, kNone),
+      has_avail_((static_cast<std::size_t>(std::max(accelerators_per_rack, 0)) + 64) / 64, 0) {
+  // The lists start in rack order (rack 0 first): linked last to first.
+  for (std::size_t r = rack_.size(); r-- > 0;) {
     rack_[r].node = static_cast<std::uint32_t>(tree_.racks()[r]);  // PowerTree ids are 32-bit
-    rack_[r].free = accelerators_per_rack;
-    mark_free(r);
+    set_free(r, accelerators_per_rack);
   }
 }
 
 void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
   idle_w_ = idle_w;
+  installed_any_ = machines > 0;
   std::int64_t left = machines;
   for (std::size_t r = 0; r < rack_.size(); ++r) {
     rack_[r].installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
     left -= rack_[r].installed;
     add_load(r, 0.0, 0);
   }
+  for (std::size_t r = rack_.size(); r-- > 0;) set_free(r, rack_[r].free);  // avail now counts machines
+}
+
+void PhysicalFacility::unlink(std::uint32_t rack) {
+  Rack& k = rack_[rack];
+  const auto a = static_cast<std::size_t>(k.avail);
+  if (k.prev != kNone) rack_[k.prev].next = k.next;
+  else head_[a] = k.next;
+  if (k.next != kNone) rack_[k.next].prev = k.prev;
+  if (head_[a] == kNone) has_avail_[a / 64] &= ~(std::uint64_t{1} << (a % 64));
+  k.prev = k.next = kNone;
+}
+
+void PhysicalFacility::link(std::uint32_t rack) {
+  Rack& k = rack_[rack];
+  const auto a = static_cast<std::size_t>(k.avail);
+  k.prev = kNone;
+  k.next = head_[a];
+  if (k.next != kNone) rack_[k.next].prev = rack;
+  head_[a] = rack;
+  has_avail_[a / 64] |= std::uint64_t{1} << (a % 64);
+}
+
+void PhysicalFacility::set_free(std::size_t rack, int free) {
+  Rack& k = rack_[rack];
+  k.free = free;
+  const std::size_t word = rack / 64;
+  const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
+  if (free > 0) {
+    has_free_[word] |= bit;
+    first_free_word_ = std::min(first_free_word_, word);
+  } else {
+    has_free_[word] &= ~bit;
+  }
+  const int avail = installed_any_ ? std::max(0, k.installed - (per_rack_ - free)) : free;
+  if (avail == k.avail) return;
+  if (k.avail > 0) unlink(static_cast<std::uint32_t>(rack));  // linked exactly while avail > 0
+  k.avail = avail;
+  if (avail > 0) link(static_cast<std::uint32_t>(rack));
+}
+
+int PhysicalFacility::pick_avail(std::int64_t n) const {
+  const std::size_t words = has_avail_.size();
+  const auto from = static_cast<std::size_t>(std::clamp<std::int64_t>(n, 1, per_rack_));
+  std::size_t w = from / 64;
+  std::uint64_t bits = w < words ? has_avail_[w] & (~std::uint64_t{0} << (from % 64)) : 0;
+  for (;;) {
+    if (bits != 0) return static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+    if (++w >= words) break;
+    bits = has_avail_[w];
+  }
+  // None holds n: the largest there is (below n).
+  for (std::size_t v = std::min(from / 64 + 1, words); v-- > 0;) {
+    if (has_avail_[v] != 0) return static_cast<int>(v * 64 + 63 - static_cast<std::size_t>(std::countl_zero(has_avail_[v])));
+  }
+  return 0;
 }
 
 void PhysicalFacility::set_power(std::size_t id, double w_per_chip) {
@@ -38,10 +97,7 @@ void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int fre
   Rack& k = rack_[rack];
   const bool capping = cap_w_ > 0.0;
   const bool was_capped = capping && demand(k) > cap_w_;
-  if (freed != 0) {
-    k.free += freed;
-    mark_free(rack);
-  }
+  if (freed != 0) set_free(rack, k.free + freed);
   k.jobs += jobs;
   k.job_w = k.jobs == 0 ? 0.0 : std::max(0.0, k.job_w + w);
   double d = demand(k);
@@ -67,18 +123,26 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
   p.overflow = 0;
   p.w_per_chip = w_per_chip;
   std::int64_t left = chips;
-  // First fit in rack order, visiting only racks with a free slot (a bit each), from the first
-  // word that has one.
-  while (first_free_word_ < has_free_.size() && has_free_[first_free_word_] == 0) ++first_free_word_;
+  // Packed: the rack that holds the rest with the fewest to spare, else the one with the most.
+  for (int a = pick_avail(left); left > 0 && a > 0; a = pick_avail(left)) {
+    const std::uint32_t r = head_[static_cast<std::size_t>(a)];
+    const std::int64_t take = std::min<std::int64_t>(left, a);
+    set_free(r, rack_[r].free - static_cast<int>(take));
+    left -= take;
+    p.shares.push_back({r, take});
+  }
+  // No installed machine free: empty slots, first fit in rack order, visiting only racks with a
+  // free slot (a bit each), from the first word that has one.
+  while (left > 0 && first_free_word_ < has_free_.size() && has_free_[first_free_word_] == 0) ++first_free_word_;
   for (std::size_t w = first_free_word_; w < has_free_.size() && left > 0; ++w) {
     while (has_free_[w] != 0 && left > 0) {
       const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(has_free_[w]));
-      Rack& k = rack_[r];
-      const std::int64_t take = std::min<std::int64_t>(left, k.free);
-      k.free -= static_cast<int>(take);
+      const std::int64_t take = std::min<std::int64_t>(left, rack_[r].free);
+      set_free(r, rack_[r].free - static_cast<int>(take));
       left -= take;
-      p.shares.push_back({r, take});
-      mark_free(r);
+      const auto same = std::find_if(p.shares.begin(), p.shares.end(), [&](const Share& s) { return s.rack == r; });
+      if (same != p.shares.end()) same->chips += take;
+      else p.shares.push_back({r, take});
     }
   }
   if (left > 0 && !rack_.empty()) {

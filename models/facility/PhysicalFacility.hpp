@@ -4,10 +4,16 @@
 // cooling plant (CoolingModel) removes the heat (IT + in-hall electrical losses + lighting)
 // in the current outdoor weather. PUE is then an output, instant by instant.
 //
-// Placement: a job's accelerators take free rack slots first-fit in rack order, so only the
-// racks it touches change and the tree updates along their paths only. Accelerators beyond the
-// hall's slots are spread over every rack and counted (`overflow_accelerators`); the racks then
-// exceed their rating, which the tree reports.
+// Placement: a job's accelerators go on installed machines (install_idle_machines; on any slot
+// when none are installed), packed onto as few racks as it can: whole free racks first, then the
+// rack with the fewest free machines that still holds the rest (best fit), else the rack with
+// the most, and so on. A job then spans about as many racks as its size needs, as a
+// topology-aware scheduler keeps it, and free machines stay together for the jobs after it.
+// Among racks with the same number free, the one changed last goes first. Once no installed machine
+// is free, empty slots are taken first-fit in rack order; accelerators beyond the hall's slots
+// are spread over every rack and counted (`overflow_accelerators`); the racks then exceed their
+// rating, which the tree reports. Only the racks a job touches change, and the tree updates
+// along their paths only.
 //
 // Job powers are wall powers (the paper's measured system power includes the server's PSU), so
 // the rack stage of the tree should be lossless unless jobs state DC power.
@@ -70,20 +76,19 @@ class PhysicalFacility {
     int free = 0;                ///< free slots
     int jobs = 0;                ///< jobs with a share on it
     int installed = 0;           ///< machines installed (drawing idle power when free)
+    int avail = 0;               ///< the placement's count: free machines (free slots when none are installed)
+    std::uint32_t prev = kNone, next = kNone;  ///< in the list of racks with the same avail
   };
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   void add_load(std::size_t rack, double w, int jobs) { change_rack(rack, w, jobs, 0); }
   /// A rack's job power moves by `w`, its job count by `jobs` and its free slots by `freed`.
   void change_rack(std::size_t rack, double w, int jobs, int freed);
-  void mark_free(std::size_t rack) {
-    const std::size_t word = rack / 64;
-    const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
-    if (rack_[rack].free > 0) {
-      has_free_[word] |= bit;
-      first_free_word_ = std::min(first_free_word_, word);
-    } else {
-      has_free_[word] &= ~bit;
-    }
-  }
+  /// Sets a rack's free slots, and with them its bit in has_free_ and its place in the lists.
+  void set_free(std::size_t rack, int free);
+  void unlink(std::uint32_t rack);
+  void link(std::uint32_t rack);
+  /// The smallest avail >= n that some rack has, else the largest any has; 0 when none has any.
+  int pick_avail(std::int64_t n) const;
   double idle_draw(const Rack& r) const {
     return static_cast<double>(std::max(0, r.installed - (per_rack_ - r.free))) * idle_w_;
   }
@@ -103,6 +108,9 @@ class PhysicalFacility {
   double switch_w_ = 0.0, cap_w_ = 0.0;
   std::vector<std::uint64_t> has_free_;  ///< bit r: rack r has a free slot
   std::size_t first_free_word_ = 0;      ///< no word of has_free_ before it has a bit set
+  bool installed_any_ = false;           ///< machines installed: avail counts free machines
+  std::vector<std::uint32_t> head_;      ///< per avail 1..per_rack: the racks with it, changed last first
+  std::vector<std::uint64_t> has_avail_;  ///< bit a: some rack has avail a
   double idle_w_ = 0.0;
   std::size_t capped_ = 0;
 };
