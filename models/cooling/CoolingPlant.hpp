@@ -94,6 +94,8 @@ class CoolingModel {
  public:
   virtual ~CoolingModel() = default;
   virtual OverheadPower power(const CoolingInput& in) const = 0;
+  /// True when power() is all zeros at every input (an ideal plant), so callers may skip it.
+  virtual bool zero_overhead() const { return false; }
   /// The registry name.
   virtual std::string_view name() const = 0;
 };
@@ -201,6 +203,8 @@ class FixedPueCooling final : public CoolingModel {
  public:
   explicit FixedPueCooling(FixedPueParams p) : p_(p) {}
   OverheadPower power(const CoolingInput& in) const override;
+  /// PUE 1: the overhead max(0, IT x 0 - in-hall loss) is zero for any load.
+  bool zero_overhead() const override { return p_.pue == 1.0; }
   std::string_view name() const override { return kCoolingModelNames[0]; }
 
  private:

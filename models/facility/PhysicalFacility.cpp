@@ -7,7 +7,8 @@ namespace dcsim::models {
 
 PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel> cooling, int accelerators_per_rack,
                                    double switch_w, double rack_cap_w)
-    : tree_(std::move(tree)), cooling_(std::move(cooling)), per_rack_(accelerators_per_rack),
+    : tree_(std::move(tree)), cooling_(std::move(cooling)), cooling_free_(cooling_->zero_overhead()),
+      per_rack_(accelerators_per_rack),
       rack_(tree_.racks().size()), switch_w_(switch_w), cap_w_(rack_cap_w), has_free_((tree_.racks().size() + 63) / 64, 0),
       head_(static_cast<std::size_t>(std::max(accelerators_per_rack, 0)) + 1, kNone),
       has_avail_((static_cast<std::size_t>(std::max(accelerators_per_rack, 0)) + 64) / 64, 0) {
@@ -179,23 +180,25 @@ FacilityPower PhysicalFacility::power(const Weather& outdoor) const {
   const double it_w = tree_.total_it_w();
   FacilityPower f;
   f.it_w = it_w;
-  f.detail.psu_loss_w = loss.psu_w;
-  f.detail.pdu_loss_w = loss.pdu_w;
-  f.detail.ups_loss_w = loss.ups_w;
-  f.detail.transformer_loss_w = loss.transformer_w + loss.other_w;
-  f.delivery_loss_w = loss.total_w();
-  if (it_w <= 0.0) return f;  // an empty hall: no load to cool (standby power is not modelled)
+  FacilityDetail& d = f.detail;
+  d.psu_loss_w = loss.psu_w;
+  d.pdu_loss_w = loss.pdu_w;
+  d.ups_loss_w = loss.ups_w;
+  d.transformer_loss_w = loss.transformer_w + loss.other_w;
+  // The totals are the sums of their parts, added in the order the health check adds them.
+  f.delivery_loss_w = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
+  // An empty hall has no load to cool (standby power is not modelled); an ideal plant draws nothing.
+  if (it_w <= 0.0 || cooling_free_) return f;
   const CoolingInput in{it_w, loss.psu_w + loss.pdu_w, outdoor};
   const OverheadPower o = cooling_->power(in);
-  f.detail.chiller_w = o.chiller_w;
-  f.detail.economiser_w = o.economiser_pump_w;
-  f.detail.fans_w = o.crah_fan_w + o.dry_cooler_w;
-  f.detail.pumps_w = o.chw_pump_w + o.cw_pump_w;
-  f.detail.tower_w = o.tower_fan_w;
-  f.detail.humidifier_w = o.humidifier_w;
-  f.detail.lighting_w = o.lighting_w;
-  f.cooling_w = o.chiller_w + o.economiser_pump_w + o.crah_fan_w + o.dry_cooler_w + o.chw_pump_w + o.cw_pump_w +
-                o.tower_fan_w + o.humidifier_w;
+  d.chiller_w = o.chiller_w;
+  d.economiser_w = o.economiser_pump_w;
+  d.fans_w = o.crah_fan_w + o.dry_cooler_w;
+  d.pumps_w = o.chw_pump_w + o.cw_pump_w;
+  d.tower_w = o.tower_fan_w;
+  d.humidifier_w = o.humidifier_w;
+  d.lighting_w = o.lighting_w;
+  f.cooling_w = d.chiller_w + d.economiser_w + d.fans_w + d.pumps_w + d.tower_w + d.humidifier_w;
   // UPS and distribution losses come from the tree; anything else the plant reports is other.
   f.other_w = o.lighting_w + o.other_w + o.ups_loss_w + o.distribution_loss_w;
   return f;

@@ -100,6 +100,7 @@ class PhysicalFacility {
 
   PowerTree tree_;
   std::unique_ptr<CoolingModel> cooling_;
+  bool cooling_free_ = false;  ///< the cooling model draws nothing at any load: not called
   int per_rack_;
   std::vector<Rack> rack_;
   std::vector<Placement> placements_;

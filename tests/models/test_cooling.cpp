@@ -153,6 +153,16 @@ TEST_CASE("fixed PUE puts all overhead in other_w") {
   CHECK(pue_of(in, fixed.power(in)) == doctest::Approx(1.1));
 }
 
+TEST_CASE("only a plant of PUE 1 says it draws nothing at every load, and then it does") {
+  const FixedPueCooling ideal(FixedPueParams{1.0});
+  CHECK(ideal.zero_overhead());
+  for (const CoolingInput& in : {CoolingInput{kIt, 0.0, kMild}, CoolingInput{1.0, 5e5, make_weather(45.0, 0.9)}})
+    CHECK(ideal.power(in).total_w() == 0.0);
+  CHECK_FALSE(FixedPueCooling(FixedPueParams{1.1}).zero_overhead());
+  CHECK_FALSE(ChilledWaterPlant(ChilledWaterParams{}, kIt).zero_overhead());
+  CHECK_FALSE(DirectLiquidPlant(DirectLiquidParams{}, kIt).zero_overhead());
+}
+
 TEST_CASE("direct liquid cooling runs chiller-free in mild weather and needs the trim chiller in heat") {
   const DirectLiquidPlant dlc(DirectLiquidParams{}, kIt);
   CHECK(dlc.dry_cooler_share(make_weather(30.0, 0.5)) == 1.0);  // 30 + 5 K approach <= 40 C supply
