@@ -283,7 +283,9 @@ void Simulation::account(Job& job) { job.phase_j[static_cast<int>(job.phase)] +=
 // Closes a load's account at its current power up to now; returns the IT energy since its last change.
 double Simulation::account(Load& job) {
   const Time now = engine_.now();
-  if (job.site < 0) return 0.0;
+  // No time since its last change: every share below is zero (its marks were read at this
+  // instant, and the totals cannot move within one).
+  if (job.site < 0 || job.last_change == now) return 0.0;
   Site& site = sites_[static_cast<std::size_t>(job.site)];
   site.per_it.advance(now);
   const double e = job.w * (now - job.last_change).seconds();
