@@ -9,10 +9,6 @@
 // millisecond-resolution steps loses no significant digits. Units are the caller's: W -> J.
 
 #include <array>
-#include <bit>
-#include <cstdint>
-#include <limits>
-#include <cmath>
 #include <cstddef>
 
 #include "sim/engine/Time.hpp"
@@ -63,14 +59,13 @@ class Integral {
 };
 
 /// N integrals whose rates change at the same instants: one clock, one time step per advance,
-/// N compensated sums. Each sum is exactly what N separate Integrals would hold. A rate of zero
-/// adds nothing and a NaN rate (a quantity not defined, such as the intensity of a signal the
-/// scenario does not have) makes its total NaN once it has held over any time: neither is summed
-/// per step, only the others are.
+/// N compensated sums. Each sum is exactly what N separate Integrals would hold. Every rate is
+/// summed at every step, in one loop without a branch that the compiler vectorises: a zero rate
+/// adds exactly nothing (TwoSum of s and 0 is s, error 0), and a NaN rate (a quantity not
+/// defined, such as the intensity of a signal the scenario does not have) makes its total NaN
+/// once it has held over any time, for good, as NaN arithmetic does.
 template <std::size_t N>
 class Integrals {
-  static_assert(N <= 32);
-
  public:
   explicit Integrals(Time start = Time::zero()) : last_(start) {}
 
@@ -78,34 +73,17 @@ class Integrals {
   void advance(Time now) {
     if (now == last_) return;
     const double dt = (now - last_).seconds();
-    undefined_ |= nan_rates_;
-    for (std::uint32_t m = active_; m != 0; m &= m - 1) {
-      const auto i = static_cast<std::size_t>(std::countr_zero(m));
-      sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
-    }
+    for (std::size_t i = 0; i < N; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
     last_ = now;
   }
   /// Sets rate `i` from the last advance() on.
-  void set_rate(std::size_t i, double rate) {
-    const std::uint32_t bit = std::uint32_t{1} << i;
-    rate_[i] = rate;
-    // Zero and NaN are not summed (NaN != 0, so the NaN test comes first).
-    const bool nan = std::isnan(rate);
-    nan_rates_ = nan ? nan_rates_ | bit : nan_rates_ & ~bit;
-    active_ = nan || rate == 0.0 ? active_ & ~bit : active_ | bit;
-  }
-  double total(std::size_t i) const {
-    if ((undefined_ >> i) & 1u) return std::numeric_limits<double>::quiet_NaN();
-    return sum_[i] + comp_[i];
-  }
+  void set_rate(std::size_t i, double rate) { rate_[i] = rate; }
+  double total(std::size_t i) const { return sum_[i] + comp_[i]; }
   double rate(std::size_t i) const { return rate_[i]; }
   Time last() const { return last_; }
 
  private:
   std::array<double, N> sum_{}, comp_{}, rate_{};
-  std::uint32_t active_ = 0;     ///< rates neither zero nor NaN
-  std::uint32_t nan_rates_ = 0;  ///< rates that are NaN now
-  std::uint32_t undefined_ = 0;  ///< totals that a NaN rate held over a positive time
   Time last_;
 };
 
