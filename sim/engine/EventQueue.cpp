@@ -86,7 +86,7 @@ bool EventQueue::cancel(EventHandle h) {
     std::vector<Entry> kept;
     kept.reserve(live_);
     for (const Entry& e : heap_)
-      if (slots_[e.slot].seq == e.seq) kept.push_back(e);
+      if (slots_[e.slot].seq == e.seq()) kept.push_back(e);
     heap_.swap(kept);
     for (std::size_t i = heap_.size() / kArity + 1; i-- > 0;) sift_down(i);
   }
@@ -94,14 +94,14 @@ bool EventQueue::cancel(EventHandle h) {
 }
 
 void EventQueue::drop_stale_top() {
-  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) pop_top();
+  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq()) pop_top();
 }
 
 std::optional<Time> EventQueue::next_time() {
   drop_stale_top();
   if (const int lane = first_lane(); lane >= 0) return lanes_[static_cast<std::size_t>(lane)].t;
   if (heap_.empty()) return std::nullopt;
-  return heap_.front().t;
+  return heap_.front().t();
 }
 
 Time EventQueue::pop(Callback& out) {
@@ -122,7 +122,7 @@ bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
     --live_;
     return true;
   }
-  if (heap_.empty() || heap_.front().t > limit) return false;
+  if (heap_.empty() || heap_.front().t() > limit) return false;
   const Entry top = heap_.front();
   pop_top();
   Slot& s = slots_[top.slot];
@@ -130,7 +130,7 @@ bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
   s.seq = 0;
   free_.push_back(top.slot);
   --live_;
-  t = top.t;
+  t = top.t();
   return true;
 }
 
@@ -161,9 +161,13 @@ void EventQueue::sift_down(std::size_t i) {
     if (first >= n) break;
     const std::size_t last = std::min(first + kArity, n);
     std::size_t best = first;
-    for (std::size_t c = first + 1; c < last; ++c)
-      if (heap_[c].before(heap_[best])) best = c;
-    if (!heap_[best].before(e)) break;
+    Key best_key = heap_[first].key;
+    for (std::size_t c = first + 1; c < last; ++c) {
+      const bool less = heap_[c].key < best_key;
+      best = less ? c : best;
+      best_key = less ? heap_[c].key : best_key;
+    }
+    if (!(best_key < e.key)) break;
     heap_[i] = heap_[best];
     i = best;
   }

@@ -52,11 +52,19 @@ class EventQueue {
   bool pop_due(Time limit, Time& t, Callback& out);
 
  private:
+  /// (time, sequence) as one unsigned 128-bit key, time in the high half with its sign bit
+  /// flipped (so unsigned order is time order): an entry compares with one wide comparison and
+  /// no branch, and the heap picks a node's smallest child with conditional moves.
+  __extension__ using Key = unsigned __int128;
+  static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
   struct Entry {
-    Time t;
-    std::uint64_t seq;
+    Key key;
     std::uint32_t slot;
-    bool before(const Entry& o) const { return t < o.t || (t == o.t && seq < o.seq); }
+    Entry(Time t, std::uint64_t seq, std::uint32_t s)
+        : key((static_cast<Key>(static_cast<std::uint64_t>(t.ms()) ^ kSign) << 64) | seq), slot(s) {}
+    Time t() const { return Time::from_ms(static_cast<std::int64_t>(static_cast<std::uint64_t>(key >> 64) ^ kSign)); }
+    std::uint64_t seq() const { return static_cast<std::uint64_t>(key); }
+    bool before(const Entry& o) const { return key < o.key; }
   };
   struct Slot {
     Callback cb;
