@@ -60,9 +60,12 @@ Sample sample_at(double x) {
 
 /// Periodic Catmull-Rom spline through the nodes, at a sample (its segment found once).
 double spline_at(const std::array<double, 12>& a, const Sample& p) {
-  auto at = [&](int k) { return a[static_cast<std::size_t>(((k % 12) + 12) % 12)]; };
+  // The four nodes around the segment, wrapping round the year: one modulo, then steps.
+  const auto first = static_cast<std::size_t>((((p.i - 1) % 12) + 12) % 12);
+  const auto next = [](std::size_t k) { return k == 11 ? std::size_t{0} : k + 1; };
+  const std::size_t k1 = next(first), k2 = next(k1), k3 = next(k2);
   const double s = p.s;
-  const double p0 = at(p.i - 1), p1 = at(p.i), p2 = at(p.i + 1), p3 = at(p.i + 2);
+  const double p0 = a[first], p1 = a[k1], p2 = a[k2], p3 = a[k3];
   return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
 }
 
