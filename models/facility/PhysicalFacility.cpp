@@ -131,6 +131,7 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     set_free(r, rack_[r].free - static_cast<int>(take));
     left -= take;
     p.shares.push_back({r, take});
+    add_load(r, static_cast<double>(take) * w_per_chip, 1);  // a rack taken here is not taken again
   }
   // No installed machine free: empty slots, first fit in rack order, visiting only racks with a
   // free slot (a bit each), from the first word that has one.
@@ -142,8 +143,10 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
       set_free(r, rack_[r].free - static_cast<int>(take));
       left -= take;
       const auto same = std::find_if(p.shares.begin(), p.shares.end(), [&](const Share& s) { return s.rack == r; });
-      if (same != p.shares.end()) same->chips += take;
+      const bool again = same != p.shares.end();  // its job is counted on the rack already
+      if (again) same->chips += take;
       else p.shares.push_back({r, take});
+      add_load(r, static_cast<double>(take) * w_per_chip, again ? 0 : 1);
     }
   }
   if (left > 0 && !rack_.empty()) {
@@ -151,12 +154,14 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     const auto n = static_cast<std::int64_t>(rack_.size());
     for (std::size_t r = 0; r < rack_.size(); ++r) {
       const std::int64_t take = left / n + (static_cast<std::int64_t>(r) < left % n ? 1 : 0);
-      if (take > 0) p.shares.push_back({r, take});
+      if (take > 0) {
+        p.shares.push_back({r, take});
+        add_load(r, static_cast<double>(take) * w_per_chip, 1);
+      }
     }
     p.overflow = left;
     overflow_ += left;
   }
-  for (const Share& s : p.shares) add_load(s.rack, static_cast<double>(s.chips) * w_per_chip, 1);
   return id;
 }
 
