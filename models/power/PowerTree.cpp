@@ -178,6 +178,7 @@ void PowerTree::bad_rack_load(NodeId rack, double it_w) const {
 
 void PowerTree::settle_now() const {
   flush_carry();
+  flush_upper();
   pending_ = false;
   if (!marked_) return;
   marked_ = false;
@@ -246,8 +247,8 @@ void PowerTree::recompute() {
   for (Node& h : nodes_) h.child_delta = 0.0;
   pending_ = false;
   marked_ = false;
-  carry_node_ = kNoParent;
-  carry_delta_ = 0.0;
+  carry_node_ = upper_node_ = kNoParent;
+  carry_delta_ = upper_delta_ = 0.0;
   // Children before parents: a depth-first walk from each node not yet reached, in id order,
   // children in edge order, each node taken when all of its subtree is done (post-order).
   const std::size_t n = specs_.size();

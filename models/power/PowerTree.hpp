@@ -226,14 +226,47 @@ class PowerTree {
       pending_ = true;
     }
   }
-  /// Moves the lossless nodes from carry_node_ up by carry_delta_, and marks from the first lossy
-  /// node up, which takes the change as its children's.
+  /// Moves carry_node_ by carry_delta_, and hands the change to the node above: held there as
+  /// the second carry while the nodes above change by the sum of several (racks under several
+  /// parents of one grandparent), else moved at once.
   void flush_carry() const {
     if (carry_node_ == kNoParent) return;
     const double delta = carry_delta_;
-    std::uint32_t v = carry_node_;
+    const std::uint32_t v = carry_node_;
     carry_node_ = kNoParent;
     carry_delta_ = 0.0;
+    Node& n = nodes_[v];
+    if (n.eval != Eval::zero) {
+      climb(v, delta);  // a lossy parent: marked, with the change as its children's
+      return;
+    }
+    n.state.output_w += delta;
+    n.state.input_w = n.state.output_w + 0.0;
+    check_rating(n);
+    const std::uint32_t up = n.parent;
+    if (up != kNoParent && up == upper_node_) {
+      upper_delta_ += delta;
+      return;
+    }
+    flush_upper();
+    if (up == kNoParent || nodes_[up].eval != Eval::zero) {
+      climb(up, delta);
+    } else {
+      upper_node_ = up;
+      upper_delta_ = delta;
+    }
+  }
+  void flush_upper() const {
+    if (upper_node_ == kNoParent) return;
+    const std::uint32_t v = upper_node_;
+    const double delta = upper_delta_;
+    upper_node_ = kNoParent;
+    upper_delta_ = 0.0;
+    climb(v, delta);
+  }
+  /// Moves the lossless nodes from v up by `delta`, and marks from the first lossy node up,
+  /// which takes the change as its children's.
+  void climb(std::uint32_t v, double delta) const {
     for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) {
       Node& n = nodes_[v];
       n.state.output_w += delta;
@@ -292,6 +325,10 @@ class PowerTree {
   /// lossless racks under that node.
   mutable std::uint32_t carry_node_ = kNoParent;
   mutable double carry_delta_ = 0.0;
+  /// The same one step higher: a change not yet carried above upper_node_ (lossless), from
+  /// carries of lossless nodes under it.
+  mutable std::uint32_t upper_node_ = kNoParent;
+  mutable double upper_delta_ = 0.0;
   std::vector<NodeId> racks_;
   mutable LossesByKind losses_;
   mutable double total_input_w_ = 0.0;

@@ -543,4 +543,34 @@ TEST_SUITE("power delivery") {
     full.recompute();
     check_same(t, full, 1e-12);
   }
+
+  TEST_CASE("changes under several PDUs of one lossless UPS reach it summed; only the state at the read counts") {
+    // utility -> ups (lossless, rated 15 kW) -> PDUs p and q (lossless) -> racks p1 and q1
+    PowerTree t;
+    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto ups = t.add_node({NodeKind::ups, "ups", LossModel::lossless(15e3), 1, Redundancy::none});
+    const auto p = t.add_node({NodeKind::pdu, "p", LossModel::lossless(), 1, Redundancy::none});
+    const auto q = t.add_node({NodeKind::pdu, "q", LossModel::lossless(), 1, Redundancy::none});
+    const auto p1 = t.add_node({NodeKind::rack, "p1", LossModel::lossless(), 1, Redundancy::none});
+    const auto q1 = t.add_node({NodeKind::rack, "q1", LossModel::lossless(), 1, Redundancy::none});
+    t.add_edge(u, ups);
+    t.add_edge(ups, p);
+    t.add_edge(ups, q);
+    t.add_edge(p, p1);
+    t.add_edge(q, q1);
+    t.set_rack_load(p1, 8e3);
+    t.set_rack_load(q1, 8e3);  // the UPS at 16 kW, over 15 kW, but not read
+    t.set_rack_load(p1, 6e3);  // 14 kW
+    CHECK(t.over_rating_count() == 0);
+    CHECK(t.state(ups).output_w == doctest::Approx(14e3));
+    CHECK(t.state(p).output_w == doctest::Approx(6e3));
+    t.set_rack_load(q1, 10e3);  // 16 kW
+    t.set_rack_load(p1, 6e3);   // unchanged
+    CHECK(t.over_rating_count() == 1);
+    CHECK(t.state(u).output_w == doctest::Approx(16e3));
+    CHECK(t.total_input_w() == doctest::Approx(16e3));
+    PowerTree full = t;
+    full.recompute();
+    check_same(t, full, 1e-12);
+  }
 }
