@@ -240,9 +240,7 @@ class PowerTree {
       climb(v, delta);  // a lossy parent: marked, with the change as its children's
       return;
     }
-    n.state.output_w += delta;
-    n.state.input_w = n.state.output_w + 0.0;
-    check_rating(n);
+    shift(n, delta);
     const std::uint32_t up = n.parent;
     if (up != kNoParent && up == upper_node_) {
       upper_delta_ += delta;
@@ -267,12 +265,7 @@ class PowerTree {
   /// Moves the lossless nodes from v up by `delta`, and marks from the first lossy node up,
   /// which takes the change as its children's.
   void climb(std::uint32_t v, double delta) const {
-    for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) {
-      Node& n = nodes_[v];
-      n.state.output_w += delta;
-      n.state.input_w = n.state.output_w + 0.0;
-      check_rating(n);
-    }
+    for (; v != kNoParent && nodes_[v].eval == Eval::zero; v = nodes_[v].parent) shift(nodes_[v], delta);
     if (v == kNoParent) {
       total_input_w_ += delta;
     } else {
@@ -288,6 +281,12 @@ class PowerTree {
     }
     pending_ = true;
     marked_ = true;
+  }
+  /// A lossless node's output (and so its input) moves by `delta`.
+  void shift(Node& n, double delta) const {
+    n.state.output_w += delta;
+    n.state.input_w = n.state.output_w + 0.0;
+    check_rating(n);
   }
   /// A lossless node's over-rating flag and the count, for its present output.
   void check_rating(Node& n) const {

@@ -26,12 +26,17 @@ using namespace dcsim::models;
 /// Relative closeness.
 bool close(double a, double b, double rel) { return std::abs(a - b) <= rel * std::max({1.0, std::abs(a), std::abs(b)}); }
 
+/// Adds a lossless node of one unit (rated `rating_w`, 0: unrated) to `t`.
+PowerTree::NodeId add_lossless(PowerTree& t, NodeKind kind, const char* name, double rating_w = 0.0) {
+  return t.add_node({kind, name, LossModel::lossless(rating_w), 1, Redundancy::none});
+}
+
 /// utility -> ups -> rack with everything but the UPS lossless: the UPS node alone.
 PowerTree single_stage(const LossModel& ups_unit, int units, Redundancy r, double load_w) {
   PowerTree t;
-  const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+  const auto u = add_lossless(t, NodeKind::utility, "utility");
   const auto ups = t.add_node({NodeKind::ups, "ups", ups_unit, units, r});
-  const auto rack = t.add_node({NodeKind::rack, "rack", LossModel::lossless(), 1, Redundancy::none});
+  const auto rack = add_lossless(t, NodeKind::rack, "rack");
   t.add_edge(u, ups);
   t.add_edge(ups, rack);
   t.set_rack_load(rack, load_w);
@@ -206,7 +211,7 @@ TEST_SUITE("power delivery") {
 
   TEST_CASE("a small chain by hand: rack PSU -> PDU -> transformer") {
     PowerTree t;
-    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto u = add_lossless(t, NodeKind::utility, "utility");
     const auto tx = t.add_node({NodeKind::transformer, "tx", LossModel::coefficients(20e3, 0.002, 0.0, 0.01), 1,
                                 Redundancy::none});
     const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::coefficients(0.0, 0.0, 0.01, 0.0), 1, Redundancy::none});
@@ -336,10 +341,10 @@ TEST_SUITE("power delivery") {
 
   TEST_CASE("bad trees and loads are rejected") {
     PowerTree t;
-    const auto a = t.add_node({NodeKind::utility, "a", LossModel::lossless(), 1, Redundancy::none});
-    const auto b = t.add_node({NodeKind::pdu, "b", LossModel::lossless(), 1, Redundancy::none});
-    const auto c = t.add_node({NodeKind::pdu, "c", LossModel::lossless(), 1, Redundancy::none});
-    const auto r = t.add_node({NodeKind::rack, "r", LossModel::lossless(), 1, Redundancy::none});
+    const auto a = add_lossless(t, NodeKind::utility, "a");
+    const auto b = add_lossless(t, NodeKind::pdu, "b");
+    const auto c = add_lossless(t, NodeKind::pdu, "c");
+    const auto r = add_lossless(t, NodeKind::rack, "r");
     t.add_edge(a, b);
     t.add_edge(b, c);
     CHECK_THROWS_AS(t.add_edge(c, a), std::invalid_argument);  // cycle
@@ -358,12 +363,12 @@ TEST_SUITE("power delivery") {
     // utility (lossless) -> UPS (c0 1 %, c1 2 %, c2 3 % of 100 kW) -> PDU (lossless, rated
     // 50 kW) -> two lossless racks rated 20 kW
     PowerTree t;
-    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
+    const auto u = add_lossless(t, NodeKind::utility, "utility");
     const auto ups = t.add_node({NodeKind::ups, "ups", LossModel::coefficients(100e3, 0.01, 0.02, 0.03), 1,
                                  Redundancy::none});
-    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(50e3), 1, Redundancy::none});
-    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(20e3), 1, Redundancy::none});
-    const auto b = t.add_node({NodeKind::rack, "b", LossModel::lossless(20e3), 1, Redundancy::none});
+    const auto pdu = add_lossless(t, NodeKind::pdu, "pdu", 50e3);
+    const auto a = add_lossless(t, NodeKind::rack, "a", 20e3);
+    const auto b = add_lossless(t, NodeKind::rack, "b", 20e3);
     t.add_edge(u, ups);
     t.add_edge(ups, pdu);
     t.add_edge(pdu, a);
@@ -396,8 +401,8 @@ TEST_SUITE("power delivery") {
   TEST_CASE("a lossy rack beside lossless ones under a lossless PDU, by hand") {
     // PDU lossless and unrated; rack a lossless, rack b a PSU losing 5 % of its output
     PowerTree t;
-    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(), 1, Redundancy::none});
-    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(), 1, Redundancy::none});
+    const auto pdu = add_lossless(t, NodeKind::pdu, "pdu");
+    const auto a = add_lossless(t, NodeKind::rack, "a");
     const auto b = t.add_node({NodeKind::rack, "b", LossModel::coefficients(0.0, 0.0, 0.05, 0.0), 1,
                                Redundancy::none});
     t.add_edge(pdu, a);
@@ -424,10 +429,10 @@ TEST_SUITE("power delivery") {
   TEST_CASE("a rated lossless node still reports its over-rating") {
     // lossless PDU rated 30 kW over lossless racks rated 20 kW
     PowerTree t;
-    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
-    const auto pdu = t.add_node({NodeKind::pdu, "pdu", LossModel::lossless(30e3), 1, Redundancy::none});
-    const auto a = t.add_node({NodeKind::rack, "a", LossModel::lossless(20e3), 1, Redundancy::none});
-    const auto b = t.add_node({NodeKind::rack, "b", LossModel::lossless(20e3), 1, Redundancy::none});
+    const auto u = add_lossless(t, NodeKind::utility, "utility");
+    const auto pdu = add_lossless(t, NodeKind::pdu, "pdu", 30e3);
+    const auto a = add_lossless(t, NodeKind::rack, "a", 20e3);
+    const auto b = add_lossless(t, NodeKind::rack, "b", 20e3);
     t.add_edge(u, pdu);
     t.add_edge(pdu, a);
     t.add_edge(pdu, b);
@@ -513,12 +518,12 @@ TEST_SUITE("power delivery") {
   TEST_CASE("lossless racks under two PDUs changed in turn, read once, by hand") {
     // utility -> PDUs p and q (lossless, unrated) -> racks p1, p2 and q1 (lossless, rated 10 kW)
     PowerTree t;
-    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
-    const auto p = t.add_node({NodeKind::pdu, "p", LossModel::lossless(), 1, Redundancy::none});
-    const auto q = t.add_node({NodeKind::pdu, "q", LossModel::lossless(), 1, Redundancy::none});
-    const auto p1 = t.add_node({NodeKind::rack, "p1", LossModel::lossless(10e3), 1, Redundancy::none});
-    const auto p2 = t.add_node({NodeKind::rack, "p2", LossModel::lossless(10e3), 1, Redundancy::none});
-    const auto q1 = t.add_node({NodeKind::rack, "q1", LossModel::lossless(10e3), 1, Redundancy::none});
+    const auto u = add_lossless(t, NodeKind::utility, "utility");
+    const auto p = add_lossless(t, NodeKind::pdu, "p");
+    const auto q = add_lossless(t, NodeKind::pdu, "q");
+    const auto p1 = add_lossless(t, NodeKind::rack, "p1", 10e3);
+    const auto p2 = add_lossless(t, NodeKind::rack, "p2", 10e3);
+    const auto q1 = add_lossless(t, NodeKind::rack, "q1", 10e3);
     t.add_edge(u, p);
     t.add_edge(u, q);
     t.add_edge(p, p1);
@@ -547,12 +552,12 @@ TEST_SUITE("power delivery") {
   TEST_CASE("changes under several PDUs of one lossless UPS reach it summed; only the state at the read counts") {
     // utility -> ups (lossless, rated 15 kW) -> PDUs p and q (lossless) -> racks p1 and q1
     PowerTree t;
-    const auto u = t.add_node({NodeKind::utility, "utility", LossModel::lossless(), 1, Redundancy::none});
-    const auto ups = t.add_node({NodeKind::ups, "ups", LossModel::lossless(15e3), 1, Redundancy::none});
-    const auto p = t.add_node({NodeKind::pdu, "p", LossModel::lossless(), 1, Redundancy::none});
-    const auto q = t.add_node({NodeKind::pdu, "q", LossModel::lossless(), 1, Redundancy::none});
-    const auto p1 = t.add_node({NodeKind::rack, "p1", LossModel::lossless(), 1, Redundancy::none});
-    const auto q1 = t.add_node({NodeKind::rack, "q1", LossModel::lossless(), 1, Redundancy::none});
+    const auto u = add_lossless(t, NodeKind::utility, "utility");
+    const auto ups = add_lossless(t, NodeKind::ups, "ups", 15e3);
+    const auto p = add_lossless(t, NodeKind::pdu, "p");
+    const auto q = add_lossless(t, NodeKind::pdu, "q");
+    const auto p1 = add_lossless(t, NodeKind::rack, "p1");
+    const auto q1 = add_lossless(t, NodeKind::rack, "q1");
     t.add_edge(u, ups);
     t.add_edge(ups, p);
     t.add_edge(ups, q);
