@@ -55,7 +55,10 @@ double dew_point(double t_c, double rh);
 double relative_humidity_from_dew_point(double t_c, double td_c);
 /// Humidity ratio from dry bulb and thermodynamic wet bulb (ASHRAE eqs. 33/35).
 double humidity_ratio_from_wet_bulb(double t_c, double t_wb_c, double p_pa);
-/// Thermodynamic wet bulb (C) from dry bulb, relative humidity (0..1) and pressure.
+/// Thermodynamic wet bulb (C) from dry bulb, relative humidity (0..1) and pressure: the t* at
+/// which humidity_ratio_from_wet_bulb gives the air's humidity ratio, to about 1e-12 K. Where the
+/// switch from the water to the ice formulas at t* = 0 C leaves two such t* (one just above 0 C,
+/// one below), the warmer.
 double wet_bulb(double t_c, double rh, double p_pa);
 /// Air density, kg/m^3 (Lei & Masanet 2020).
 double air_density_kg_per_m3(double p_pa, double t_c);

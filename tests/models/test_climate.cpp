@@ -93,6 +93,26 @@ TEST_CASE("wet bulb lies between dew point and dry bulb, below freezing too") {
     }
 }
 
+TEST_CASE("the wet bulb solves the psychrometric equation; near 0 C the warmer of two roots") {
+  // By definition humidity_ratio_from_wet_bulb(t, t*) equals the air's humidity ratio W(t, RH)
+  // (above freezing; below it, RH over water can exceed saturation over ice and there is no root).
+  for (double t = 2.5; t <= 45.0; t += 2.5)
+    for (double rh = 0.02; rh < 1.0; rh += 0.07) {
+      const double wb = ps::wet_bulb(t, rh, 98'000.0);
+      const double w = ps::humidity_ratio(t, rh, 98'000.0);
+      CHECK(ps::humidity_ratio_from_wet_bulb(t, wb, 98'000.0) == doctest::Approx(w).epsilon(1e-12));
+    }
+  // 8.84 C at 3.9 % RH: the water formula (t* >= 0) has a root just above 0 C and the ice formula
+  // (t* < 0) another about half a kelvin below; both satisfy the equation, the warmer is returned.
+  const double w = ps::humidity_ratio(8.84, 0.039, 101'325.0);
+  const double wb = ps::wet_bulb(8.84, 0.039, 101'325.0);
+  CHECK(wb >= 0.0);
+  CHECK(wb < 0.2);
+  CHECK(ps::humidity_ratio_from_wet_bulb(8.84, wb, 101'325.0) == doctest::Approx(w).epsilon(1e-12));
+  CHECK(ps::humidity_ratio_from_wet_bulb(8.84, -0.5, 101'325.0) > w);  // the ice branch crosses w below -0.5 C
+  CHECK(ps::humidity_ratio_from_wet_bulb(8.84, -0.6, 101'325.0) < w);
+}
+
 TEST_CASE("air density follows the ideal-gas law and pressure falls with elevation as ASHRAE Table 1") {
   // rho = p / (R_d T), R_d = 287.05 J/(kg K): 1.2041 kg/m3 at 20 C, 101325 Pa.
   CHECK(ps::air_density_kg_per_m3(101'325.0, 20.0) == doctest::Approx(101'325.0 / (287.05 * 293.15)).epsilon(0.001));
