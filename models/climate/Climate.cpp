@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <system_error>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -200,17 +201,26 @@ Weather make_weather(double dry_bulb_c, double relative_humidity, double pressur
   return Weather{dry_bulb_c, relative_humidity, pressure_pa, psychro::wet_bulb(dry_bulb_c, relative_humidity, pressure_pa)};
 }
 
-WeatherTrace synthetic_weather(const SiteClimate& c, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed) {
-  Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
-  shape.dew = dew_point_nodes(shape, c.relative_humidity);
+namespace {
 
+/// The trace's times, site and description, with `hours` default values to be filled in.
+WeatherTrace synthetic_frame(const SiteClimate& c, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed) {
   WeatherTrace trace;
   trace.step_ms = kMsPerHour;
   trace.site = WeatherSite{c.name, c.latitude_deg, c.longitude_deg, c.utc_offset_h, c.elevation_m};
   trace.description = "synthetic weather for " + c.name + " from monthly normals, seed " + std::to_string(seed);
-  trace.utc_ms.reserve(hours);
-  trace.values.reserve(hours);
+  trace.utc_ms.resize(hours);
+  for (std::size_t i = 0; i < hours; ++i) trace.utc_ms[i] = start_utc_ms + static_cast<std::int64_t>(i) * kMsPerHour;
+  trace.values.resize(hours);
+  return trace;
+}
 
+/// Fills the values of a synthetic_frame in time order; `made(n)` is told after every block of
+/// samples that the first n are final.
+template <class Made>
+void synthesise(const SiteClimate& c, std::uint64_t seed, WeatherTrace& trace, Made&& made) {
+  Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
+  shape.dew = dew_point_nodes(shape, c.relative_humidity);
   const double pressure = psychro::pressure_at_elevation_pa(c.elevation_m);
   const double phi = std::clamp(c.noise_autocorrelation, 0.0, 0.999999);
   const double innovation = std::sqrt(1.0 - phi * phi);
@@ -218,21 +228,80 @@ WeatherTrace synthetic_weather(const SiteClimate& c, std::int64_t start_utc_ms, 
   Normal normal(seed);
   double n_t = c.noise_sd_c * normal();
   double n_d = c.dew_point_noise_sd_c * normal();
+  const std::size_t hours = trace.values.size();
   for (std::size_t i = 0; i < hours; ++i) {
     if (i > 0) {
       n_t = phi * n_t + innovation * c.noise_sd_c * normal();
       n_d = phi * n_d + innovation * c.dew_point_noise_sd_c * normal();
     }
-    const std::int64_t t0 = start_utc_ms + static_cast<std::int64_t>(i) * kMsPerHour;
     double x = 0, hour = 0;
-    month_position(t0 + kMsPerHour / 2 + offset_ms, x, hour);
+    month_position(trace.utc_ms[i] + kMsPerHour / 2 + offset_ms, x, hour);
     const double t = shape.mean_temp(x, hour) + n_t;
     const double td = std::min(t, spline(shape.dew, x) + c.dew_point_coupling * n_t + n_d);
     const double rh = psychro::relative_humidity_from_dew_point(t, td);
-    trace.utc_ms.push_back(t0);
-    trace.values.push_back(make_weather(t, rh, pressure));
+    trace.values[i] = make_weather(t, rh, pressure);
+    if ((i + 1) % WeatherFeed::kBlock == 0) made(i + 1);
   }
+  made(hours);
+}
+
+}  // namespace
+
+WeatherTrace synthetic_weather(const SiteClimate& c, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed) {
+  WeatherTrace trace = synthetic_frame(c, start_utc_ms, hours, seed);
+  synthesise(c, seed, trace, [](std::size_t) {});
   return trace;
+}
+
+WeatherFeed::WeatherFeed(WeatherTrace whole) : trace_(std::move(whole)) { made_.store(trace_.size(), std::memory_order_relaxed); }
+
+WeatherFeed::WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed,
+                         bool background)
+    : trace_(synthetic_frame(climate, start_utc_ms, hours, seed)) {
+  const auto run = [this, climate, seed] {
+    try {
+      synthesise(climate, seed, trace_, [this](std::size_t n) {
+        made_.store(n, std::memory_order_release);
+        made_.notify_all();
+      });
+    } catch (...) {
+      error_ = std::current_exception();
+      made_.store(kFailed, std::memory_order_release);
+      made_.notify_all();
+    }
+  };
+  if (background && hours > 0) {
+    try {
+      maker_ = std::thread(run);
+      return;
+    } catch (const std::system_error&) {  // no thread to be had: made here
+    }
+  }
+  run();
+}
+
+WeatherFeed::~WeatherFeed() {
+  if (maker_.joinable()) maker_.join();
+}
+
+std::size_t WeatherFeed::wait_for(std::size_t n) const {
+  std::size_t made = made_.load(std::memory_order_acquire);
+  while (made < n) {  // kFailed is above every n
+    made_.wait(made, std::memory_order_acquire);
+    made = made_.load(std::memory_order_acquire);
+  }
+  if (made == kFailed) std::rethrow_exception(error_);
+  return made;
+}
+
+const Weather& WeatherFeed::at(std::size_t i) const {
+  if (made_.load(std::memory_order_acquire) <= i) wait_for(i + 1);
+  return trace_.values[i];
+}
+
+const WeatherTrace& WeatherFeed::whole() const {
+  wait_for(trace_.size());
+  return trace_;
 }
 
 }  // namespace dcsim::models

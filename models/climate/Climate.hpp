@@ -32,7 +32,11 @@
 // climates when noise is on; pressure has no weather variation.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <exception>
+#include <limits>
+#include <thread>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -91,5 +95,44 @@ struct SiteClimate {
 /// Hourly synthetic weather (see the header comment). Deterministic for a seed.
 WeatherTrace synthetic_weather(const SiteClimate& climate, std::int64_t start_utc_ms, std::size_t hours,
                                std::uint64_t seed);
+
+/// Hourly weather handed out sample by sample: a trace given whole (an EPW file), or synthetic
+/// weather made when the feed is built, by a thread of the feed's own when `background` (the
+/// calibration and a year of hours take a few ms, which then overlap the rest of the set-up and
+/// the start of the run). at(i) waits, only while the thread has not yet made sample i; the
+/// values are those of synthetic_weather() either way. An exception the making throws is
+/// rethrown by the reads that wait for it. The destructor joins the thread.
+class WeatherFeed {
+ public:
+  static constexpr std::size_t kBlock = 64;  ///< samples made between two notices to readers
+
+  explicit WeatherFeed(WeatherTrace whole);
+  WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed,
+              bool background);
+  ~WeatherFeed();
+  WeatherFeed(const WeatherFeed&) = delete;
+  WeatherFeed& operator=(const WeatherFeed&) = delete;
+
+  // Known at once: the times, the step, where it is from.
+  std::size_t size() const { return trace_.size(); }
+  std::int64_t first_ms() const { return trace_.utc_ms.empty() ? 0 : trace_.utc_ms.front(); }
+  std::int64_t end_ms() const { return trace_.end_ms(); }
+  std::int64_t step_ms() const { return trace_.step_ms; }
+  const WeatherSite& site() const { return trace_.site; }
+  const std::string& description() const { return trace_.description; }
+  /// Sample i (i < size()), once made.
+  const Weather& at(std::size_t i) const;
+  /// The whole trace, once made.
+  const WeatherTrace& whole() const;
+
+ private:
+  static constexpr std::size_t kFailed = std::numeric_limits<std::size_t>::max();
+  std::size_t wait_for(std::size_t n) const;
+
+  WeatherTrace trace_;
+  mutable std::atomic<std::size_t> made_{0};  ///< samples final so far; kFailed after an exception
+  std::exception_ptr error_;
+  std::thread maker_;
+};
 
 }  // namespace dcsim::models

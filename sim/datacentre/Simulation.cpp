@@ -257,15 +257,15 @@ void Simulation::emit_changed(const Site& changed_site) {
 // Hourly weather of one calendar year, replayed by whole years for runs outside it.
 void Simulation::apply_weather(std::size_t index) {
   Site& site = sites_[index];
-  const models::WeatherTrace& w = site.setup->physical->weather;
-  const std::int64_t span = w.end_ms() - w.utc_ms.front();
-  std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.utc_ms.front()) % span;
+  const models::WeatherFeed& w = *site.setup->physical->weather;
+  const std::int64_t span = w.end_ms() - w.first_ms();
+  std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.first_ms()) % span;
   if (offset < 0) offset += span;
-  site.weather = w.values[static_cast<std::size_t>(offset / w.step_ms)];
+  site.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
   site.state.outdoor_temp_c = site.weather.dry_bulb_c;
   site.state.outdoor_wet_bulb_c = site.weather.wet_bulb_c;
   update(index);
-  engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms - offset % w.step_ms), [this, index] { apply_weather(index); });
+  engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms() - offset % w.step_ms()), [this, index] { apply_weather(index); });
 }
 
 double Simulation::annual_factor(const Site& site) const {
@@ -896,7 +896,7 @@ analysis::Summary Simulation::run() {
       site.forecast = std::make_unique<IntensityForecast>(
           grid, t0, options_.baseline ? 0.0 : scenario_.scheduler.forecast_error,
           static_cast<std::uint64_t>(scenario_.seed) ^ (0xF0CA57ull + 0x9E3779B97F4A7C15ull * i));
-    if (site.hall) site.weather = site.setup->physical->weather.values.front();
+    if (site.hall) site.weather = site.setup->physical->weather->at(0);
   }
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     update(i);

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <memory>
+#include <thread>
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include "models/power/LossModel.hpp"
 #include "models/units/Calendar.hpp"
@@ -116,7 +119,7 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
 
   const int year = units::utc_year(spec.start_ms);
   if (f.weather) {
-    out.weather = input::read_epw(f.weather->file, year);
+    out.weather = std::make_shared<const models::WeatherFeed>(input::read_epw(f.weather->file, year));
   } else {
     const auto sites = load_catalog<SiteClimateSpec>(f.sites_catalog, "sites");
     const auto s = sites.find(f.site);
@@ -125,7 +128,10 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
                        fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
-    out.weather = models::synthetic_weather(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed));
+    // Made by a thread of its own unless inside a parallel sweep (whose threads are the cores).
+    const bool background = omp_in_parallel() == 0 && std::thread::hardware_concurrency() >= 2;
+    out.weather = std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours,
+                                                              static_cast<std::uint64_t>(spec.seed), background);
   }
   return out;
 }

@@ -98,7 +98,9 @@ struct PhysicalFacilitySetup {
   int accelerators_per_rack = 32;
   double switch_power_w = 0.0;
   double rack_cap_w = 0.0;  ///< 0: no cap
-  models::WeatherTrace weather;  ///< hourly, one calendar year; replayed by whole years
+  /// Hourly, one calendar year, replayed by whole years; synthetic weather may still be being
+  /// made (models::WeatherFeed) while the run starts.
+  std::shared_ptr<const models::WeatherFeed> weather;
 };
 
 /// One datacentre: its facility, its electricity and its machines.

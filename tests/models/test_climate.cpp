@@ -193,6 +193,36 @@ TEST_CASE("synthetic weather is deterministic for a seed and differs between see
   CHECK(a.utc_ms[1] - a.utc_ms[0] == kHour);
 }
 
+TEST_CASE("a weather feed made by its own thread gives synthetic_weather's values, read as they are made") {
+  const SiteClimate c = sites().at("iowa").to_model();
+  const WeatherTrace direct = synthetic_weather(c, k2020, 8784, 7);
+  for (const bool background : {true, false}) {
+    const WeatherFeed feed(c, k2020, 8784, 7, background);
+    // The times are known before the values are made.
+    CHECK(feed.size() == 8784);
+    CHECK(feed.first_ms() == k2020);
+    CHECK(feed.end_ms() == k2020 + 8784 * kHour);
+    CHECK(feed.step_ms() == kHour);
+    CHECK(feed.description() == direct.description);
+    bool same = true;
+    for (std::size_t i = 0; i < feed.size(); ++i) {  // in time order, as a run reads them
+      const Weather& w = feed.at(i);
+      same = same && w.dry_bulb_c == direct.values[i].dry_bulb_c && w.relative_humidity == direct.values[i].relative_humidity &&
+             w.wet_bulb_c == direct.values[i].wet_bulb_c && w.pressure_pa == direct.values[i].pressure_pa;
+    }
+    CHECK(same);
+    CHECK(feed.whole().values.back().dry_bulb_c == direct.values.back().dry_bulb_c);
+  }
+  // Read out of order straight after it starts: the last sample waits for the whole year.
+  const WeatherFeed late(c, k2020, 8784, 7, true);
+  CHECK(late.at(8783).wet_bulb_c == direct.values[8783].wet_bulb_c);
+  // A feed destroyed before anything is read joins its thread.
+  { const WeatherFeed unread(c, k2020, 8784, 8, true); }
+  // A whole trace (an EPW file) is there at once.
+  const WeatherFeed given{WeatherTrace(direct)};
+  CHECK(given.at(100).dry_bulb_c == direct.values[100].dry_bulb_c);
+}
+
 TEST_CASE("pressure comes from elevation and RH stays within 0..1") {
   const SiteClimate c = sites().at("oregon").to_model();
   const WeatherTrace w = synthetic_weather(c, k2023, 8760, 3);
