@@ -228,7 +228,10 @@ class Simulation {
   std::vector<std::size_t> dirty_;  ///< sites changed in the current event
   // Jobs by slot: the scenario's own first (fixed), then a job trace's, whose slots are reused
   // once a job has ended, so that a run holds only the trace jobs present (arrived, not ended).
-  std::deque<Job> jobs_;
+  // A vector (indexing is one multiply): it grows only in pull_trace_job, which runs where no
+  // reference to a job is held (set-up, and the top of arrive()); the specs the jobs point to
+  // stay in a deque, whose elements do not move.
+  std::vector<Job> jobs_;
   std::size_t explicit_ = 0;                          ///< the scenario's own jobs: slots [0, explicit_)
   std::deque<scenario::ScheduledJob> trace_specs_;    ///< of trace slot explicit_ + k
   std::vector<std::size_t> free_slots_;
