@@ -99,10 +99,14 @@ void ChunkCompressor::run(Job& job) {
   if (spare_.size() < kMaxSpare) spare_.push_back(std::move(job.input));
 }
 
-std::vector<double> ChunkCompressor::recycled() {
+std::vector<double> ChunkCompressor::recycled(std::size_t values) {
   const std::lock_guard lock(mutex_);
-  if (spare_.empty()) return {};
-  std::vector<double> v = std::move(spare_.back());
+  std::size_t best = spare_.size();
+  for (std::size_t i = 0; i < spare_.size(); ++i)
+    if (spare_[i].capacity() >= values && (best == spare_.size() || spare_[i].capacity() < spare_[best].capacity())) best = i;
+  if (best == spare_.size()) return {};
+  std::vector<double> v = std::move(spare_[best]);
+  spare_[best] = std::move(spare_.back());
   spare_.pop_back();
   return v;
 }

@@ -50,9 +50,13 @@ class ChunkCompressor {
 
   /// Queues a chunk for compression; the worker starts with the first.
   std::shared_ptr<Job> submit(std::vector<double> chunk);
-  /// An empty buffer that held a chunk already compressed (its capacity kept), or a new one: a
-  /// dataset fills it next, so that chunk buffers are reused rather than allocated afresh.
-  std::vector<double> recycled();
+  /// An empty buffer that held a chunk already compressed, of capacity at least `values` (the
+  /// smallest such spare), or a new one: a dataset fills it next, so that chunk buffers are
+  /// reused rather than allocated afresh. Matching by size keeps the spares those of the chunks
+  /// in flight: handing any spare to any dataset let the large chunks' buffers pile up, a
+  /// dataset of small chunks taking a large buffer and one of large chunks then allocating, so
+  /// memory grew with simulated time.
+  std::vector<double> recycled(std::size_t values);
   /// Waits for a job (compressing it here if the worker has not started it) and returns its
   /// output. Throws h5::Error if compression failed.
   std::vector<unsigned char> take(Job& job);

@@ -227,7 +227,7 @@ void GrowableDataset::full_chunk() {
     submit(buffer_, chunk_rows_);
     buffer_.clear();
   } else {
-    std::vector<double> full = compressor_->recycled();
+    std::vector<double> full = compressor_->recycled(chunk_values_);
     full.reserve(chunk_values_);
     full.swap(buffer_);
     submit(full, chunk_rows_);
@@ -239,7 +239,7 @@ void GrowableDataset::full_chunk() {
 void GrowableDataset::start_flush() {
   if (buffer_.empty() || partial_submitted_) return;
   std::vector<double> padded;
-  if (compressor_ != nullptr) padded = compressor_->recycled();
+  if (compressor_ != nullptr) padded = compressor_->recycled(chunk_values_);
   padded.assign(chunk_values_, 0.0);
   std::copy(buffer_.begin(), buffer_.end(), padded.begin());
   submit(padded, buffer_.size() / width_);

@@ -199,6 +199,27 @@ TEST_CASE("a truncated run file is rejected as incomplete, not read as zeros") {
 // them whole: a reader that knows nothing of that (the library's filter pipeline) must read back
 // exactly the values appended, partial last chunks included, and a file written with the worker
 // thread must be the same bytes as one written without it.
+TEST_CASE("a recycled chunk buffer is the smallest spare that holds the chunk, so spares match the chunks in flight") {
+  dcsim::h5::ChunkCompressor compressor(dcsim::h5::kDeflateLevel);
+  const auto spend = [&](std::size_t values) {  // a chunk of `values`, compressed and taken
+    const auto job = compressor.submit(std::vector<double>(values, 1.5));
+    (void)compressor.take(*job);
+  };
+  spend(100);
+  spend(10'000);
+  spend(1'000);
+  // Spares of capacity 100, 1,000 and 10,000 now: each request gets the smallest that holds it.
+  const std::vector<double> a = compressor.recycled(900);
+  CHECK(a.empty());
+  CHECK(a.capacity() == 1'000);
+  const std::vector<double> b = compressor.recycled(50);
+  CHECK(b.capacity() == 100);
+  // None holds more than 10,000: a new, empty buffer (the 10,000 spare stays for its own size).
+  CHECK(compressor.recycled(20'000).capacity() == 0);
+  CHECK(compressor.recycled(10'000).capacity() == 10'000);
+  CHECK(compressor.recycled(1).capacity() == 0);  // no spare left
+}
+
 TEST_CASE("chunks compressed by the datasets read back exactly, with or without the worker thread") {
   TempDir dir;
   const auto write = [&](const fs::path& path, bool worker) {
