@@ -179,14 +179,20 @@ std::vector<Case> cases(const BenchOptions& o, std::ostream& err) {
                    const auto s = scenario::load_scenario(scenarios / "paper" / "gpt3.yaml", {}, scenario::LoadOptions{false});
                    return sim::run_scenario(s, std::nullopt, sim::RunOptions{0}).events;
                  }});
-  out.push_back({"facility-year", "100-rack hall, one year, full physics, hourly HDF5 output", "< 50 ms", runs,
-                 [scenarios](std::string&) {
-                   const fs::path file = temp_path("facility.h5");
-                   const auto s = scenario::load_scenario(scenarios / "whatif" / "facility-100-racks-year.yaml");
-                   const std::uint64_t events = sim::run_scenario(s, file, sim::RunOptions{0}).events;
-                   fs::remove(file);
-                   return events;
-                 }});
+  // The same hall for a day and for four years: peak memory must not grow with simulated time.
+  const auto facility = [scenarios](std::vector<std::string> sets) {
+    return [scenarios, sets](std::string&) {
+      const fs::path file = temp_path("facility.h5");
+      const auto s = scenario::load_scenario(scenarios / "whatif" / "facility-100-racks-year.yaml", sets);
+      const std::uint64_t events = sim::run_scenario(s, file, sim::RunOptions{0}).events;
+      fs::remove(file);
+      return events;
+    };
+  };
+  out.push_back({"facility-day", "the 100-rack hall for one day (peak memory to compare)", "", runs, facility({"horizon=24 h"})});
+  out.push_back({"facility-year", "100-rack hall, one year, full physics, hourly HDF5 output", "< 50 ms", runs, facility({})});
+  out.push_back({"facility-4-years", "the 100-rack hall for four years", "RSS as facility-day", o.quick ? 1 : std::max(1, runs / 2),
+                 facility({"horizon=35040 h"})});
   struct Size {
     const char* name;
     int hosts, jobs;
