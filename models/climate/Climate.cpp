@@ -70,6 +70,14 @@ double spline_at(const std::array<double, 12>& a, const Sample& p) {
   return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
 }
 
+/// The Catmull-Rom basis weights at a sample of nodes i-1, i, i+1, i+2 (the coefficients of
+/// spline_at()), and the node each weight belongs to, wrapping round the year.
+std::array<double, 4> basis_weights(const Sample& p) {
+  const double s = p.s, s2 = s * s, s3 = s2 * s;
+  return {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3), 0.5 * (-s2 + s3)};
+}
+int node_of(const Sample& p, int q) { return (((p.i - 1 + q) % 12) + 12) % 12; }
+
 /// The spline at month position x.
 double spline(const std::array<double, 12>& a, double x) { return spline_at(a, sample_at(x)); }
 
@@ -90,11 +98,8 @@ std::array<double, 12> mean_preserving_nodes(const std::array<double, 12>& means
   for (int k = 0; k < 12; ++k)
     for (int j = 0; j < kSamplesPerMonth; ++j) {
       const Sample& p = samples[static_cast<std::size_t>(k * kSamplesPerMonth + j)];
-      const double s = p.s, s2 = s * s, s3 = s2 * s;
-      // Catmull-Rom basis weights of nodes i-1, i, i+1, i+2 (the coefficients of spline()).
-      const double w[4] = {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3),
-                           0.5 * (-s2 + s3)};
-      for (int q = 0; q < 4; ++q) m(k, (((p.i - 1 + q) % 12) + 12) % 12) += w[q] / kSamplesPerMonth;
+      const std::array<double, 4> w = basis_weights(p);
+      for (int q = 0; q < 4; ++q) m(k, node_of(p, q)) += w[static_cast<std::size_t>(q)] / kSamplesPerMonth;
     }
   Eigen::Matrix<double, 12, 1> b;
   for (int k = 0; k < 12; ++k) b(k) = means[static_cast<std::size_t>(k)];
@@ -152,10 +157,8 @@ std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<doub
         sum += r;
         const double q = 257.14 + td;
         const double dg = ((18.678 - 2.0 * td / 234.5) * q - (18.678 - td / 234.5) * td) / (q * q);
-        const double s = p.s, s2 = s * s, s3 = s2 * s;
-        const double w[4] = {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3),
-                             0.5 * (-s2 + s3)};
-        for (int q4 = 0; q4 < 4; ++q4) jacobian(k, (((p.i - 1 + q4) % 12) + 12) % 12) += r * dg * w[q4];
+        const std::array<double, 4> w = basis_weights(p);
+        for (int c = 0; c < 4; ++c) jacobian(k, node_of(p, c)) += r * dg * w[static_cast<std::size_t>(c)];
       }
       const auto kk = static_cast<std::size_t>(k);
       const double mean = sum / kSamplesPerMonth;
@@ -284,14 +287,13 @@ WeatherFeed::~WeatherFeed() {
   if (maker_.joinable()) maker_.join();
 }
 
-std::size_t WeatherFeed::wait_for(std::size_t n) const {
+void WeatherFeed::wait_for(std::size_t n) const {
   std::size_t made = made_.load(std::memory_order_acquire);
   while (made < n) {  // kFailed is above every n
     made_.wait(made, std::memory_order_acquire);
     made = made_.load(std::memory_order_acquire);
   }
   if (made == kFailed) std::rethrow_exception(error_);
-  return made;
 }
 
 const Weather& WeatherFeed::at(std::size_t i) const {

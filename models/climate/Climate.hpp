@@ -127,7 +127,7 @@ class WeatherFeed {
 
  private:
   static constexpr std::size_t kFailed = std::numeric_limits<std::size_t>::max();
-  std::size_t wait_for(std::size_t n) const;
+  void wait_for(std::size_t n) const;
 
   WeatherTrace trace_;
   mutable std::atomic<std::size_t> made_{0};  ///< samples final so far; kFailed after an exception

@@ -26,13 +26,13 @@
 #include <utility>
 
 #include <fcntl.h>
-#include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "models/InputError.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/input/Problems.hpp"
 #include "models/units/Calendar.hpp"
 
@@ -1262,7 +1262,7 @@ struct JobTraceStream::Impl {
       case JobTraceReadAhead::on: return true;
       case JobTraceReadAhead::automatic: break;
     }
-    if (omp_in_parallel() != 0 || std::thread::hardware_concurrency() < 2) return false;
+    if (!sim::spare_core()) return false;
     std::error_code ec;
     const std::uintmax_t size = fs::file_size(file, ec);
     return !ec && size >= kReadAheadMinBytes;

@@ -5,13 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include <fmt/format.h>
-#include <omp.h>
 
 #include "models/power/LossModel.hpp"
 #include "models/units/Calendar.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/input/EpwReader.hpp"
 #include "sim/scenario/Catalog.hpp"
 #include "sim/scenario/DataDir.hpp"
@@ -128,10 +127,8 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
                        fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
-    // Made by a thread of its own unless inside a parallel sweep (whose threads are the cores).
-    const bool background = omp_in_parallel() == 0 && std::thread::hardware_concurrency() >= 2;
     out.weather = std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours,
-                                                              static_cast<std::uint64_t>(spec.seed), background);
+                                                              static_cast<std::uint64_t>(spec.seed), sim::spare_core());
   }
   return out;
 }

@@ -11,17 +11,16 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
-#include <omp.h>
 
 #include "models/InputError.hpp"
 #include "models/hardware/PowerCurve.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/input/JobTraceReader.hpp"
 #include "sim/input/MeasuredPower.hpp"
 #include "sim/scenario/Distributions.hpp"
@@ -347,22 +346,17 @@ SiteSetup build_site(const ScenarioSpec& spec, const std::string& name, const Fa
     max_w = a.idle_power_w ? curve_power_w(a, 1.0, capped) : a.system_power_w.value_or(a.tdp_w);
   }
   const std::string p = prefix.empty() ? "" : prefix + ".";
-  if (facility.pue) {
-    site.facility = models::FixedPue(*facility.pue);
-  } else if (omp_in_parallel() == 0 && std::thread::hardware_concurrency() >= 2) {
-    // A hall's catalogs and the grid's files are independent (and both builds are safe to run at
-    // once, as a parallel sweep does): with a core to spare the grid is built meanwhile. The
-    // facility's error, if any, is still the one reported when both have one, as in order.
-    std::vector<std::string> grid_warnings;
-    auto built = std::async(std::launch::async, [&] { return build_grid(grid, p + "grid", spec.start_ms, spec.seed, grid_warnings); });
-    site.physical = build_facility(facility, p + "facility", spec, site.capacity_chips, max_w);
-    site.grid = built.get();
-    warnings.insert(warnings.end(), grid_warnings.begin(), grid_warnings.end());
-    return site;
-  } else {
-    site.physical = build_facility(facility, p + "facility", spec, site.capacity_chips, max_w);
-  }
-  site.grid = build_grid(grid, p + "grid", spec.start_ms, spec.seed, warnings);
+  // A hall's catalogs and the grid's files are independent (and both builds are safe to run at
+  // once, as a parallel sweep does): with a core to spare the grid is built meanwhile. The
+  // facility's error, if any, is still the one reported when both have one, as in order.
+  std::vector<std::string> grid_warnings;
+  std::future<GridSetup> grid_built;
+  if (!facility.pue && sim::spare_core())
+    grid_built = std::async(std::launch::async, [&] { return build_grid(grid, p + "grid", spec.start_ms, spec.seed, grid_warnings); });
+  if (facility.pue) site.facility = models::FixedPue(*facility.pue);
+  else site.physical = build_facility(facility, p + "facility", spec, site.capacity_chips, max_w);
+  site.grid = grid_built.valid() ? grid_built.get() : build_grid(grid, p + "grid", spec.start_ms, spec.seed, grid_warnings);
+  warnings.insert(warnings.end(), grid_warnings.begin(), grid_warnings.end());
   return site;
 }
 
