@@ -192,6 +192,7 @@ void write_sweep_file(const std::string& path, const SweepSpec& spec, const Rows
   }
   params.columns = {index, id, seed};
   for (const std::string& key : spec.keys) {
+    if (key == "seed") continue;  // a varied seed is the `seed` column's value already
     h5::Column text{key, h5::Column::Kind::text, "", {}, {}, {}};
     h5::Column number{key + ".number", h5::Column::Kind::real, "as written", {}, {}, {}};
     bool numeric = true;

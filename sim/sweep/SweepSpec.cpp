@@ -1,6 +1,7 @@
 #include "sim/sweep/SweepSpec.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,17 @@ std::string variant_id(const std::vector<Setting>& settings) {
   for (const std::string& l : lines) h = fnv1a(l, h);
   return fmt::format("{:016x}", h);
 }
+
+namespace {
+// `text` is a whole decimal number (and nothing else): into `out`.
+bool integer_text(const std::string& text, std::int64_t& out) {
+  std::int64_t x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  out = x;
+  return true;
+}
+}  // namespace
 
 std::vector<std::string> overrides_of(const SweepSpec& spec, const Variant& v) {
   std::vector<std::string> out;
@@ -167,7 +179,11 @@ Generator axis(const std::string& file, const std::string& key, const YAML::Node
   if (form == "logspace" && !(a > 0.0 && b > 0.0)) fail(file, args, akey, "logspace: [from, to, count] needs from and to > 0");
   for (std::int64_t k = 0; k < n; ++k) {
     const double t = n == 1 ? 0.0 : static_cast<double>(k) / static_cast<double>(n - 1);
-    const double x = form == "linspace" ? a + (b - a) * t : a * std::pow(b / a, t);
+    // linspace divides last: (b - a) k / (n - 1) is then correctly rounded, so a grid of whole
+    // numbers ({linspace: [1, 200, 200]}, seeds) gives whole numbers, and [0, 1, 11] gives 0.3,
+    // not 0.30000000000000004.
+    const double x = form == "linspace" ? (n == 1 ? a : a + (b - a) * static_cast<double>(k) / static_cast<double>(n - 1))
+                                        : a * std::pow(b / a, t);
     g.values.push_back(number_text(k == n - 1 && n > 1 ? b : x, g.unit));
   }
   return g;
@@ -408,6 +424,11 @@ SweepSpec load_sweep(const std::string& file) {
     v.id = variant_id(c);
     if (!ids.insert(v.id).second) continue;  // a sample may draw the same choice twice: run it once
     v.seed = static_cast<std::int64_t>(SplitMix64(static_cast<std::uint64_t>(spec.seed) ^ std::stoull(v.id, nullptr, 16)).next() >> 11);
+    // A seed the sweep sets (in `set` or on an axis) is the one the variant runs with, so it is
+    // the one recorded; one that is not a whole number is left to the scenario to refuse.
+    for (const std::vector<Setting>* settings : {&spec.fixed, &c})
+      for (const auto& [k, value] : *settings)
+        if (k == "seed") (void)integer_text(value, v.seed);
     v.base = spec.base;
     for (const auto& [k, value] : c)
       if (k == "base") v.base = absolute(value);

@@ -87,6 +87,14 @@ TEST_SUITE("sweep") {
     CHECK(spec.variants[6].settings[0].second == "0.25");
     CHECK(spec.variants[2].settings[1].second == "10 W");    // geometric middle of 1 and 100
     CHECK(spec.variants[1].settings[2].second == "2020-01-01T01:30:00Z");
+    // Every point is the correctly rounded a + (b - a) k / (n - 1): whole numbers on a whole grid
+    // (seeds), 0.3 and 0.7 (not 0.30000000000000004) on tenths.
+    const auto grid = dcsim::sweep::load_sweep(dir.write("g.yaml",
+        "base: base.yaml\naxes:\n  seed: {linspace: [1, 200, 200]}\n  facility.pue: {linspace: [0, 1, 11]}\n").string());
+    REQUIRE(grid.variants.size() == 200 * 11);
+    for (std::size_t k = 0; k < 200; ++k) CHECK(grid.variants[11 * k].settings[0].second == std::to_string(k + 1));
+    CHECK(grid.variants[3].settings[1].second == "0.3");
+    CHECK(grid.variants[7].settings[1].second == "0.7");
     const auto lhs = dcsim::sweep::load_sweep(dir.write("l.yaml",
         "base: base.yaml\nsample: {method: lhs, n: 10, seed: 4}\naxes:\n  facility.pue: {uniform: [1.0, 2.0]}\n").string());
     REQUIRE(lhs.variants.size() == 10);
@@ -165,6 +173,23 @@ TEST_SUITE("sweep") {
     CHECK(results.find("status")->integers[1] == 2);
     CHECK(results.find("error")->texts[1].find("facility.pue") != std::string::npos);
     CHECK(std::isnan(results.find("co2e_gross_t")->reals[1]));
+  }
+
+  TEST_CASE("a sweep that sets the seed (an axis, or `set`) records the seed each variant ran with") {
+    TempDir dir;
+    dir.write("base.yaml", kBase);
+    dir.write("axis.yaml", "base: base.yaml\naxes:\n  seed: [3, 11, 12345]\n");
+    dir.write("fixed.yaml", "base: base.yaml\nset: {seed: 9}\naxes:\n  facility.pue: [1.0, 1.5]\n");
+    const fs::path axis = dir / "axis.h5", fixed = dir / "fixed.h5";
+    const auto a = run_cli({"sweep", (dir / "axis.yaml").string(), "-o", axis.string()});
+    INFO(a.err);
+    REQUIRE(a.code == 0);
+    const auto params = table(axis, "params");
+    CHECK(params.find("seed")->integers == std::vector<std::int64_t>{3, 11, 12345});
+    CHECK(table(axis, "results").rows() == 3);
+    CHECK(table(axis, "results").find("status")->integers == std::vector<std::int64_t>{0, 0, 0});
+    REQUIRE(run_cli({"sweep", (dir / "fixed.yaml").string(), "-o", fixed.string()}).code == 0);
+    CHECK(table(fixed, "params").find("seed")->integers == std::vector<std::int64_t>{9, 9});
   }
 
   TEST_CASE("shards 1/3, 2/3 and 3/3 merge into the unsharded file; wrong sets of shards are refused") {
