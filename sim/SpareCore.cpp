@@ -6,6 +6,13 @@
 
 namespace dcsim::sim {
 
-bool spare_core() { return omp_in_parallel() == 0 && std::thread::hardware_concurrency() >= 2; }
+namespace {
+thread_local bool helpers_off = false;
+}  // namespace
+
+bool spare_core() { return !helpers_off && omp_in_parallel() == 0 && std::thread::hardware_concurrency() >= 2; }
+
+NoHelperThreads::NoHelperThreads() : was_(helpers_off) { helpers_off = true; }
+NoHelperThreads::~NoHelperThreads() { helpers_off = was_; }
 
 }  // namespace dcsim::sim

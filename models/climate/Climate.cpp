@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
 #include <numbers>
+#include <optional>
 #include <random>
 #include <system_error>
 #include <vector>
@@ -218,77 +222,151 @@ WeatherTrace synthetic_frame(const SiteClimate& c, std::int64_t start_utc_ms, st
   return trace;
 }
 
-/// Fills the values of a synthetic_frame in time order; `made(n)` is told after every block of
-/// samples that the first n are final.
-template <class Made>
-void synthesise(const SiteClimate& c, std::uint64_t seed, WeatherTrace& trace, Made&& made) {
+/// The calibrated shape of a climate (its nodes), made once per climate in a process: a sweep's
+/// variants at one site differ in their seed, not in their shape. Keyed by the exact bits of
+/// what the calibration reads.
+Shape calibrated_shape(const SiteClimate& c) {
+  std::string key(sizeof(double) * (3 * 12 + 1), '\0');
+  char* at = key.data();
+  for (const std::array<double, 12>* a : {&c.dry_bulb_c, &c.diurnal_range_c, &c.relative_humidity}) {
+    std::memcpy(at, a->data(), sizeof(double) * 12);
+    at += sizeof(double) * 12;
+  }
+  std::memcpy(at, &c.peak_hour_local, sizeof(double));
+  static std::mutex mutex;
+  static std::map<std::string, Shape> cache;
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  }
   Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
   shape.dew = dew_point_nodes(shape, c.relative_humidity);
-  const double pressure = psychro::pressure_at_elevation_pa(c.elevation_m);
-  const double phi = std::clamp(c.noise_autocorrelation, 0.0, 0.999999);
-  const double innovation = std::sqrt(1.0 - phi * phi);
-  const auto offset_ms = static_cast<std::int64_t>(std::llround(c.utc_offset_h * kMsPerHour));
-  Normal normal(seed);
-  double n_t = c.noise_sd_c * normal();
-  double n_d = c.dew_point_noise_sd_c * normal();
-  const std::size_t hours = trace.values.size();
-  for (std::size_t i = 0; i < hours; ++i) {
-    if (i > 0) {
-      n_t = phi * n_t + innovation * c.noise_sd_c * normal();
-      n_d = phi * n_d + innovation * c.dew_point_noise_sd_c * normal();
-    }
-    double x = 0, hour = 0;
-    month_position(trace.utc_ms[i] + kMsPerHour / 2 + offset_ms, x, hour);
-    const double t = shape.mean_temp(x, hour) + n_t;
-    const double td = std::min(t, spline(shape.dew, x) + c.dew_point_coupling * n_t + n_d);
-    const double rh = psychro::relative_humidity_from_dew_point(t, td);
-    trace.values[i] = make_weather(t, rh, pressure);
-    if ((i + 1) % WeatherFeed::kBlock == 0) made(i + 1);
-  }
-  made(hours);
+  const std::lock_guard lock(mutex);
+  if (cache.size() >= 64) cache.clear();
+  cache.emplace(std::move(key), shape);
+  return shape;
 }
+
+/// Fills the values of a synthetic_frame in time order, as far as asked each time: the
+/// calibration once, then the anomalies' AR(1) processes carried from one call to the next, so
+/// that the values do not depend on how the filling is split.
+class Synthesis {
+ public:
+  Synthesis(const SiteClimate& c, std::uint64_t seed)
+      : c_(c),
+        shape_(calibrated_shape(c)),
+        pressure_(psychro::pressure_at_elevation_pa(c.elevation_m)),
+        phi_(std::clamp(c.noise_autocorrelation, 0.0, 0.999999)),
+        innovation_(std::sqrt(1.0 - phi_ * phi_)),
+        offset_ms_(static_cast<std::int64_t>(std::llround(c.utc_offset_h * kMsPerHour))),
+        normal_(seed) {
+    n_t_ = c.noise_sd_c * normal_();
+    n_d_ = c.dew_point_noise_sd_c * normal_();
+  }
+
+  /// Samples [made, n) of `trace`.
+  void fill(WeatherTrace& trace, std::size_t n) {
+    for (; i_ < n; ++i_) {
+      if (i_ > 0) {
+        n_t_ = phi_ * n_t_ + innovation_ * c_.noise_sd_c * normal_();
+        n_d_ = phi_ * n_d_ + innovation_ * c_.dew_point_noise_sd_c * normal_();
+      }
+      double x = 0, hour = 0;
+      month_position(trace.utc_ms[i_] + kMsPerHour / 2 + offset_ms_, x, hour);
+      const double t = shape_.mean_temp(x, hour) + n_t_;
+      const double td = std::min(t, spline(shape_.dew, x) + c_.dew_point_coupling * n_t_ + n_d_);
+      const double rh = psychro::relative_humidity_from_dew_point(t, td);
+      trace.values[i_] = make_weather(t, rh, pressure_);
+    }
+  }
+
+ private:
+  SiteClimate c_;
+  Shape shape_;
+  double pressure_, phi_, innovation_;
+  std::int64_t offset_ms_;
+  Normal normal_;
+  double n_t_ = 0.0, n_d_ = 0.0;
+  std::size_t i_ = 0;
+};
 
 }  // namespace
 
 WeatherTrace synthetic_weather(const SiteClimate& c, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed) {
   WeatherTrace trace = synthetic_frame(c, start_utc_ms, hours, seed);
-  synthesise(c, seed, trace, [](std::size_t) {});
+  Synthesis(c, seed).fill(trace, hours);
   return trace;
 }
+
+// The making, once begun: the calibration is made with the first block.
+class WeatherFeed::Maker {
+ public:
+  Maker(const SiteClimate& climate, std::uint64_t seed) : climate_(climate), seed_(seed) {}
+  void fill(WeatherTrace& trace, std::size_t n) {
+    if (!synthesis_) synthesis_.emplace(climate_, seed_);
+    synthesis_->fill(trace, n);
+  }
+
+ private:
+  SiteClimate climate_;
+  std::uint64_t seed_;
+  std::optional<Synthesis> synthesis_;
+};
 
 WeatherFeed::WeatherFeed(WeatherTrace whole) : trace_(std::move(whole)) { made_.store(trace_.size(), std::memory_order_relaxed); }
 
 WeatherFeed::WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed,
                          bool background)
-    : trace_(synthetic_frame(climate, start_utc_ms, hours, seed)) {
-  const auto run = [this, climate, seed] {
-    try {
-      synthesise(climate, seed, trace_, [this](std::size_t n) {
-        made_.store(n, std::memory_order_release);
-        made_.notify_all();
-      });
-    } catch (...) {
-      error_ = std::current_exception();
-      made_.store(kFailed, std::memory_order_release);
-      made_.notify_all();
-    }
-  };
-  if (background && hours > 0) {
-    try {
-      maker_ = std::thread(run);
-      return;
-    } catch (const std::system_error&) {  // no thread to be had: made here
-    }
+    : trace_(synthetic_frame(climate, start_utc_ms, hours, seed)), maker_state_(std::make_unique<Maker>(climate, seed)) {
+  if (hours == 0) {
+    maker_state_.reset();
+    return;
   }
-  run();
+  if (!background) return;  // made on demand
+  background_ = true;  // before the thread starts: it reads it
+  try {
+    maker_ = std::thread([this] {
+      const std::size_t size = trace_.size();
+      for (std::size_t n = 0; n < size && !stop_.load(std::memory_order_relaxed);) {
+        n = std::min(size, n + kBlock);
+        make_until(n);
+        if (made_.load(std::memory_order_acquire) == kFailed) return;
+      }
+    });
+  } catch (const std::system_error&) {  // no thread to be had: made on demand
+    background_ = false;
+  }
 }
 
 WeatherFeed::~WeatherFeed() {
+  stop_.store(true, std::memory_order_relaxed);
   if (maker_.joinable()) maker_.join();
 }
 
-void WeatherFeed::wait_for(std::size_t n) const {
+void WeatherFeed::make_until(std::size_t n) const {
+  const std::lock_guard lock(mutex_);
+  const std::size_t made = made_.load(std::memory_order_acquire);
+  if (made >= n) return;  // made meanwhile, or failed
+  const std::size_t to = std::min(trace_.size(), (n + kBlock - 1) / kBlock * kBlock);
+  try {
+    maker_state_->fill(trace_, to);
+  } catch (...) {
+    error_ = std::current_exception();
+    made_.store(kFailed, std::memory_order_release);
+    made_.notify_all();
+    return;
+  }
+  if (to == trace_.size()) maker_state_.reset();
+  made_.store(to, std::memory_order_release);
+  if (background_) made_.notify_all();
+}
+
+void WeatherFeed::ensure(std::size_t n) const {
   std::size_t made = made_.load(std::memory_order_acquire);
+  if (made < n && !background_) {
+    make_until(n);
+    made = made_.load(std::memory_order_acquire);
+  }
   while (made < n) {  // kFailed is above every n
     made_.wait(made, std::memory_order_acquire);
     made = made_.load(std::memory_order_acquire);
@@ -296,13 +374,13 @@ void WeatherFeed::wait_for(std::size_t n) const {
   if (made == kFailed) std::rethrow_exception(error_);
 }
 
-const Weather& WeatherFeed::at(std::size_t i) const {
-  if (made_.load(std::memory_order_acquire) <= i) wait_for(i + 1);
-  return trace_.values[i];
+std::size_t WeatherFeed::made() const {
+  const std::size_t m = made_.load(std::memory_order_acquire);
+  return m == kFailed ? 0 : m;
 }
 
 const WeatherTrace& WeatherFeed::whole() const {
-  wait_for(trace_.size());
+  ensure(trace_.size());
   return trace_;
 }
 

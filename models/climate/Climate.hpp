@@ -36,6 +36,8 @@
 #include <cstddef>
 #include <exception>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <cstdint>
 #include <string>
@@ -97,14 +99,16 @@ WeatherTrace synthetic_weather(const SiteClimate& climate, std::int64_t start_ut
                                std::uint64_t seed);
 
 /// Hourly weather handed out sample by sample: a trace given whole (an EPW file), or synthetic
-/// weather made when the feed is built, by a thread of the feed's own when `background` (the
-/// calibration and a year of hours take a few ms, which then overlap the rest of the set-up and
-/// the start of the run). at(i) waits, only while the thread has not yet made sample i; the
-/// values are those of synthetic_weather() either way. An exception the making throws is
-/// rethrown by the reads that wait for it. The destructor joins the thread.
+/// weather made as far as it is read. With `background`, a thread of the feed's own makes it
+/// ahead of the reads (the calibration and a year of hours take a few ms, which then overlap the
+/// rest of the set-up and the run) and at(i) waits only while sample i is not yet made; without,
+/// the read that first needs a block of samples makes it (a run of a month pays for a month, not
+/// a year). The values are those of synthetic_weather() either way, however far it is read and
+/// from however many threads. An exception the making throws is rethrown by the reads that need
+/// what it stopped. The destructor stops the thread at its next block and joins it.
 class WeatherFeed {
  public:
-  static constexpr std::size_t kBlock = 64;  ///< samples made between two notices to readers
+  static constexpr std::size_t kBlock = 64;  ///< samples made at a time (and between two notices to readers)
 
   explicit WeatherFeed(WeatherTrace whole);
   WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, std::size_t hours, std::uint64_t seed,
@@ -120,18 +124,31 @@ class WeatherFeed {
   std::int64_t step_ms() const { return trace_.step_ms; }
   const WeatherSite& site() const { return trace_.site; }
   const std::string& description() const { return trace_.description; }
-  /// Sample i (i < size()), once made.
-  const Weather& at(std::size_t i) const;
-  /// The whole trace, once made.
+  /// Sample i (i < size()), made if need be.
+  const Weather& at(std::size_t i) const {
+    if (made_.load(std::memory_order_acquire) <= i) ensure(i + 1);
+    return trace_.values[i];
+  }
+  /// The whole trace, made if need be.
   const WeatherTrace& whole() const;
+  /// Samples made so far (for tests: how far the making went).
+  std::size_t made() const;
 
  private:
+  class Maker;  // the synthesis, resumable block by block
   static constexpr std::size_t kFailed = std::numeric_limits<std::size_t>::max();
-  void wait_for(std::size_t n) const;
+  /// Until the first n samples are made: waits for the thread, or makes them here.
+  void ensure(std::size_t n) const;
+  /// Makes samples up to n (rounded up to a block) under the lock; false after a failure.
+  void make_until(std::size_t n) const;
 
-  WeatherTrace trace_;
+  mutable WeatherTrace trace_;
   mutable std::atomic<std::size_t> made_{0};  ///< samples final so far; kFailed after an exception
-  std::exception_ptr error_;
+  mutable std::exception_ptr error_;
+  mutable std::unique_ptr<Maker> maker_state_;  ///< null for a whole trace, and once all is made
+  mutable std::mutex mutex_;                    ///< who makes, when made on demand
+  std::atomic<bool> stop_{false};
+  bool background_ = false;
   std::thread maker_;
 };
 

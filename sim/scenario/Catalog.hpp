@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,22 @@ std::string names_of(const Map& entries) {
 }
 
 /// Reads the entries under `root_key` of a catalog file. Throws dcsim::InputError.
+///
+/// The entries of a catalog read without a problem are kept, by the file's identity (path, size,
+/// modification time): a sweep's or a Monte Carlo run's thousands of variants read the same
+/// catalogs, and parsing them again (yaml-cpp: ~2 ms for the site catalog) would cost more than
+/// many a variant's run. A catalog with a problem is not kept: each load reports it afresh, with
+/// its lines.
 template <class Spec>
 std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, const std::string& root_key) {
+  static std::mutex mutex;
+  static std::map<std::string, std::map<std::string, Spec>> cache;
+  const std::string identity = file_identity(file.string());
+  const std::string key = identity.empty() ? std::string() : identity + "|" + root_key;
+  if (!key.empty()) {
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  }
   const YAML::Node root = parse_yaml_file(file.string());
   CatalogSpec<Spec> catalog{root_key, {}, {}};
   SourceMap sources;
@@ -44,6 +59,11 @@ std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, cons
   Reader(file.string(), sources, problems).read_root(root, catalog, {});
   RequiredCheck(sources, problems).check_root(catalog);
   if (!problems.empty()) throw InputError(std::move(problems));
+  if (!key.empty()) {
+    const std::lock_guard lock(mutex);
+    if (cache.size() >= 64) cache.clear();
+    cache.emplace(key, catalog.entries);
+  }
   return std::move(catalog.entries);
 }
 

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -21,6 +24,25 @@ namespace dcsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A site's weather, by what makes it: the same for every variant of a sweep that does not vary
+// the site, the year or the seed, so made once (a year of synthetic weather is ~3 ms, more than
+// a short run). The feeds are immutable once made and safe to read from several threads. A key
+// is empty when its file cannot be examined: then nothing is kept.
+std::shared_ptr<const models::WeatherFeed> weather_for(const std::string& key,
+                                                       const std::function<std::shared_ptr<const models::WeatherFeed>()>& make) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const models::WeatherFeed>> cache;
+  if (key.empty()) return make();
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  auto feed = make();
+  const std::lock_guard lock(mutex);
+  if (cache.size() >= 32) cache.clear();
+  return cache.emplace(key, std::move(feed)).first->second;
+}
 
 models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
   // Ideal: the heat leaves at no cost (an overhead of PUE 1 exactly): a bound, and the facility
@@ -118,7 +140,10 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
 
   const int year = units::utc_year(spec.start_ms);
   if (f.weather) {
-    out.weather = std::make_shared<const models::WeatherFeed>(input::read_epw(f.weather->file, year));
+    const std::string file = file_identity(f.weather->file);
+    out.weather = weather_for(file.empty() ? file : fmt::format("epw|{}|{}", file, year), [&] {
+      return std::make_shared<const models::WeatherFeed>(input::read_epw(f.weather->file, year));
+    });
   } else {
     const auto sites = load_catalog<SiteClimateSpec>(f.sites_catalog, "sites");
     const auto s = sites.find(f.site);
@@ -127,8 +152,11 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
                        fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
-    out.weather = std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours,
-                                                              static_cast<std::uint64_t>(spec.seed), sim::spare_core());
+    const std::string catalog = file_identity(f.sites_catalog);
+    out.weather = weather_for(catalog.empty() ? catalog : fmt::format("site|{}|{}|{}|{}|{}", catalog, f.site, from, hours, spec.seed), [&] {
+      return std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed),
+                                                         sim::spare_core());
+    });
   }
   return out;
 }

@@ -192,6 +192,17 @@ YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
 
 YAML::Node parse_yaml_file(const std::string& file) { return parse_yaml_text(file, read_text(file)); }
 
+std::string file_identity(const std::string& file) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (ec) return {};
+  const auto mtime = fs::last_write_time(file, ec);
+  if (ec) return {};
+  const std::string canonical = fs::weakly_canonical(file, ec).string();
+  if (ec) return {};
+  return fmt::format("{}|{}|{}", canonical, size, mtime.time_since_epoch().count());
+}
+
 namespace {
 
 // Parsed files by path, size and modification time: a sweep loads the same base thousands of
@@ -206,12 +217,8 @@ struct Parsed {
 YAML::Node parse_cached(const std::string& file) {
   static std::mutex mutex;
   static std::map<std::string, Parsed> cache;
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  const auto mtime = fs::last_write_time(file, ec);
-  if (ec) return parse_yaml_file(file);  // let the parser report it
-  const std::string key =
-      fmt::format("{}|{}|{}", fs::weakly_canonical(file, ec).string(), size, mtime.time_since_epoch().count());
+  const std::string key = file_identity(file);
+  if (key.empty()) return parse_yaml_file(file);  // let the parser report it
   {
     const std::lock_guard lock(mutex);
     if (const auto it = cache.find(key); it != cache.end()) {

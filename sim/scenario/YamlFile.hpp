@@ -11,4 +11,8 @@ namespace dcsim::scenario {
 /// Parses `file`; throws dcsim::InputError with file:line:col on any problem.
 YAML::Node parse_yaml_file(const std::string& file);
 
+/// "canonical path|size|modification time" of `file`, for caches of what was read from it (a
+/// changed file is another key); empty when the file cannot be examined (do not cache).
+std::string file_identity(const std::string& file);
+
 }  // namespace dcsim::scenario

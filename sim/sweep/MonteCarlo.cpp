@@ -17,6 +17,7 @@
 #include "analysis/hdf5/Table.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/output/TempFiles.hpp"
 #include "sim/scenario/Scenario.hpp"
 
@@ -137,6 +138,7 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
   // so the failure reported is the lowest one whatever the thread count.
   const auto run_sample = [&](std::size_t i) {
     if (i > first_bad.load()) return;
+    const sim::NoHelperThreads only_this_thread;  // --threads is the run's number of cores
     try {
       r.seeds[i] = sample_seed(seed, i);
       std::vector<std::string> o{fmt::format("seed={}", r.seeds[i])};

@@ -26,6 +26,7 @@
 #include "analysis/hdf5/Table.hpp"
 #include "models/InputError.hpp"
 #include "sim/Run.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/output/TempFiles.hpp"
 #include "sim/scenario/Scenario.hpp"
 
@@ -285,6 +286,7 @@ bool decode_outcome(const std::string& text, Outcome& o) {
 }
 
 Outcome run_one(const SweepSpec& spec, std::size_t index, const std::string& runs_dir) {
+  const sim::NoHelperThreads only_this_thread;  // --threads is the sweep's number of cores
   return run_variant(spec, spec.variants[index], runs_dir);
 }
 

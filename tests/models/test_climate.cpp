@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -221,6 +222,30 @@ TEST_CASE("a weather feed made by its own thread gives synthetic_weather's value
   // A whole trace (an EPW file) is there at once.
   const WeatherFeed given{WeatherTrace(direct)};
   CHECK(given.at(100).dry_bulb_c == direct.values[100].dry_bulb_c);
+}
+
+TEST_CASE("a weather feed without its thread makes only the blocks read, the same values from any thread") {
+  const SiteClimate c = sites().at("iowa").to_model();
+  const WeatherTrace direct = synthetic_weather(c, k2020, 8784, 7);
+  const WeatherFeed feed(c, k2020, 8784, 7, false);
+  CHECK(feed.made() == 0);  // nothing made before it is read
+  // A month (744 h) read: made up to the end of the block holding hour 743 (block of 64: 768).
+  for (std::size_t i = 0; i < 744; ++i) REQUIRE(feed.at(i).dry_bulb_c == direct.values[i].dry_bulb_c);
+  CHECK(feed.made() == 768);
+  // Two threads reading the rest at once, one forwards and one backwards: every value is
+  // synthetic_weather's, each made once.
+  bool ok[2] = {true, true};
+  std::thread backwards([&] {
+    for (std::size_t i = 8784; i-- > 744;) ok[1] = ok[1] && feed.at(i).wet_bulb_c == direct.values[i].wet_bulb_c;
+  });
+  for (std::size_t i = 744; i < 8784; ++i) ok[0] = ok[0] && feed.at(i).wet_bulb_c == direct.values[i].wet_bulb_c;
+  backwards.join();
+  CHECK(ok[0]);
+  CHECK(ok[1]);
+  CHECK(feed.made() == 8784);
+  // The thread of a feed destroyed early stops at its next block: its destructor does not make
+  // the rest of the year first. (What it made is not observable after; this checks it returns.)
+  { const WeatherFeed early(c, k2020, 8784, 9, true); (void)early.at(10); }
 }
 
 TEST_CASE("pressure comes from elevation and RH stays within 0..1") {

@@ -145,6 +145,35 @@ TEST_SUITE("sweep") {
     CHECK(results.find("status")->integers[3] == 0);
   }
 
+  TEST_CASE("catalogs and weather made once per process: each variant equals the same variant swept alone in a fresh process") {
+    // A hall at a catalog site: every variant reads the facility and site catalogs and makes a
+    // year of synthetic weather, which the seed changes. Variants of one seed share the weather.
+    TempDir dir;
+    dir.write("hall.yaml",
+              "name: hall\naccelerators:\n  A: {tdp: 300 W, system_power: 300 W}\nfacility: {preset: hyperscale, site: iowa}\n"
+              "grid: {gross: 100 g/kWh}\njobs:\n  - {name: j, accelerator: A, chips: 64, duration: 72 h}\n");
+    dir.write("s.yaml", "base: hall.yaml\naxes:\n  seed: [1, 2]\n  grid.gross: [100 g/kWh, 400 g/kWh]\n");
+    const fs::path all = dir / "all.h5";
+    REQUIRE(run_cli({"sweep", (dir / "s.yaml").string(), "-o", all.string()}).code == 0);
+    const auto results = table(all, "results");
+    REQUIRE(results.rows() == 4);
+    const auto energy = results.find("facility_energy_mwh")->reals;
+    CHECK(energy[0] != energy[2]);  // another seed, other weather, another PUE
+    CHECK(energy[0] == energy[1]);  // the grid does not change the energy
+    const std::string bin = DCSIM_BINARY;
+    const char* seeds[] = {"1", "1", "2", "2"};
+    const char* grids[] = {"100 g/kWh", "400 g/kWh", "100 g/kWh", "400 g/kWh"};
+    for (std::size_t i = 0; i < 4; ++i) {
+      CAPTURE(i);
+      const fs::path one = dir / fmt::format("one-{}.yaml", i), out = dir / fmt::format("one-{}.h5", i);
+      dir.write(one.filename().string(), fmt::format("base: hall.yaml\naxes:\n  seed: [{}]\n  grid.gross: [{}]\n", seeds[i], grids[i]));
+      REQUIRE(shell(fmt::format("'{}' sweep '{}' -o '{}' > /dev/null 2>&1", bin, one.string(), out.string())) == 0);
+      const auto alone = table(out, "results");
+      for (const char* metric : {"facility_energy_mwh", "it_energy_mwh", "co2e_gross_t", "pue"})
+        CHECK(alone.find(metric)->reals[0] == results.find(metric)->reals[i]);
+    }
+  }
+
   TEST_CASE("--runs-dir keeps each variant's full run, named by its id") {
     TempDir dir;
     dir.write("base.yaml", kBase);
