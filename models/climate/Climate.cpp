@@ -13,6 +13,7 @@
 
 #include <Eigen/Dense>
 
+#include "models/Memo.hpp"
 #include "models/climate/Psychrometrics.hpp"
 
 namespace dcsim::models {
@@ -235,13 +236,16 @@ Shape calibrated_shape(const SiteClimate& c) {
   std::memcpy(at, &c.peak_hour_local, sizeof(double));
   static std::mutex mutex;
   static std::map<std::string, Shape> cache;
+  static std::uint64_t generation = 0;
   {
     const std::lock_guard lock(mutex);
+    drop_if_stale(cache, generation);
     if (const auto it = cache.find(key); it != cache.end()) return it->second;
   }
   Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
   shape.dew = dew_point_nodes(shape, c.relative_humidity);
   const std::lock_guard lock(mutex);
+  drop_if_stale(cache, generation);
   if (cache.size() >= 64) cache.clear();
   cache.emplace(std::move(key), shape);
   return shape;

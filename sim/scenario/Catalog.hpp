@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/Memo.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/scenario/RequiredCheck.hpp"
 #include "sim/scenario/YamlFile.hpp"
@@ -46,10 +47,12 @@ template <class Spec>
 std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, const std::string& root_key) {
   static std::mutex mutex;
   static std::map<std::string, std::map<std::string, Spec>> cache;
+  static std::uint64_t generation = 0;
   const std::string identity = file_identity(file.string());
   const std::string key = identity.empty() ? std::string() : identity + "|" + root_key;
   if (!key.empty()) {
     const std::lock_guard lock(mutex);
+    drop_if_stale(cache, generation);
     if (const auto it = cache.find(key); it != cache.end()) return it->second;
   }
   const YAML::Node root = parse_yaml_file(file.string());
@@ -61,6 +64,7 @@ std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, cons
   if (!problems.empty()) throw InputError(std::move(problems));
   if (!key.empty()) {
     const std::lock_guard lock(mutex);
+    drop_if_stale(cache, generation);
     if (cache.size() >= 64) cache.clear();
     cache.emplace(key, catalog.entries);
   }

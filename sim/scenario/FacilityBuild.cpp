@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "models/Memo.hpp"
 #include "models/power/LossModel.hpp"
 #include "models/units/Calendar.hpp"
 #include "sim/SpareCore.hpp"
@@ -33,13 +34,16 @@ std::shared_ptr<const models::WeatherFeed> weather_for(const std::string& key,
                                                        const std::function<std::shared_ptr<const models::WeatherFeed>()>& make) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const models::WeatherFeed>> cache;
+  static std::uint64_t generation = 0;
   if (key.empty()) return make();
   {
     const std::lock_guard lock(mutex);
+    drop_if_stale(cache, generation);
     if (const auto it = cache.find(key); it != cache.end()) return it->second;
   }
   auto feed = make();
   const std::lock_guard lock(mutex);
+  drop_if_stale(cache, generation);
   if (cache.size() >= 32) cache.clear();
   return cache.emplace(key, std::move(feed)).first->second;
 }

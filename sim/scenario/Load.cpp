@@ -19,6 +19,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/InputError.hpp"
+#include "models/Memo.hpp"
 #include "models/hardware/PowerCurve.hpp"
 #include "sim/SpareCore.hpp"
 #include "sim/input/JobTraceReader.hpp"
@@ -217,10 +218,12 @@ struct Parsed {
 YAML::Node parse_cached(const std::string& file) {
   static std::mutex mutex;
   static std::map<std::string, Parsed> cache;
+  static std::uint64_t generation = 0;
   const std::string key = file_identity(file);
   if (key.empty()) return parse_yaml_file(file);  // let the parser report it
   {
     const std::lock_guard lock(mutex);
+    drop_if_stale(cache, generation);
     if (const auto it = cache.find(key); it != cache.end()) {
       if (it->second.text.empty()) return YAML::Clone(it->second.root);
       const std::string text = it->second.text;
@@ -231,6 +234,7 @@ YAML::Node parse_cached(const std::string& file) {
   YAML::Node root = parse_yaml_text(file, text);
   if (!holds_distributions(root)) text.clear();
   const std::lock_guard lock(mutex);
+  drop_if_stale(cache, generation);
   if (cache.size() >= 256) cache.clear();
   cache.emplace(key, Parsed{YAML::Clone(root), std::move(text)});
   return root;

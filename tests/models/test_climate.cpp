@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "models/InputError.hpp"
+#include "models/Memo.hpp"
 #include "models/climate/Climate.hpp"
 #include "models/climate/Psychrometrics.hpp"
 #include "sim/input/EpwReader.hpp"
@@ -246,6 +248,39 @@ TEST_CASE("a weather feed without its thread makes only the blocks read, the sam
   // The thread of a feed destroyed early stops at its next block: its destructor does not make
   // the rest of the year first. (What it made is not observable after; this checks it returns.)
   { const WeatherFeed early(c, k2020, 8784, 9, true); (void)early.at(10); }
+}
+
+TEST_CASE("a catalog is read once per file identity and afresh after forget_memos or a change; a bad one every time") {
+  dcsim::test::TempDir dir;
+  const std::string entry =
+      "sites:\n  x:\n    name: {}\n    source: a test\n    latitude: 0\n    longitude: 0\n    utc_offset: 0 h\n    elevation: 0\n"
+      "    dry_bulb: {{jan: 1, feb: 1, mar: 1, apr: 1, may: 1, jun: 1, jul: 1, aug: 1, sep: 1, oct: 1, nov: 1, dec: 1}}\n"
+      "    diurnal_range_all: 10\n"
+      "    relative_humidity: {{jan: 50, feb: 50, mar: 50, apr: 50, may: 50, jun: 50, jul: 50, aug: 50, sep: 50, oct: 50, nov: 50, dec: 50}}\n";
+  const auto file = dir.write("c.yaml", fmt::format(fmt::runtime(entry), "AAAA"));
+  const auto load = [&] { return dcsim::scenario::load_catalog<dcsim::scenario::SiteClimateSpec>(file, "sites").at("x").name; };
+  CHECK(load() == "AAAA");
+  // The same size and modification time: the same identity, so the kept entries (a sweep's
+  // variants do not look again) until the memos are forgotten.
+  const auto mtime = std::filesystem::last_write_time(file);
+  dir.write("c.yaml", fmt::format(fmt::runtime(entry), "BBBB"));
+  std::filesystem::last_write_time(file, mtime);
+  CHECK(load() == "AAAA");
+  dcsim::forget_memos();
+  CHECK(load() == "BBBB");
+  // Another size: another identity, read at once.
+  dir.write("c.yaml", fmt::format(fmt::runtime(entry), "CCCCCC"));
+  CHECK(load() == "CCCCCC");
+  // A catalog with a problem is not kept: each load reports it with its line.
+  dir.write("c.yaml", "sites:\n  x:\n    name: y\n    latitude: north\n");
+  for (int i = 0; i < 2; ++i) {
+    try {
+      (void)load();
+      FAIL("expected the bad catalog to be refused");
+    } catch (const dcsim::InputError& e) {
+      CHECK(std::string(e.what()).find("c.yaml:4") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("pressure comes from elevation and RH stays within 0..1") {
