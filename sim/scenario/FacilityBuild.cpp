@@ -44,7 +44,7 @@ std::shared_ptr<const models::WeatherFeed> weather_for(const std::string& key,
   auto feed = make();
   const std::lock_guard lock(mutex);
   drop_if_stale(cache, generation);
-  if (cache.size() >= 32) cache.clear();
+  if (cache.size() >= 8) cache.clear();  // a year of hours is ~0.35 MB
   return cache.emplace(key, std::move(feed)).first->second;
 }
 
