@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "sim/cli/Cli.hpp"
+#include "sim/output/TempFiles.hpp"
 
 extern char** environ;
 
@@ -140,6 +141,11 @@ int run_plots(const PlotOptions& o, std::ostream& out, std::ostream& err) {
         python, std::strerror(spawned));
     return kExitInputError;
   }
+  // SIGINT and SIGTERM stop the scripts too, while they run.
+  struct ChildGuard {
+    explicit ChildGuard(pid_t p) { output::set_child(p); }
+    ~ChildGuard() { output::set_child(0); }
+  } guard(pid);
   child_out.close_write();
   child_err.close_write();
   forward(child_out, child_err, out, err);

@@ -19,8 +19,10 @@ struct Slot {
   char path[kPathMax];
 };
 Slot slots[kSlots];
+std::atomic<int> child{0};  // the process to pass a signal on to; 0: none
 
 extern "C" void on_signal(int sig) {
+  if (const int pid = child.load(); pid > 0) ::kill(pid, sig);
   for (Slot& s : slots)
     if (s.state.load() == 2) ::unlink(s.path);
   const char* msg = sig == SIGINT ? "dcsim: interrupted (SIGINT); partial output removed\n"
@@ -43,6 +45,8 @@ int register_temporary(const std::string& path) {
   }
   return -1;
 }
+
+void set_child(int pid) { child.store(pid); }
 
 void release_temporary(int slot) {
   if (slot >= 0 && static_cast<std::size_t>(slot) < kSlots) slots[slot].state.store(0);

@@ -1,7 +1,8 @@
 #pragma once
 // Files being written under a temporary name, removed if the process is stopped by SIGINT or
 // SIGTERM before they are complete. The handler (installed once by install_signal_handlers())
-// unlinks every registered path, prints one line and exits with 128 + the signal (130, 143).
+// passes the signal on to the child process set with set_child (if any), unlinks every
+// registered path, prints one line and exits with 128 + the signal (130, 143).
 // kill -9 cannot be caught: a temporary file may then remain, but never the output path itself,
 // which only ever receives a complete file by rename.
 
@@ -17,6 +18,10 @@ void release_temporary(int slot);
 
 /// Installs the SIGINT and SIGTERM handlers (idempotent).
 void install_signal_handlers();
+
+/// A child process (the plot scripts) that the handler passes the signal on to before it exits,
+/// so that stopping dcsim stops what it started; 0 forgets it.
+void set_child(int pid);
 
 /// An output write failed (disk full, file-size limit): the HDF5 library may hold a file it
 /// could not close, and its own exit-time clean-up then crashes. main() ends such a process

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -292,6 +294,24 @@ TEST_CASE("without its Python, dcsim plot exits 2 and says what to install") {
   CHECK(r.code == 2);
   CHECK(contains(r.err, "cannot run the Python of the plots, '/nonexistent/bin/python3'"));
   CHECK(contains(r.err, "python3-matplotlib"));
+}
+
+TEST_CASE("SIGTERM to dcsim plot stops the plot scripts too") {
+  // A stand-in for the scripts: it would draw (leave a mark) two seconds after it starts.
+  TempDir dir;
+  const fs::path mark = dir / "drawn";
+  const fs::path fake = dir.write("python", fmt::format("#!/bin/sh\nsleep 2\ntouch '{}'\n", mark.string()));
+  fs::permissions(fake, fs::perms::owner_all);
+  const std::string cmd = fmt::format(
+      "DCSIM_PYTHON='{}' '{}' plot run.h5 -o '{}' > /dev/null 2>&1 & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid; echo $? > '{}'",
+      fake.string(), DCSIM_BINARY, (dir / "out").string(), (dir / "status").string());
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream status(dir / "status");
+  int code = 0;
+  status >> code;
+  CHECK(code == 143);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK_FALSE(fs::exists(mark));  // the scripts were stopped with it
 }
 
 TEST_CASE("a Python without h5py exits 2 and says what to install") {
