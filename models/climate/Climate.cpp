@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <numbers>
 #include <optional>
 #include <random>
@@ -234,21 +232,12 @@ Shape calibrated_shape(const SiteClimate& c) {
     at += sizeof(double) * 12;
   }
   std::memcpy(at, &c.peak_hour_local, sizeof(double));
-  static std::mutex mutex;
-  static std::map<std::string, Shape> cache;
-  static std::uint64_t generation = 0;
-  {
-    const std::lock_guard lock(mutex);
-    drop_if_stale(cache, generation);
-    if (const auto it = cache.find(key); it != cache.end()) return it->second;
-  }
-  Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
-  shape.dew = dew_point_nodes(shape, c.relative_humidity);
-  const std::lock_guard lock(mutex);
-  drop_if_stale(cache, generation);
-  if (cache.size() >= 64) cache.clear();
-  cache.emplace(std::move(key), shape);
-  return shape;
+  static MemoTable<Shape> memo(64);
+  return memo.get_or_make(key, [&] {
+    Shape shape{mean_preserving_nodes(c.dry_bulb_c), mean_preserving_nodes(c.diurnal_range_c), {}, c.peak_hour_local};
+    shape.dew = dew_point_nodes(shape, c.relative_humidity);
+    return shape;
+  });
 }
 
 /// Fills the values of a synthetic_frame in time order, as far as asked each time: the

@@ -139,7 +139,7 @@ class WeatherFeed {
   static constexpr std::size_t kFailed = std::numeric_limits<std::size_t>::max();
   /// Until the first n samples are made: waits for the thread, or makes them here.
   void ensure(std::size_t n) const;
-  /// Makes samples up to n (rounded up to a block) under the lock; false after a failure.
+  /// Makes samples up to n (rounded up to a block) under the lock; a failure is kept in error_.
   void make_until(std::size_t n) const;
 
   mutable WeatherTrace trace_;

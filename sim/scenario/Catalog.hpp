@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,30 +44,18 @@ std::string names_of(const Map& entries) {
 /// its lines.
 template <class Spec>
 std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, const std::string& root_key) {
-  static std::mutex mutex;
-  static std::map<std::string, std::map<std::string, Spec>> cache;
-  static std::uint64_t generation = 0;
+  static MemoTable<std::map<std::string, Spec>> memo(64);
   const std::string identity = file_identity(file.string());
-  const std::string key = identity.empty() ? std::string() : identity + "|" + root_key;
-  if (!key.empty()) {
-    const std::lock_guard lock(mutex);
-    drop_if_stale(cache, generation);
-    if (const auto it = cache.find(key); it != cache.end()) return it->second;
-  }
-  const YAML::Node root = parse_yaml_file(file.string());
-  CatalogSpec<Spec> catalog{root_key, {}, {}};
-  SourceMap sources;
-  std::vector<Problem> problems;
-  Reader(file.string(), sources, problems).read_root(root, catalog, {});
-  RequiredCheck(sources, problems).check_root(catalog);
-  if (!problems.empty()) throw InputError(std::move(problems));
-  if (!key.empty()) {
-    const std::lock_guard lock(mutex);
-    drop_if_stale(cache, generation);
-    if (cache.size() >= 64) cache.clear();
-    cache.emplace(key, catalog.entries);
-  }
-  return std::move(catalog.entries);
+  return memo.get_or_make(identity.empty() ? identity : identity + "|" + root_key, [&] {
+    const YAML::Node root = parse_yaml_file(file.string());
+    CatalogSpec<Spec> catalog{root_key, {}, {}};
+    SourceMap sources;
+    std::vector<Problem> problems;
+    Reader(file.string(), sources, problems).read_root(root, catalog, {});
+    RequiredCheck(sources, problems).check_root(catalog);
+    if (!problems.empty()) throw InputError(std::move(problems));
+    return std::move(catalog.entries);
+  });
 }
 
 }  // namespace dcsim::scenario

@@ -4,10 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -30,22 +27,9 @@ namespace fs = std::filesystem;
 // the site, the year or the seed, so made once (a year of synthetic weather is ~3 ms, more than
 // a short run). The feeds are immutable once made and safe to read from several threads. A key
 // is empty when its file cannot be examined: then nothing is kept.
-std::shared_ptr<const models::WeatherFeed> weather_for(const std::string& key,
-                                                       const std::function<std::shared_ptr<const models::WeatherFeed>()>& make) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const models::WeatherFeed>> cache;
-  static std::uint64_t generation = 0;
-  if (key.empty()) return make();
-  {
-    const std::lock_guard lock(mutex);
-    drop_if_stale(cache, generation);
-    if (const auto it = cache.find(key); it != cache.end()) return it->second;
-  }
-  auto feed = make();
-  const std::lock_guard lock(mutex);
-  drop_if_stale(cache, generation);
-  if (cache.size() >= 8) cache.clear();  // a year of hours is ~0.35 MB
-  return cache.emplace(key, std::move(feed)).first->second;
+MemoTable<std::shared_ptr<const models::WeatherFeed>>& weather_memo() {
+  static MemoTable<std::shared_ptr<const models::WeatherFeed>> memo(8);  // a year of hours is ~0.35 MB
+  return memo;
 }
 
 models::CoolingParams cooling_params(const FacilityPresetSpec& p) {
@@ -145,7 +129,7 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
   const int year = units::utc_year(spec.start_ms);
   if (f.weather) {
     const std::string file = file_identity(f.weather->file);
-    out.weather = weather_for(file.empty() ? file : fmt::format("epw|{}|{}", file, year), [&] {
+    out.weather = weather_memo().get_or_make(file.empty() ? file : fmt::format("epw|{}|{}", file, year), [&] {
       return std::make_shared<const models::WeatherFeed>(input::read_epw(f.weather->file, year));
     });
   } else {
@@ -157,7 +141,7 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
     const std::string catalog = file_identity(f.sites_catalog);
-    out.weather = weather_for(catalog.empty() ? catalog : fmt::format("site|{}|{}|{}|{}|{}", catalog, f.site, from, hours, spec.seed), [&] {
+    out.weather = weather_memo().get_or_make(catalog.empty() ? catalog : fmt::format("site|{}|{}|{}|{}|{}", catalog, f.site, from, hours, spec.seed), [&] {
       return std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed),
                                                          sim::spare_core());
     });

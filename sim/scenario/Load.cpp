@@ -216,27 +216,26 @@ struct Parsed {
 };
 
 YAML::Node parse_cached(const std::string& file) {
-  static std::mutex mutex;
-  static std::map<std::string, Parsed> cache;
-  static std::uint64_t generation = 0;
+  static MemoTable<Parsed> memo(256);
   const std::string key = file_identity(file);
   if (key.empty()) return parse_yaml_file(file);  // let the parser report it
-  {
-    const std::lock_guard lock(mutex);
-    drop_if_stale(cache, generation);
-    if (const auto it = cache.find(key); it != cache.end()) {
-      if (it->second.text.empty()) return YAML::Clone(it->second.root);
-      const std::string text = it->second.text;
-      return parse_yaml_text(file, text);
-    }
-  }
+  // The copy is made under the memo's lock: the kept node is never read by two threads at once.
+  YAML::Node copy;
+  std::string kept_text;
+  bool cloned = false;
+  if (memo.visit(key, [&](const Parsed& p) {
+        if (p.text.empty()) {
+          copy = YAML::Clone(p.root);
+          cloned = true;
+        } else {
+          kept_text = p.text;
+        }
+      }))
+    return cloned ? copy : parse_yaml_text(file, kept_text);
   std::string text = read_text(file);
   YAML::Node root = parse_yaml_text(file, text);
   if (!holds_distributions(root)) text.clear();
-  const std::lock_guard lock(mutex);
-  drop_if_stale(cache, generation);
-  if (cache.size() >= 256) cache.clear();
-  cache.emplace(key, Parsed{YAML::Clone(root), std::move(text)});
+  memo.put(key, Parsed{YAML::Clone(root), std::move(text)});
   return root;
 }
 
