@@ -2,12 +2,18 @@
 // Catalog files: a YAML mapping `<root_key>: {name: entry, ...}` whose entries are one Spec type,
 // read and checked with the same machinery as scenarios (every problem at once, file:line:col).
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "models/InputError.hpp"
 #include "models/Memo.hpp"
+#include "sim/scenario/CatalogText.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/scenario/RequiredCheck.hpp"
 #include "sim/scenario/YamlFile.hpp"
@@ -55,6 +61,46 @@ std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, cons
     RequiredCheck(sources, problems).check_root(catalog);
     if (!problems.empty()) throw InputError(std::move(problems));
     return std::move(catalog.entries);
+  });
+}
+
+/// The one entry `name` under `root_key` of a catalog file, read alone (CatalogText.hpp) where the
+/// file has the usual layout, else from the whole file. Throws dcsim::InputError: for a name the
+/// catalog lacks, with `key` (the scenario key that named it) and `what` ("facility", "site") in
+/// the message and the catalog's names.
+template <class Spec>
+Spec load_catalog_entry(const std::filesystem::path& file, const std::string& root_key, const std::string& name,
+                        const std::string& key, const std::string& what, const std::string& catalog_name) {
+  const auto missing = [&](const std::string& names) {
+    return InputError(Location{file.string(), 0, 0}, key,
+                      fmt::format("no {} '{}' in the {}; it has {}", what, name, catalog_name, names));
+  };
+  static MemoTable<Spec> memo(64);
+  const std::string identity = file_identity(file.string());
+  return memo.get_or_make(identity.empty() ? identity : identity + "|" + root_key + "|" + name, [&] {
+    const std::string text = read_yaml_text(file.string());
+    const std::optional<CatalogEntryText> cut = catalog_entry_text(text, root_key, name);
+    if (!cut) {
+      const auto entries = load_catalog<Spec>(file, root_key);
+      const auto it = entries.find(name);
+      if (it == entries.end()) throw missing(names_of(entries));
+      return it->second;
+    }
+    if (!cut->found) {
+      std::vector<std::string> sorted = cut->names;  // as a map would list them
+      std::sort(sorted.begin(), sorted.end());
+      std::string names;
+      for (const std::string& n : sorted) names += (names.empty() ? "" : ", ") + n;
+      throw missing(names);
+    }
+    const YAML::Node root = parse_yaml_text(file.string(), cut->text);
+    CatalogSpec<Spec> catalog{root_key, {}, {}};
+    SourceMap sources;
+    std::vector<Problem> problems;
+    Reader(file.string(), sources, problems).read_root(root, catalog, {});
+    RequiredCheck(sources, problems).check_root(catalog);
+    if (!problems.empty()) throw InputError(std::move(problems));
+    return catalog.entries.at(name);
   });
 }
 

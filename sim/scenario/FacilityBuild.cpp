@@ -82,12 +82,8 @@ void resolve_facility_paths(FacilitySpec& f, const std::string& prefix, const So
 
 PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& prefix, const ScenarioSpec& spec,
                                      std::int64_t cluster_chips, double cluster_max_w_per_chip) {
-  const auto presets = load_catalog<FacilityPresetSpec>(f.catalog, "facilities");
-  const auto it = presets.find(f.preset);
-  if (it == presets.end())
-    throw InputError(Location{f.catalog, 0, 0}, prefix + ".preset",
-                     fmt::format("no facility '{}' in the catalog; it has {}", f.preset, names_of(presets)));
-  const FacilityPresetSpec& p = it->second;
+  const FacilityPresetSpec p =
+      load_catalog_entry<FacilityPresetSpec>(f.catalog, "facilities", f.preset, prefix + ".preset", "facility", "catalog");
 
   PhysicalFacilitySetup out;
   out.preset = f.preset;
@@ -133,16 +129,13 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
       return std::make_shared<const models::WeatherFeed>(input::read_epw(f.weather->file, year));
     });
   } else {
-    const auto sites = load_catalog<SiteClimateSpec>(f.sites_catalog, "sites");
-    const auto s = sites.find(f.site);
-    if (s == sites.end())
-      throw InputError(Location{f.sites_catalog, 0, 0}, prefix + ".site",
-                       fmt::format("no site '{}' in the site catalog; it has {}", f.site, names_of(sites)));
+    const SiteClimateSpec site =
+        load_catalog_entry<SiteClimateSpec>(f.sites_catalog, "sites", f.site, prefix + ".site", "site", "site catalog");
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
     const std::string catalog = file_identity(f.sites_catalog);
     out.weather = weather_memo().get_or_make(catalog.empty() ? catalog : fmt::format("site|{}|{}|{}|{}|{}", catalog, f.site, from, hours, spec.seed), [&] {
-      return std::make_shared<const models::WeatherFeed>(s->second.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed),
+      return std::make_shared<const models::WeatherFeed>(site.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed),
                                                          sim::spare_core());
     });
   }

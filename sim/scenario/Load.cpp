@@ -168,6 +168,8 @@ bool may_hold_more_documents(const std::string& text) {
   return false;
 }
 
+}  // namespace
+
 YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
   check_nesting(file, text);
   const auto at = [&file](const YAML::Mark& m) {
@@ -189,9 +191,8 @@ YAML::Node parse_yaml_text(const std::string& file, const std::string& text) {
   return root;
 }
 
-}  // namespace
-
 YAML::Node parse_yaml_file(const std::string& file) { return parse_yaml_text(file, read_text(file)); }
+std::string read_yaml_text(const std::string& file) { return read_text(file); }
 
 std::string file_identity(const std::string& file) {
   std::error_code ec;

@@ -10,6 +10,10 @@ namespace dcsim::scenario {
 
 /// Parses `file`; throws dcsim::InputError with file:line:col on any problem.
 YAML::Node parse_yaml_file(const std::string& file);
+/// The text of `file` with the same guards (it exists, is text, at most 16 MiB).
+std::string read_yaml_text(const std::string& file);
+/// Parses `text`, read from `file` (named in messages), with the same checks as parse_yaml_file.
+YAML::Node parse_yaml_text(const std::string& file, const std::string& text);
 
 /// "canonical path|size|modification time" of `file`, for caches of what was read from it (a
 /// changed file is another key); empty when the file cannot be examined (do not cache).
