@@ -120,7 +120,10 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   if (!o.output.empty() && same_file(o.output, o.scenario))
     throw InputError(Location{o.output, 0, 0}, "", "the output path is the scenario file itself");
   const auto t0 = std::chrono::steady_clock::now();
-  const scenario::Scenario s = scenario::load_scenario(o.scenario, o.set);
+  // The resolved text goes into an output file only: a run that prints its summary skips writing it.
+  scenario::LoadOptions load_options;
+  load_options.resolved_text = !o.output.empty();
+  const scenario::Scenario s = scenario::load_scenario(o.scenario, o.set, load_options);
   // The printed summary lists at most kMaxJsonJobs jobs (the file has every row).
   const sim::RunOutcome r = sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output),
                                               sim::RunOptions{analysis::kMaxJsonJobs});
