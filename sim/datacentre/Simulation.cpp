@@ -40,6 +40,17 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
     site.free_chips = setup.capacity_chips;
     site.contract_w.assign(setup.grid.contracts.size(), 0.0);
     site.price = setup.price_per_mwh;
+    // The quantities this site has are integrated (slots first), the rest are zero or unused.
+    const scenario::GridSetup& g = setup.grid;
+    const bool supply = g.cfe_share != 0.0 || !g.contracts.empty();
+    const bool has[9] = {true, true, true, g.has_net_given || g.net_basis == NetBasis::given, g.has_hourly || g.net_basis == NetBasis::hourly,
+                         g.marginal.has_value(), supply, supply, setup.price_per_mwh != 0.0 || setup.price.has_value()};
+    std::uint8_t next = 0;
+    for (std::size_t q = 0; q < 9; ++q)
+      if (has[q]) site.slot[q] = next++;
+    site.sums.integrate_first(next);
+    for (std::size_t q = 0; q < 9; ++q)
+      if (!has[q]) site.slot[q] = next++;
     if (setup.physical) {
       const scenario::PhysicalFacilitySetup& p = *setup.physical;
       site.hall.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
@@ -155,15 +166,15 @@ void Simulation::refresh(std::size_t index) {
   s.net_kg_per_j = f > 0.0 ? s.net_rate_kg_per_s / f : idle_net;
   engine::Integrals<9>& sums = site.sums;
   sums.advance(now);
-  sums.set_rate(kItJ, s.power.it_w);  // as drawn: switches included, rack caps applied
-  sums.set_rate(kFacilityJ, f);
-  sums.set_rate(kGrossKg, f * s.gross_kg_per_j);
-  sums.set_rate(kGivenKg, f * s.net_given_kg_per_j);
-  sums.set_rate(kHourlyKg, s.hourly_rate_kg_per_s);
-  sums.set_rate(kMarginalKg, f * s.marginal_kg_per_j);
-  sums.set_rate(kSupplyJ, s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
-  sums.set_rate(kMatchedJ, std::min(f, s.cfe_supply_w));
-  sums.set_rate(kCost, f * site.price / kJPerMWh);
+  sums.set_rate(site.slot[kItJ], s.power.it_w);  // as drawn: switches included, rack caps applied
+  sums.set_rate(site.slot[kFacilityJ], f);
+  sums.set_rate(site.slot[kGrossKg], f * s.gross_kg_per_j);
+  sums.set_rate(site.slot[kGivenKg], f * s.net_given_kg_per_j);
+  sums.set_rate(site.slot[kHourlyKg], s.hourly_rate_kg_per_s);
+  sums.set_rate(site.slot[kMarginalKg], f * s.marginal_kg_per_j);
+  sums.set_rate(site.slot[kSupplyJ], s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
+  sums.set_rate(site.slot[kMatchedJ], std::min(f, s.cfe_supply_w));
+  sums.set_rate(site.slot[kCost], f * site.price / kJPerMWh);
   const double it = site.it_w();
   const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
   site.per_it.advance(now);
@@ -270,11 +281,11 @@ void Simulation::apply_weather(std::size_t index) {
 
 double Simulation::annual_factor(const Site& site) const {
   const scenario::GridSetup& grid = site.setup->grid;
-  const double e = site.sums.total(kFacilityJ);
+  const double e = site.total(kFacilityJ);
   if (e <= 0.0) return 1.0;
   const double certificates = grid.certificate_share ? *grid.certificate_share * e
                               : grid.certificates_j  ? *grid.certificates_j
-                                                     : site.sums.total(kSupplyJ);
+                                                     : site.total(kSupplyJ);
   return models::annual_matched_kg(1.0, e, certificates);
 }
 
@@ -905,7 +916,7 @@ analysis::Summary Simulation::run() {
     for (auto& p : sites_[i].players) p->start();
   }
   flush();
-  engine_.after_each_event([](void* self) { static_cast<Simulation*>(self)->flush(); }, this);
+  engine_.after_each_instant([](void* self) { static_cast<Simulation*>(self)->flush(); }, this);
 
   // Arrivals. A campaign's trials beyond its concurrency wait for a running one to end.
   waiting_.assign(scenario_.campaign_concurrency.size(), {});
@@ -978,38 +989,38 @@ analysis::Summary Simulation::run() {
     for (const auto& p : site.players)
       if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
     const scenario::GridSetup& grid = site.setup->grid;
-    const double site_annual = grid.has_annual ? site.sums.total(kGrossKg) * annual_factor(site) : kNaN;
+    const double site_annual = grid.has_annual ? site.total(kGrossKg) * annual_factor(site) : kNaN;
     double site_net = 0.0;
     switch (grid.net_basis) {
-      case NetBasis::given: site_net = site.sums.total(kGivenKg); break;
-      case NetBasis::hourly: site_net = site.sums.total(kHourlyKg); break;
+      case NetBasis::given: site_net = site.total(kGivenKg); break;
+      case NetBasis::hourly: site_net = site.total(kHourlyKg); break;
       case NetBasis::annual: site_net = site_annual; break;
-      case NetBasis::gross: site_net = site.sums.total(kGrossKg); break;
+      case NetBasis::gross: site_net = site.total(kGrossKg); break;
     }
     if (grid.net_basis == NetBasis::annual) factor = annual_factor(site);
-    it += site.sums.total(kItJ);
-    facility += site.sums.total(kFacilityJ);
-    gross += site.sums.total(kGrossKg);
-    given += site.sums.total(kGivenKg);
-    hourly += site.sums.total(kHourlyKg);
+    it += site.total(kItJ);
+    facility += site.total(kFacilityJ);
+    gross += site.total(kGrossKg);
+    given += site.total(kGivenKg);
+    hourly += site.total(kHourlyKg);
     annual += site_annual;
-    marginal += site.sums.total(kMarginalKg);
+    marginal += site.total(kMarginalKg);
     net += site_net;
-    supply += site.sums.total(kSupplyJ);
-    matched += site.sums.total(kMatchedJ);
-    cost += site.sums.total(kCost);
+    supply += site.total(kSupplyJ);
+    matched += site.total(kMatchedJ);
+    cost += site.total(kCost);
     all_given = all_given && grid.has_net_given;
     all_hourly = all_hourly && grid.has_hourly;
     all_annual = all_annual && grid.has_annual;
     all_marginal = all_marginal && grid.marginal.has_value();
     analysis::SiteSummary ss;
     ss.name = site.setup->name;
-    ss.it_energy_mwh = site.sums.total(kItJ) / kJPerMWh;
-    ss.facility_energy_mwh = site.sums.total(kFacilityJ) / kJPerMWh;
-    ss.pue = site.sums.total(kItJ) > 0.0 ? site.sums.total(kFacilityJ) / site.sums.total(kItJ) : 0.0;
-    ss.co2e_gross_t = site.sums.total(kGrossKg) / 1e3;
+    ss.it_energy_mwh = site.total(kItJ) / kJPerMWh;
+    ss.facility_energy_mwh = site.total(kFacilityJ) / kJPerMWh;
+    ss.pue = site.total(kItJ) > 0.0 ? site.total(kFacilityJ) / site.total(kItJ) : 0.0;
+    ss.co2e_gross_t = site.total(kGrossKg) / 1e3;
     ss.co2e_net_t = site_net / 1e3;
-    ss.electricity_cost = site.sums.total(kCost);
+    ss.electricity_cost = site.total(kCost);
     ss.jobs = static_cast<double>(site.jobs_run);
     s.sites.push_back(std::move(ss));
     s.over_rating_episodes += site.over_rating_episodes;

@@ -26,6 +26,7 @@
 // cleanest hours of its window (suspend). Spatial placement picks a job's site at arrival by a
 // weighted objective of forecast CO2e, electricity cost and latency.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -126,8 +127,12 @@ class Simulation {
     std::vector<std::size_t> running;
     std::int64_t jobs_run = 0;
     std::int64_t over_rating_episodes = 0, capped_episodes = 0;
-    /// Site totals (indices kItJ ... kCost), all changing at every update.
+    /// Site totals, in slots: slot[kItJ] ... slot[kCost]. Only the quantities the site has (a
+    /// net-given series, a marginal signal, carbon-free supply, a price) are integrated; the
+    /// others' slots come last and stay zero.
     engine::Integrals<9> sums;
+    std::array<std::uint8_t, 9> slot{};
+    double total(std::size_t quantity) const { return sums.total(slot[quantity]); }
     /// Per IT watt (kPerItFacility ...): facility power, gross and net emission rate over IT power.
     engine::Integrals<3> per_it;
 
@@ -178,8 +183,9 @@ class Simulation {
     std::size_t ordinal = 0;          ///< in the scenario's order of jobs (its jobs, then its trace's)
   };
 
-  // Sites and accounting. update() marks a site changed; after the event (or set-up step) that
-  // changed it, flush() recomputes its power and rates once and tells the listeners.
+  // Sites and accounting. update() marks a site changed; at the end of the instant (after its
+  // last event, engine::Engine::after_each_instant) or of the set-up step that changed it,
+  // flush() recomputes its power and rates once and tells the listeners.
   void update(std::size_t site);
   void flush();
   void refresh(std::size_t site);

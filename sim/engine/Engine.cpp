@@ -15,17 +15,27 @@ EventHandle Engine::schedule_in_lane(EventQueue::Lane lane, Time t, Callback&& c
   return queue_.push_lane(lane, t, std::move(cb));
 }
 
+void Engine::end_instant() {
+  instant_open_ = false;
+  if (after_ == nullptr) return;
+  const std::uint64_t scheduled = queue_.scheduled();
+  after_(after_context_);
+  if (queue_.scheduled() != scheduled) throw std::logic_error("the end-of-instant hook scheduled an event");
+}
+
 void Engine::run_until(Time limit) {
   stopped_ = false;
   while (!stopped_) {
     Time t;
     if (!queue_.pop_due(limit, t, current_)) break;
+    if (instant_open_ && t != now_) end_instant();
     now_ = t;
     ++events_;
+    instant_open_ = true;
     current_();
     current_.reset();
-    if (after_ != nullptr) after_(after_context_);
   }
+  if (instant_open_) end_instant();
 }
 
 }  // namespace dcsim::engine

@@ -32,9 +32,12 @@ class Engine {
   void run_until(Time limit);
   /// Makes the current run() return after the handler that called it.
   void stop() { stopped_ = true; }
-  /// Calls `fn(context)` after every event handler: a model that several changes of one event
-  /// touch brings itself up to date once, there.
-  void after_each_event(void (*fn)(void*), void* context) {
+  /// Calls `fn(context)` once per instant at which events ran: after the last handler due at
+  /// that instant, before time moves on, and when a run returns. A model that several changes of
+  /// one instant touch (several events, or several changes in one) brings itself up to date once,
+  /// there. `fn` must not schedule events (it runs with the next instant's first event already
+  /// taken from the queue): std::logic_error if it does.
+  void after_each_instant(void (*fn)(void*), void* context) {
     after_ = fn;
     after_context_ = context;
   }
@@ -43,6 +46,8 @@ class Engine {
   std::size_t events_pending() const { return queue_.size(); }
 
  private:
+  void end_instant();
+
   EventQueue queue_;
   Callback current_;
   void (*after_)(void*) = nullptr;
@@ -50,6 +55,7 @@ class Engine {
   Time now_ = Time::zero();
   std::uint64_t events_ = 0;
   bool stopped_ = false;
+  bool instant_open_ = false;  ///< an event ran at now_ since after_ was last called
 };
 
 }  // namespace dcsim::engine

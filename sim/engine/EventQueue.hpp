@@ -41,6 +41,8 @@ class EventQueue {
   bool cancel(EventHandle h);
   bool pending(EventHandle h) const;
 
+  /// Events scheduled so far (lanes included): changes whenever one is.
+  std::uint64_t scheduled() const { return next_seq_ - 1; }
   bool empty() const { return live_ == 0; }
   std::size_t size() const { return live_; }
   /// Time of the earliest pending event; nullopt when none is pending.

@@ -73,9 +73,13 @@ class Integrals {
   void advance(Time now) {
     if (now == last_) return;
     const double dt = (now - last_).seconds();
-    for (std::size_t i = 0; i < N; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
+    for (std::size_t i = 0; i < n_; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
     last_ = now;
   }
+  /// From now on integrates rates [0, n) only; the others keep their totals (zero when never
+  /// integrated), whatever their rates. For an owner some of whose quantities are zero or unused
+  /// throughout a run.
+  void integrate_first(std::size_t n) { n_ = n < N ? n : N; }
   /// Sets rate `i` from the last advance() on.
   void set_rate(std::size_t i, double rate) { rate_[i] = rate; }
   double total(std::size_t i) const { return sum_[i] + comp_[i]; }
@@ -84,6 +88,7 @@ class Integrals {
 
  private:
   std::array<double, N> sum_{}, comp_{}, rate_{};
+  std::size_t n_ = N;
   Time last_;
 };
 

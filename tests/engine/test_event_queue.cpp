@@ -194,3 +194,42 @@ TEST_CASE("a lane event can be cancelled, and run_until leaves one beyond its li
   CHECK(ran == 11);
   CHECK(e.now() == Time::from_ms(50));
 }
+
+TEST_CASE("the end-of-instant hook runs once per instant, after its last event, and when a run returns") {
+  Engine e;
+  std::vector<int> log;  // event codes; -t for the hook at instant t (ms)
+  struct Context {
+    Engine* e;
+    std::vector<int>* log;
+  } c{&e, &log};
+  e.after_each_instant([](void* p) { auto* x = static_cast<Context*>(p); x->log->push_back(-static_cast<int>(x->e->now().ms())); }, &c);
+  e.schedule_at(Time::from_ms(10), [&] {
+    log.push_back(1);
+    e.schedule_at(Time::from_ms(10), [&] { log.push_back(2); });  // same instant: before the hook
+  });
+  e.schedule_at(Time::from_ms(20), [&] { log.push_back(3); });
+  e.schedule_at(Time::from_ms(20), [&] { log.push_back(4); });
+  e.schedule_at(Time::from_ms(40), [&] { log.push_back(5); });
+  e.run_until(Time::from_ms(30));
+  CHECK(log == std::vector<int>{1, 2, -10, 3, 4, -20});
+  e.run();
+  CHECK(log == std::vector<int>{1, 2, -10, 3, 4, -20, 5, -40});
+  e.run();  // nothing ran: no hook
+  CHECK(log.size() == 8);
+}
+
+TEST_CASE("the end-of-instant hook also runs when stop() ends a run, and may not schedule") {
+  Engine e;
+  int hooks = 0;
+  e.after_each_instant([](void* p) { ++*static_cast<int*>(p); }, &hooks);
+  e.schedule_at(Time::from_ms(5), [&] { e.stop(); });
+  e.schedule_at(Time::from_ms(9), [] {});
+  e.run();
+  CHECK(hooks == 1);
+  CHECK(e.now() == Time::from_ms(5));
+
+  Engine f;
+  f.after_each_instant([](void* p) { static_cast<Engine*>(p)->schedule_in(Duration::from_ms(1), [] {}); }, &f);
+  f.schedule_at(Time::from_ms(1), [] {});
+  CHECK_THROWS_AS(f.run(), std::logic_error);
+}

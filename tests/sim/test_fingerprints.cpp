@@ -26,9 +26,9 @@ TEST_CASE("regression fingerprints of the golden scenarios' trajectories") {
   CHECK(fingerprint("paper/gpt3.yaml") == "8fde831b5095b320");
   CHECK(fingerprint("paper/table1-1-transformer-p100-us-average.yaml") == "44967a7b3f508716");
   CHECK(fingerprint("whatif/facility-hyperscale-iowa-year.yaml") == "d53bcd21d3c1aa06");
-  CHECK(fingerprint("whatif/carbon-aware-suspend-caiso.yaml") == "f8636907ac2d20fd");
-  CHECK(fingerprint("whatif/placement-three-regions.yaml") == "33c93f8ec512980a");
-  CHECK(fingerprint("bench/fleet-year.yaml") == "0f5ab679c9d280bb");
+  CHECK(fingerprint("whatif/carbon-aware-suspend-caiso.yaml") == "c63ac10cfac2fbae");
+  CHECK(fingerprint("whatif/placement-three-regions.yaml") == "9e11613e7d83079a");
+  CHECK(fingerprint("bench/fleet-year.yaml") == "eca39ab8c1bf0a8f");
   CHECK(fingerprint("whatif/lifecycle-gpt3-serving.yaml") == "fe7aaa771161ef3a");
 }
 
