@@ -66,14 +66,15 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
     h = (h ^ x) * 0x100000001b3ull;
     h ^= h >> 29;
   };
-  simulation.changed.connect([&mix](engine::Time t, const PowerState& s) {
-    mix(static_cast<std::uint64_t>(t.ms()));
-    for (const double x : {s.power.total_w(), s.power.it_w, s.gross_kg_per_j, s.net_rate_kg_per_s}) {
-      std::uint64_t bits = 0;
-      std::memcpy(&bits, &x, sizeof bits);
-      mix(bits);
-    }
-  });
+  if (options.fingerprint)
+    simulation.changed.connect([&mix](engine::Time t, const PowerState& s) {
+      mix(static_cast<std::uint64_t>(t.ms()));
+      for (const double x : {s.power.total_w(), s.power.it_w, s.gross_kg_per_j, s.net_rate_kg_per_s}) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &x, sizeof bits);
+        mix(bits);
+      }
+    });
   // A write that fails mid-run (a full disk, a file-size limit) is reported against the output
   // file; the recorder's destructor removes the temporary, so nothing is left at the path.
   const auto write_error = [&output](const std::exception& e) {
@@ -93,7 +94,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const std::optional<
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
-  outcome.fingerprint = h;
+  outcome.fingerprint = options.fingerprint ? h : 0;
   if (baseline) {
     // The same scenario under FIFO at fixed placement, for the delay added and the CO2e saved.
     Simulation fifo(scenario, SimulationOptions{true, true});

@@ -31,6 +31,9 @@ struct RunOptions {
   /// Job rows kept in RunOutcome::jobs (the first to end); the output file has them all. A run of
   /// a million-job trace keeps memory flat with a small number here.
   std::size_t keep_jobs = static_cast<std::size_t>(-1);
+  /// Hash the trajectory into RunOutcome::fingerprint (~100 instructions per change of state);
+  /// false leaves it 0.
+  bool fingerprint = true;
 };
 
 /// Simulates `scenario`; with `output`, records it there (complete, or not at all).

@@ -180,14 +180,14 @@ std::vector<Case> cases(const BenchOptions& o, std::ostream& err) {
   out.push_back({"gpt3", "GPT-3 (paper/gpt3.yaml): load + run, no output", "< 5 ms", o.quick ? 1 : 20 * runs,
                  [scenarios](std::string&) {
                    const auto s = scenario::load_scenario(scenarios / "paper" / "gpt3.yaml", {}, scenario::LoadOptions{false});
-                   return sim::run_scenario(s, std::nullopt, sim::RunOptions{0}).events;
+                   return sim::run_scenario(s, std::nullopt, sim::RunOptions{0, false}).events;
                  }});
   // The same hall for a day and for four years: peak memory must not grow with simulated time.
   const auto facility = [scenarios](std::vector<std::string> sets) {
     return [scenarios, sets](std::string&) {
       const fs::path file = temp_path("facility.h5");
       const auto s = scenario::load_scenario(scenarios / "whatif" / "facility-100-racks-year.yaml", sets);
-      const std::uint64_t events = sim::run_scenario(s, file, sim::RunOptions{0}).events;
+      const std::uint64_t events = sim::run_scenario(s, file, sim::RunOptions{0, false}).events;
       fs::remove(file);
       return events;
     };
@@ -217,7 +217,7 @@ std::vector<Case> cases(const BenchOptions& o, std::ostream& err) {
                    "RSS < 32 MiB; 1.7x the bare DES (compare.sh)", z.hosts > 1000 ? std::max(1, runs / 2) : runs,
                    [scenarios, sets, expected](std::string& note) {
                      const auto s = scenario::load_scenario(scenarios / "bench" / "fleet-year.yaml", sets, scenario::LoadOptions{false});
-                     const sim::RunOutcome r = sim::run_scenario(s, std::nullopt, sim::RunOptions{0});
+                     const sim::RunOutcome r = sim::run_scenario(s, std::nullopt, sim::RunOptions{0, false});
                      if (expected.count("energy_kwh") && expected.count("tco2e")) {
                        const double e = r.summary.facility_energy_mwh * 1e3, c = r.summary.co2e_gross_t;
                        note = fmt::format("totals vs reference: energy rel {:.1e}, tCO2e rel {:.1e}",

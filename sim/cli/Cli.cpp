@@ -126,7 +126,7 @@ int cmd_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
   const scenario::Scenario s = scenario::load_scenario(o.scenario, o.set, load_options);
   // The printed summary lists at most kMaxJsonJobs jobs (the file has every row).
   const sim::RunOutcome r = sim::run_scenario(s, o.output.empty() ? std::nullopt : std::optional<fs::path>(o.output),
-                                              sim::RunOptions{analysis::kMaxJsonJobs});
+                                              sim::RunOptions{analysis::kMaxJsonJobs, diagnostics.verbose});
   const auto t1 = std::chrono::steady_clock::now();
   for (const std::string& w : r.warnings) warn(err, o.scenario, w);
   if (o.json) {

@@ -152,7 +152,7 @@ MonteCarloResult run_monte_carlo(const std::filesystem::path& file, const std::v
         const scenario::DrawnInput& d = it != s.drawn.end() ? *it : in;
         r.draws[i].push_back(MonteCarloResult::Draw{d.text, d.number});
       }
-      const sim::RunOutcome run = sim::run_scenario(s, std::nullopt, sim::RunOptions{0});  // totals only
+      const sim::RunOutcome run = sim::run_scenario(s, std::nullopt, sim::RunOptions{0, false});  // totals only
       for (std::size_t f = 0; f < kSummaryFields.size(); ++f) r.metrics[i][f] = run.summary.*kSummaryFields[f].member;
       if (i == 0) net_basis = run.summary.net_basis;  // the scenario's, the same in every sample
       if (progress) {

@@ -52,7 +52,7 @@ Outcome run_variant(const SweepSpec& spec, const Variant& v, const std::string& 
     const scenario::Scenario s = scenario::load_scenario(v.base, overrides_of(spec, v), scenario::LoadOptions{!runs_dir.empty()});
     std::optional<fs::path> out;
     if (!runs_dir.empty()) out = fs::path(runs_dir) / (v.id + ".h5");
-    const sim::RunOutcome r = sim::run_scenario(s, out, sim::RunOptions{0});  // metrics only: no job rows kept
+    const sim::RunOutcome r = sim::run_scenario(s, out, sim::RunOptions{0, false});  // metrics only: no job rows kept
     for (std::size_t i = 0; i < kSummaryFields.size(); ++i) o.metrics[i] = r.summary.*kSummaryFields[i].member;
     o.status = kRan;
   } catch (const InputError& e) {
