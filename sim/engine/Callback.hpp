@@ -58,9 +58,9 @@ class Callback {
     void (*call)(void*);
     void (*move)(void* from, void* to);
     void (*destroy)(void*);
-    std::size_t size;  ///< of the handler, copied when move is null
   };
-  // move and destroy are null for a trivially copyable handler: its bytes are copied.
+  // move and destroy are null for a trivially copyable handler: its bytes are copied (all
+  // kCapacity of them, a copy of fixed size the compiler does in a few moves).
   template <class Fn>
   static constexpr bool kTrivial = std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>;
   template <class Fn>
@@ -70,12 +70,12 @@ class Callback {
                                              ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
                                              static_cast<Fn*>(from)->~Fn();
                                            },
-                            kTrivial<Fn> ? nullptr : +[](void* p) { static_cast<Fn*>(p)->~Fn(); }, sizeof(Fn)};
+                            kTrivial<Fn> ? nullptr : +[](void* p) { static_cast<Fn*>(p)->~Fn(); }};
 
   void move_from(Callback& o) {
     if (o.ops_ != nullptr) {
       if (o.ops_->move != nullptr) o.ops_->move(o.storage_, storage_);
-      else std::memcpy(storage_, o.storage_, o.ops_->size);
+      else std::memcpy(storage_, o.storage_, kCapacity);  // whole storage: a fixed-size copy, inlined
       ops_ = o.ops_;
       o.ops_ = nullptr;
     }
