@@ -90,6 +90,11 @@ TEST_CASE("a catalog outside the plain block layout is left to the whole-file re
   CHECK_FALSE(cut("other:\n  a: 1\n"));                              // no root key
   CHECK_FALSE(cut("sites:\n\nafter: 1\n"));                           // no entries
   CHECK(cut("sites: # the sites\n  a:\n    name: A & B\n"));         // '&' in text is no anchor
+  // CRLF line ends: the kept lines keep theirs, the emptied ones become empty.
+  const auto crlf = catalog_entry_text("sites:\r\n  a:\r\n    name: A\r\n  b:\r\n    name: B\r\n", "sites", "b");
+  REQUIRE(crlf.has_value());
+  CHECK(crlf->text == "sites:\r\n\n\n  b:\r\n    name: B\r\n");
+  CHECK_FALSE(cut("\xEF\xBB\xBFsites:\n  a:\n    name: A\n"));  // a byte-order mark before the root key
 }
 
 TEST_CASE("one catalog entry reads as the whole file gives it, and a problem in it keeps its line") {
