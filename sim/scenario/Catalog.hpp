@@ -41,6 +41,19 @@ std::string names_of(const Map& entries) {
   return out;
 }
 
+/// The entries under `root_key` of a parsed catalog `file`, read and checked. Throws
+/// dcsim::InputError listing every problem.
+template <class Spec>
+std::map<std::string, Spec> read_catalog_entries(const std::string& file, const YAML::Node& root, const std::string& root_key) {
+  CatalogSpec<Spec> catalog{root_key, {}, {}};
+  SourceMap sources;
+  std::vector<Problem> problems;
+  Reader(file, sources, problems).read_root(root, catalog, {});
+  RequiredCheck(sources, problems).check_root(catalog);
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return std::move(catalog.entries);
+}
+
 /// Reads the entries under `root_key` of a catalog file. Throws dcsim::InputError.
 ///
 /// The entries of a catalog read without a problem are kept, by the file's identity (path, size,
@@ -53,14 +66,7 @@ std::map<std::string, Spec> load_catalog(const std::filesystem::path& file, cons
   static MemoTable<std::map<std::string, Spec>> memo(64);
   const std::string identity = file_identity(file.string());
   return memo.get_or_make(identity.empty() ? identity : identity + "|" + root_key, [&] {
-    const YAML::Node root = parse_yaml_file(file.string());
-    CatalogSpec<Spec> catalog{root_key, {}, {}};
-    SourceMap sources;
-    std::vector<Problem> problems;
-    Reader(file.string(), sources, problems).read_root(root, catalog, {});
-    RequiredCheck(sources, problems).check_root(catalog);
-    if (!problems.empty()) throw InputError(std::move(problems));
-    return std::move(catalog.entries);
+    return read_catalog_entries<Spec>(file.string(), parse_yaml_file(file.string()), root_key);
   });
 }
 
@@ -93,14 +99,10 @@ Spec load_catalog_entry(const std::filesystem::path& file, const std::string& ro
       for (const std::string& n : sorted) names += (names.empty() ? "" : ", ") + n;
       throw missing(names);
     }
-    const YAML::Node root = parse_yaml_text(file.string(), cut->text);
-    CatalogSpec<Spec> catalog{root_key, {}, {}};
-    SourceMap sources;
-    std::vector<Problem> problems;
-    Reader(file.string(), sources, problems).read_root(root, catalog, {});
-    RequiredCheck(sources, problems).check_root(catalog);
-    if (!problems.empty()) throw InputError(std::move(problems));
-    return catalog.entries.at(name);
+    auto entries = read_catalog_entries<Spec>(file.string(), parse_yaml_text(file.string(), cut->text), root_key);
+    const auto it = entries.find(name);
+    if (it == entries.end()) throw missing(names_of(entries));  // not expected: the cut holds it
+    return std::move(it->second);
   });
 }
 
