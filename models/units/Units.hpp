@@ -5,6 +5,8 @@
 // Scenario files write them with a unit; a bare number is accepted only where the dimension is
 // dimensionless or a FLOP count (FLOPs are conventionally written bare, "3.14e23").
 
+#include <cmath>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -48,5 +50,17 @@ std::string format_quantity(double si_value, Dimension d);
 /// 1 g/kWh in kg/J, the unit grid intensities are usually quoted in.
 inline constexpr double kKgPerJPerGPerKWh = 1e-3 / 3.6e6;
 inline constexpr double kJPerKWh = 3.6e6;
+
+/// Seconds to the millisecond tick, rounded half away from zero exactly as std::llround(s * 1000),
+/// without the library call for |ms| < 2^52: there the integer part and the fraction are exact (the
+/// fraction by Sterbenz's lemma), so the comparisons with 0.5 decide as llround does. Larger values,
+/// infinities and NaN go to llround itself.
+inline std::int64_t seconds_to_ms(double seconds) {
+  const double ms = seconds * 1000.0;
+  if (!(std::abs(ms) < 4503599627370496.0)) return std::llround(ms);
+  const auto whole = static_cast<std::int64_t>(ms);
+  const double fraction = ms - static_cast<double>(whole);
+  return whole + (fraction >= 0.5 ? 1 : 0) - (fraction <= -0.5 ? 1 : 0);
+}
 
 }  // namespace dcsim::units

@@ -73,7 +73,11 @@ class Integrals {
   void advance(Time now) {
     if (now == last_) return;
     const double dt = (now - last_).seconds();
-    for (std::size_t i = 0; i < n_; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
+    if (n_ == N) {  // all of them: a loop of known length, unrolled
+      for (std::size_t i = 0; i < N; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
+    } else {
+      for (std::size_t i = 0; i < n_; ++i) sum_[i] = two_sum(sum_[i], rate_[i] * dt, comp_[i]);
+    }
     last_ = now;
   }
   /// From now on integrates rates [0, n) only; the others keep their totals (zero when never

@@ -21,6 +21,7 @@
 #include "models/InputError.hpp"
 #include "models/Memo.hpp"
 #include "models/hardware/PowerCurve.hpp"
+#include "models/units/Units.hpp"
 #include "sim/SpareCore.hpp"
 #include "sim/input/JobTraceReader.hpp"
 #include "sim/input/MeasuredPower.hpp"
@@ -272,7 +273,7 @@ std::vector<Layer> read_layers(const std::string& file) {
   return chain;
 }
 
-std::int64_t to_ms(double seconds) { return std::llround(seconds * 1000.0); }
+std::int64_t to_ms(double seconds) { return units::seconds_to_ms(seconds); }
 
 models::PowerCurve chip_curve(const AcceleratorSpec& a) {
   const double idle = a.idle_power_w.value_or(0.0);

@@ -351,3 +351,33 @@ TEST_CASE("describe and example name every dimension, and each example parses as
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("seconds_to_ms rounds half away from zero exactly as std::llround does") {
+  using dcsim::units::seconds_to_ms;
+  const auto same = [](double s) { return seconds_to_ms(s) == std::llround(s * 1000.0); };
+  // Halves, the largest double below a half, both signs, integers, and the ends of the fast path.
+  for (const double ms : {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                          0.5000000000000001, 1.0, -1.0, 999.5, -999.5, 4503599627370495.5, -4503599627370495.5,
+                          4503599627370496.0, 9.0e15, -9.0e15, 1.0e18}) {
+    CAPTURE(ms);
+    CHECK(seconds_to_ms(ms / 1000.0) == std::llround((ms / 1000.0) * 1000.0));
+  }
+  CHECK(seconds_to_ms(0.0025) == 3);    // 2.5 ms: away from zero
+  CHECK(seconds_to_ms(-0.0025) == -3);
+  CHECK(seconds_to_ms(1.0) == 1000);
+  // A spread of trace-like values (arrivals and durations up to a year, and small ones): a fixed
+  // sequence of doubles, each compared with the library's rounding.
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  int checked = 0;
+  for (int i = 0; i < 200000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const double u = static_cast<double>(x >> 11) * 0x1.0p-53;
+    const double s = (i % 2 == 0 ? 1.0 : -1.0) * u * (i % 3 == 0 ? 3.2e7 : i % 3 == 1 ? 60.0 : 1e-3);
+    if (!same(s)) {
+      CAPTURE(s);
+      CHECK(same(s));
+    }
+    ++checked;
+  }
+  CHECK(checked == 200000);
+}
