@@ -33,12 +33,20 @@ void describe(V& v, CatalogSpec<Spec>& c) {
   v.field(c.key, Need::required, "catalog entries by name", c.entries, MapKind{});
 }
 
+/// "a, b, c": names in sorted order (as a name-keyed map lists them), for messages.
+inline std::string joined_names(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 /// "a, b, c": the entry names of a catalog (or any name-keyed map), for messages.
 template <class Map>
 std::string names_of(const Map& entries) {
-  std::string out;
-  for (const auto& [name, entry] : entries) out += (out.empty() ? "" : ", ") + name;
-  return out;
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : entries) names.push_back(name);
+  return joined_names(std::move(names));
 }
 
 /// The entries under `root_key` of a parsed catalog `file`, read and checked. Throws
@@ -86,22 +94,11 @@ Spec load_catalog_entry(const std::filesystem::path& file, const std::string& ro
   return memo.get_or_make(identity.empty() ? identity : identity + "|" + root_key + "|" + name, [&] {
     const std::string text = read_yaml_text(file.string());
     const std::optional<CatalogEntryText> cut = catalog_entry_text(text, root_key, name);
-    if (!cut) {
-      const auto entries = load_catalog<Spec>(file, root_key);
-      const auto it = entries.find(name);
-      if (it == entries.end()) throw missing(names_of(entries));
-      return it->second;
-    }
-    if (!cut->found) {
-      std::vector<std::string> sorted = cut->names;  // as a map would list them
-      std::sort(sorted.begin(), sorted.end());
-      std::string names;
-      for (const std::string& n : sorted) names += (names.empty() ? "" : ", ") + n;
-      throw missing(names);
-    }
-    auto entries = read_catalog_entries<Spec>(file.string(), parse_yaml_text(file.string(), cut->text), root_key);
+    if (cut && !cut->found) throw missing(joined_names(cut->names));
+    // The entry alone, or (a layout the cut does not take) the whole text already read.
+    auto entries = read_catalog_entries<Spec>(file.string(), parse_yaml_text(file.string(), cut ? cut->text : text), root_key);
     const auto it = entries.find(name);
-    if (it == entries.end()) throw missing(names_of(entries));  // not expected: the cut holds it
+    if (it == entries.end()) throw missing(names_of(entries));
     return std::move(it->second);
   });
 }
