@@ -175,12 +175,14 @@ void Simulation::refresh(std::size_t index) {
   sums.set_rate(site.slot[kSupplyJ], s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
   sums.set_rate(site.slot[kMatchedJ], std::min(f, s.cfe_supply_w));
   sums.set_rate(site.slot[kCost], f * site.price / kJPerMWh);
-  const double it = site.it_w();
-  const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
-  site.per_it.advance(now);
-  site.per_it.set_rate(kPerItFacility, f * per_it);
-  site.per_it.set_rate(kPerItGross, f * s.gross_kg_per_j * per_it);
-  site.per_it.set_rate(kPerItNet, s.net_rate_kg_per_s * per_it);
+  if (per_it_kept_) {
+    const double it = site.it_w();
+    const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
+    site.per_it.advance(now);
+    site.per_it.set_rate(kPerItFacility, f * per_it);
+    site.per_it.set_rate(kPerItGross, f * s.gross_kg_per_j * per_it);
+    site.per_it.set_rate(kPerItNet, s.net_rate_kg_per_s * per_it);
+  }
   emit_changed(site);
 }
 
@@ -289,7 +291,20 @@ double Simulation::annual_factor(const Site& site) const {
   return models::annual_matched_kg(1.0, e, certificates);
 }
 
-void Simulation::account(Job& job) { job.phase_j[static_cast<int>(job.phase)] += account(static_cast<Load&>(job)); }
+// A job's IT energy always (its phases' energies and its wasted energy feed the totals); its
+// shares of facility energy and emissions only while a row can still be built for it.
+void Simulation::account(Job& job) {
+  job.phase_j[static_cast<int>(job.phase)] += shares_kept_ ? account(static_cast<Load&>(job)) : account_it(job);
+}
+
+double Simulation::account_it(Load& job) {
+  const Time now = engine_.now();
+  if (job.site < 0 || job.last_change == now) return 0.0;
+  const double e = job.w * (now - job.last_change).seconds();
+  job.it_j += e;
+  job.last_change = now;
+  return e;
+}
 
 // Closes a load's account at its current power up to now; returns the IT energy since its last change.
 double Simulation::account(Load& job) {
@@ -560,10 +575,12 @@ void Simulation::start(std::size_t index) {
   job.w = w0;
   if (site.hall) job.placement = site.hall->place(spec.allocated_chips(), w0 / static_cast<double>(spec.allocated_chips()));
   update(s);
-  site.per_it.advance(engine_.now());
-  job.mark_facility = site.per_it.total(kPerItFacility);
-  job.mark_gross = site.per_it.total(kPerItGross);
-  job.mark_net = site.per_it.total(kPerItNet);
+  if (shares_kept_) {
+    site.per_it.advance(engine_.now());
+    job.mark_facility = site.per_it.total(kPerItFacility);
+    job.mark_gross = site.per_it.total(kPerItGross);
+    job.mark_net = site.per_it.total(kPerItNet);
+  }
   arm_failure(index);
   if (spec.startup_ms > 0) begin(index, Phase::startup, spec.startup_ms);
   else proceed(index);
@@ -828,7 +845,12 @@ void Simulation::finish(std::size_t index, bool completed) {
   ++(completed ? completed_ : cut_);
   const bool annual = sites_.size() == 1 && site.setup->grid.net_basis == NetBasis::annual;
   if ((annual || job_finished.connected()) && rows_emitted_ < options_.max_rows) {
-    ++rows_emitted_;
+    if (++rows_emitted_ == options_.max_rows) {
+      // The last row: no job's shares are read again, and the per-IT-watt integrals only
+      // by inference services.
+      shares_kept_ = false;
+      per_it_kept_ = !scenario_.services.empty();
+    }
     analysis::JobRow row = row_of(job, completed);
     if (annual) held_rows_.push_back(std::move(row));
     else job_finished.emit(row);
@@ -850,6 +872,11 @@ void Simulation::finish(std::size_t index, bool completed) {
 
 analysis::Summary Simulation::run() {
   const std::int64_t t0 = scenario_.start_ms;
+  // Per-job shares are kept while a job's row can still be built (rows go to the listeners, or
+  // are held under annual matching, up to options_.max_rows).
+  const bool rows = job_finished.connected() || (sites_.size() == 1 && sites_.front().setup->grid.net_basis == NetBasis::annual);
+  shares_kept_ = rows && options_.max_rows > 0;
+  per_it_kept_ = shares_kept_ || !scenario_.services.empty();
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     Site& site = sites_[i];
     const scenario::GridSetup& grid = site.setup->grid;

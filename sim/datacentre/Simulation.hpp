@@ -194,6 +194,8 @@ class Simulation {
   void apply_weather(std::size_t site);
   double annual_factor(const Site& site) const;
   double account(Load& load);
+  /// A load's IT energy only, up to now; returns it since its last change.
+  double account_it(Load& load);
   void account(Job& job);
   void set_power(std::size_t index, double w);
   void service_step(std::size_t index);
@@ -248,6 +250,9 @@ class Simulation {
   std::size_t trace_jobs_ = 0;                        ///< jobs in the trace (known at the end)
   std::vector<double> ends_;
   std::size_t rows_emitted_ = 0;
+  /// Jobs' shares of facility energy and emissions are kept (a row can still be built: rows
+  /// only read them); the per-IT-watt integrals are kept (for those shares, or for services).
+  bool shares_kept_ = true, per_it_kept_ = true;
   std::vector<ServiceRun> services_;
   std::size_t services_left_ = 0;
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> plans_;  ///< suspend mode: run windows per job

@@ -75,6 +75,28 @@ TEST_SUITE("scheduling") {
     CHECK(r.summary.mean_wait_h == doctest::Approx((6840.0 + 6480.0) / 3.0 / 3600.0).epsilon(1e-12));
   }
 
+  TEST_CASE("a run that keeps only the first rows gives them their full shares, and the same totals") {
+    // At PUE 1.5: A (6 kW, 0-2 h) ends first. Its row: 12 kWh IT, 18 kWh facility, 1.8 kg at
+    // 100 g/kWh, however many jobs run beside it. Once that row is taken no share is kept, and
+    // the totals are still 18 kWh IT, 27 kWh facility.
+    std::string yaml = cluster_scenario("fifo", kBlocking);
+    yaml.replace(yaml.find("pue: 1.0"), 8, "pue: 1.5");
+    for (const std::size_t keep : {std::size_t{1}, std::size_t{2}, static_cast<std::size_t>(-1)}) {
+      CAPTURE(keep);
+      TempDir dir;
+      const auto r = dcsim::sim::run_scenario(dcsim::scenario::load_scenario(dir.write("s.yaml", yaml)), std::nullopt,
+                                              dcsim::sim::RunOptions{keep, false});
+      REQUIRE(r.jobs.size() == std::min<std::size_t>(keep, 3));
+      CHECK(r.jobs[0].name == "A");
+      CHECK(r.jobs[0].it_energy_kwh == doctest::Approx(12.0).epsilon(1e-12));
+      CHECK(r.jobs[0].facility_energy_kwh == doctest::Approx(18.0).epsilon(1e-12));
+      CHECK(r.jobs[0].co2e_gross_kg == doctest::Approx(1.8).epsilon(1e-12));
+      for (const auto& j : r.jobs) CHECK(j.facility_energy_kwh == doctest::Approx(1.5 * j.it_energy_kwh).epsilon(1e-12));
+      CHECK(r.summary.it_energy_mwh == doctest::Approx(18e-3).epsilon(1e-12));
+      CHECK(r.summary.facility_energy_mwh == doctest::Approx(27e-3).epsilon(1e-12));
+    }
+  }
+
   TEST_CASE("backfilling starts a later job that ends before the head's reserved start") {
     const auto r = run_text(cluster_scenario("backfill", kBlocking));
     CHECK(job(r, "C").start_s == 720.0);   // fits (2 free) and ends at 1.2 h, before B's 2 h
