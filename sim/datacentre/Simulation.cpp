@@ -1,8 +1,14 @@
 #include "sim/datacentre/Simulation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -40,6 +46,9 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
     site.free_chips = setup.capacity_chips;
     site.contract_w.assign(setup.grid.contracts.size(), 0.0);
     site.price = setup.price_per_mwh;
+    site.fac = std::make_unique<SiteFacility>();
+    SiteFacility& fac = *site.fac;
+    fac.setup = &setup;
     // The quantities this site has are integrated (slots first), the rest are zero or unused.
     const scenario::GridSetup& g = setup.grid;
     const bool supply = g.cfe_share != 0.0 || !g.contracts.empty();
@@ -47,15 +56,15 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
                          g.marginal.has_value(), supply, supply, setup.price_per_mwh != 0.0 || setup.price.has_value()};
     std::uint8_t next = 0;
     for (std::size_t q = 0; q < 9; ++q)
-      if (has[q]) site.slot[q] = next++;
-    site.sums.integrate_first(next);
+      if (has[q]) fac.slot[q] = next++;
+    fac.sums.integrate_first(next);
     for (std::size_t q = 0; q < 9; ++q)
-      if (!has[q]) site.slot[q] = next++;
+      if (!has[q]) fac.slot[q] = next++;
     if (setup.physical) {
       const scenario::PhysicalFacilitySetup& p = *setup.physical;
-      site.hall.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
+      fac.hall.emplace(models::standard_hall(p.hall), models::make_cooling_model(p.cooling, p.design_it_w),
                         p.accelerators_per_rack, p.switch_power_w, p.rack_cap_w);
-      if (setup.capacity_chips > 0) site.hall->install_idle_machines(setup.capacity_chips, setup.idle_w_per_chip);
+      if (setup.capacity_chips > 0) fac.hall->install_idle_machines(setup.capacity_chips, setup.idle_w_per_chip);
     }
   }
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
@@ -67,7 +76,184 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
   arrival_lane_ = engine_.add_lane();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pipeline
+//
+// Nothing on the simulation side reads the facility side back while no job's share of facility
+// energy is kept (shares_kept_ false, and no inference service reads the per-IT-watt integrals):
+// FIFO and backfill read free accelerators and planned ends, carbon-aware and spatial decisions
+// the forecast and price. So the facility side can run behind the simulation, on a second
+// thread, from an ordered log: the hall's placements and power changes by job slot, and each
+// refresh with its inputs. It performs the same operations in the same order as when run
+// inline (refresh_facility, the hall's place / set_power / release), so every sum and every
+// `changed` record is the same, bit for bit. The log goes in chunks (one lock per chunk, a
+// bounded number in flight, so memory stays flat); the listeners of `changed` are called on the
+// pipeline's thread, one at a time, before the run returns. An exception there (a failed health
+// check, a listener's write error) stops the facility side; the simulation side sees it at its
+// next hand-over, or at the end, and throws it, being the earlier of the two.
+struct Simulation::Pipeline {
+  enum class Op : std::uint8_t { place, set_power, release, refresh };
+  struct Record {
+    Op op = Op::refresh;
+    std::uint32_t site = 0;
+    std::size_t slot = 0;  ///< a job's slot; for a refresh, its inputs in the chunk
+    std::int64_t n = 0;    ///< chips placed; for a refresh, the time (ms)
+    double w = 0.0;        ///< per chip
+  };
+  struct Chunk {
+    std::vector<Record> records;
+    std::vector<SiteInputs> inputs;
+  };
+  static constexpr std::size_t kChunkRecords = 4096;
+  static constexpr std::size_t kChunksInFlight = 8;
+
+  explicit Pipeline(Simulation& owner) : sim(owner) {
+    // The placement of each job slot, as held by the jobs until now.
+    placement.reserve(sim.jobs_.size());
+    for (const Job& job : sim.jobs_) placement.push_back(job.placement);
+    for (const Site& site : sim.sites_) facility.push_back(site.fac.get());
+    chunk = std::make_unique<Chunk>();
+    chunk->records.reserve(kChunkRecords);
+    thread = std::thread([this] { consume(); });
+  }
+  ~Pipeline() {
+    if (thread.joinable()) (void)finish();
+  }
+
+  void push(Op op, std::size_t site, std::size_t slot, std::int64_t n, double w) {
+    chunk->records.push_back({op, static_cast<std::uint32_t>(site), slot, n, w});
+  }
+  void refresh(std::size_t site, Time now, const SiteInputs& in) {
+    chunk->records.push_back({Op::refresh, static_cast<std::uint32_t>(site), chunk->inputs.size(), now.ms(), 0.0});
+    chunk->inputs.push_back(in);
+  }
+  /// At the end of an instant: a full chunk goes to the thread. Throws what the thread threw.
+  void instant_done() {
+    if (chunk->records.size() < kChunkRecords) return;
+    if (failed.load(std::memory_order_relaxed)) {
+      (void)finish();
+      std::rethrow_exception(error);
+    }
+    hand_over();
+  }
+  /// Hands over the rest, waits for the thread and joins it; returns what it threw (or null).
+  std::exception_ptr finish() {
+    {
+      std::unique_lock lock(mutex);
+      if (!chunk->records.empty()) full.push_back(std::move(chunk));
+      done = true;
+    }
+    wake.notify_one();
+    thread.join();
+    return error;
+  }
+
+  void hand_over() {
+    std::unique_ptr<Chunk> next;
+    {
+      std::unique_lock lock(mutex);
+      full.push_back(std::move(chunk));
+      room.wait(lock, [this] { return full.size() < kChunksInFlight; });
+      if (!spare.empty()) {
+        next = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    wake.notify_one();
+    if (!next) {
+      next = std::make_unique<Chunk>();
+      next->records.reserve(kChunkRecords);
+    }
+    chunk = std::move(next);
+  }
+
+  void consume() {
+    for (;;) {
+      std::unique_ptr<Chunk> c;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [this] { return !full.empty() || done; });
+        if (full.empty()) return;
+        c = std::move(full.front());
+        full.pop_front();
+      }
+      room.notify_one();
+      if (!error) {
+        try {
+          apply(*c);
+        } catch (...) {
+          error = std::current_exception();
+          failed.store(true, std::memory_order_relaxed);
+        }
+      }
+      c->records.clear();
+      c->inputs.clear();
+      std::unique_lock lock(mutex);
+      spare.push_back(std::move(c));
+    }
+  }
+
+  void apply(const Chunk& c) {
+    for (const Record& r : c.records) {
+      SiteFacility& fac = *facility[r.site];
+      models::PhysicalFacility* hall = r.op == Op::refresh ? nullptr : &*fac.hall;
+      switch (r.op) {
+        case Op::place:
+          if (r.slot >= placement.size()) placement.resize(r.slot + 1, 0);
+          placement[r.slot] = hall->place(r.n, r.w);
+          break;
+        case Op::set_power: hall->set_power(placement[r.slot], r.w); break;
+        case Op::release: hall->release(placement[r.slot]); break;
+        case Op::refresh: sim.refresh_facility(fac, c.inputs[r.slot], Time::from_ms(r.n), false); break;
+      }
+    }
+  }
+
+  Simulation& sim;
+  std::unique_ptr<Chunk> chunk;  ///< being filled by the simulation side
+  // Shared, under the mutex.
+  std::mutex mutex;
+  std::condition_variable wake, room;
+  std::deque<std::unique_ptr<Chunk>> full;
+  std::vector<std::unique_ptr<Chunk>> spare;
+  bool done = false;
+  // The pipeline thread's own (read by the other once it has joined).
+  std::vector<std::size_t> placement;
+  std::vector<SiteFacility*> facility;  ///< by site
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
+  std::thread thread;
+};
+
 Simulation::~Simulation() = default;
+
+void Simulation::start_pipeline() { pipeline_ = std::make_unique<Pipeline>(*this); }
+
+void Simulation::stop_pipeline() {
+  std::unique_ptr<Pipeline> p = std::move(pipeline_);
+  const std::exception_ptr error = p->finish();
+  for (std::size_t k = 0; k < jobs_.size() && k < p->placement.size(); ++k) jobs_[k].placement = p->placement[k];
+  if (error) std::rethrow_exception(error);
+}
+
+void Simulation::hall_place(std::size_t index, double w_per_chip) {
+  Job& job = jobs_[index];
+  const std::int64_t chips = job.spec->allocated_chips();
+  if (pipeline_) pipeline_->push(Pipeline::Op::place, static_cast<std::size_t>(job.site), index, chips, w_per_chip);
+  else job.placement = sites_[static_cast<std::size_t>(job.site)].fac->hall->place(chips, w_per_chip);
+}
+
+void Simulation::hall_set_power(std::size_t index, double w_per_chip) {
+  Job& job = jobs_[index];
+  if (pipeline_) pipeline_->push(Pipeline::Op::set_power, static_cast<std::size_t>(job.site), index, 0, w_per_chip);
+  else sites_[static_cast<std::size_t>(job.site)].fac->hall->set_power(job.placement, w_per_chip);
+}
+
+void Simulation::hall_release(std::size_t index) {
+  Job& job = jobs_[index];
+  if (pipeline_) pipeline_->push(Pipeline::Op::release, static_cast<std::size_t>(job.site), index, 0, 0.0);
+  else sites_[static_cast<std::size_t>(job.site)].fac->hall->release(job.placement);
+}
 
 // The next job of the trace, into a free slot, arriving at its time. Only one trace job that has
 // not arrived is held at a time.
@@ -122,11 +308,25 @@ void Simulation::update(std::size_t index) {
 }
 
 void Simulation::flush() {
+  if (sites_.size() > 1 && !dirty_.empty()) {
+    // The listeners see every site's series as they are now, also those of a site whose own
+    // refresh comes later in this instant.
+    for (Site& site : sites_) {
+      PowerState& s = site.fac->state;
+      s.gross_kg_per_j = site.in.gross_kg_per_j;
+      s.net_given_kg_per_j = site.in.net_given_kg_per_j;
+      s.marginal_kg_per_j = site.in.marginal_kg_per_j;
+      s.outdoor_temp_c = site.in.outdoor_temp_c;
+      s.outdoor_wet_bulb_c = site.in.outdoor_wet_bulb_c;
+    }
+  }
   for (const std::size_t i : dirty_) {
     sites_[i].dirty = false;
     refresh(i);
   }
   dirty_.clear();
+  if (pipeline_) pipeline_->instant_done();
+  else if (pipeline_wanted_ && !per_it_kept_) start_pipeline();
 }
 
 // A site's power, emission rates and integrals after the changes of this instant. The integrals
@@ -135,14 +335,28 @@ void Simulation::flush() {
 // after each.
 void Simulation::refresh(std::size_t index) {
   Site& site = sites_[index];
-  const scenario::GridSetup& grid = site.setup->grid;
   const Time now = engine_.now();
   const bool continues = (jobs_left_ > 0 || services_left_ > 0) && (!scenario_.horizon_ms || now.ms() < *scenario_.horizon_ms);
   for (const auto& p : site.players) p->check(now, continues);
+  SiteInputs& in = site.in;
+  in.it_w = site.it_w();
+  in.contract_w = std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
+  in.price = site.price;
+  if (pipeline_) pipeline_->refresh(index, now, in);
+  else refresh_facility(*site.fac, in, now, per_it_kept_);
+}
+
+void Simulation::refresh_facility(SiteFacility& site, const SiteInputs& in, Time now, bool per_it_kept) {
+  const scenario::GridSetup& grid = site.setup->grid;
   PowerState& s = site.state;
+  s.gross_kg_per_j = in.gross_kg_per_j;
+  s.net_given_kg_per_j = in.net_given_kg_per_j;
+  s.marginal_kg_per_j = in.marginal_kg_per_j;
+  s.outdoor_temp_c = in.outdoor_temp_c;
+  s.outdoor_wet_bulb_c = in.outdoor_wet_bulb_c;
   if (site.hall) {
     s.hall = &*site.hall;
-    s.power = site.hall->power(site.weather);
+    s.power = site.hall->power(in.weather);
     const std::size_t over = site.hall->over_rating_count();
     if (over > 0 && s.over_rating_nodes == 0) ++site.over_rating_episodes;
     s.over_rating_nodes = over;
@@ -150,11 +364,11 @@ void Simulation::refresh(std::size_t index) {
     if (capped > 0 && s.capped_racks == 0) ++site.capped_episodes;
     s.capped_racks = capped;
   } else {
-    site.setup->facility.update(site.it_w(), s.power);  // the other fields stay zero
+    site.setup->facility.update(in.it_w, s.power);  // the other fields stay zero
   }
   const double f = s.power.total_w();
   check_health(site, now);
-  s.cfe_supply_w = grid.cfe_share * f + std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
+  s.cfe_supply_w = grid.cfe_share * f + in.contract_w;
   s.hourly_rate_kg_per_s = models::hourly_matched_rate(f, s.cfe_supply_w, s.gross_kg_per_j);
   switch (grid.net_basis) {
     case NetBasis::given: s.net_rate_kg_per_s = f * s.net_given_kg_per_j; break;
@@ -174,22 +388,22 @@ void Simulation::refresh(std::size_t index) {
   sums.set_rate(site.slot[kMarginalKg], f * s.marginal_kg_per_j);
   sums.set_rate(site.slot[kSupplyJ], s.cfe_supply_w - grid.cfe_share * f);  // contracted output only
   sums.set_rate(site.slot[kMatchedJ], std::min(f, s.cfe_supply_w));
-  sums.set_rate(site.slot[kCost], f * site.price / kJPerMWh);
-  if (per_it_kept_) {
-    const double it = site.it_w();
+  sums.set_rate(site.slot[kCost], f * in.price / kJPerMWh);
+  if (per_it_kept) {
+    const double it = in.it_w;
     const double per_it = it > 0.0 ? 1.0 / it : 0.0;  // jobs share in proportion to their demand
     site.per_it.advance(now);
     site.per_it.set_rate(kPerItFacility, f * per_it);
     site.per_it.set_rate(kPerItGross, f * s.gross_kg_per_j * per_it);
     site.per_it.set_rate(kPerItNet, s.net_rate_kg_per_s * per_it);
   }
-  emit_changed(site);
+  emit_changed(site, now);
 }
 
 // Numerical health, at every change: powers finite and non-negative, the subsystems adding up to
 // their totals (delivery losses, cooling), intensities finite. A violation stops the run naming
 // the site, the instant and the figures.
-void Simulation::check_health(const Site& site, Time now) const {
+void Simulation::check_health(const SiteFacility& site, Time now) const {
   const models::FacilityPower& p = site.state.power;
   const models::FacilityDetail& d = p.detail;
   const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
@@ -219,16 +433,16 @@ void Simulation::check_health(const Site& site, Time now) const {
 }
 
 // One site: its own state. Several: their sum, intensities weighted by facility power.
-void Simulation::emit_changed(const Site& changed_site) {
+void Simulation::emit_changed(const SiteFacility& changed_site, Time now) {
   if (!changed.connected()) return;
   if (sites_.size() == 1) {
-    changed.emit(engine_.now(), changed_site.state);
+    changed.emit(now, changed_site.state);
     return;
   }
   PowerState t;
   double f = 0.0, gross = 0.0, given = 0.0, marginal = 0.0, idle_gross = 0.0;
   for (const Site& site : sites_) {
-    const PowerState& s = site.state;
+    const PowerState& s = site.fac->state;
     const models::FacilityPower& p = s.power;
     const double fs = p.total_w();
     t.power.it_w += p.it_w;
@@ -264,7 +478,7 @@ void Simulation::emit_changed(const Site& changed_site) {
   t.marginal_kg_per_j = f > 0.0 ? marginal / f : kNaN;
   t.net_kg_per_j = f > 0.0 ? t.net_rate_kg_per_s / f : t.gross_kg_per_j;
   total_state_ = t;
-  changed.emit(engine_.now(), total_state_);
+  changed.emit(now, total_state_);
 }
 
 // Hourly weather of one calendar year, replayed by whole years for runs outside it.
@@ -274,14 +488,14 @@ void Simulation::apply_weather(std::size_t index) {
   const std::int64_t span = w.end_ms() - w.first_ms();
   std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.first_ms()) % span;
   if (offset < 0) offset += span;
-  site.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
-  site.state.outdoor_temp_c = site.weather.dry_bulb_c;
-  site.state.outdoor_wet_bulb_c = site.weather.wet_bulb_c;
+  site.in.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
+  site.in.outdoor_temp_c = site.in.weather.dry_bulb_c;
+  site.in.outdoor_wet_bulb_c = site.in.weather.wet_bulb_c;
   update(index);
   engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms() - offset % w.step_ms()), [this, index] { apply_weather(index); });
 }
 
-double Simulation::annual_factor(const Site& site) const {
+double Simulation::annual_factor(const SiteFacility& site) const {
   const scenario::GridSetup& grid = site.setup->grid;
   const double e = site.total(kFacilityJ);
   if (e <= 0.0) return 1.0;
@@ -312,7 +526,7 @@ double Simulation::account(Load& job) {
   // No time since its last change: every share below is zero (its marks were read at this
   // instant, and the totals cannot move within one).
   if (job.site < 0 || job.last_change == now) return 0.0;
-  Site& site = sites_[static_cast<std::size_t>(job.site)];
+  SiteFacility& site = *sites_[static_cast<std::size_t>(job.site)].fac;
   site.per_it.advance(now);
   const double e = job.w * (now - job.last_change).seconds();
   job.it_j += e;
@@ -334,13 +548,13 @@ void Simulation::service_step(std::size_t index) {
   const bool more = v.next < v.steps.size();
   const double w = more ? v.steps[v.next].it_power_w : 0.0;
   account(v);
-  if (!v.placed && more && site.hall) {
-    v.placement = site.hall->place(v.slots, w / static_cast<double>(v.slots));
+  if (!v.placed && more && site.fac->hall) {
+    v.placement = site.fac->hall->place(v.slots, w / static_cast<double>(v.slots));
     v.placed = true;
   } else if (v.placed && more) {
-    site.hall->set_power(v.placement, w / static_cast<double>(v.slots));
+    site.fac->hall->set_power(v.placement, w / static_cast<double>(v.slots));
   } else if (v.placed) {
-    site.hall->release(v.placement);
+    site.fac->hall->release(v.placement);
     v.placed = false;
   }
   site.services_w = std::max(0.0, site.services_w + (w - v.w));
@@ -398,7 +612,7 @@ void Simulation::set_power(std::size_t index, double w) {
   Site& site = sites_[s];
   site.jobs_w = site.running.empty() ? 0.0 : std::max(0.0, site.jobs_w + (w - job.w));
   job.w = w;
-  if (site.hall) site.hall->set_power(job.placement, w / static_cast<double>(job.spec->allocated_chips()));
+  if (site.setup->physical) hall_set_power(index, w / static_cast<double>(job.spec->allocated_chips()));
   update(s);
 }
 
@@ -573,13 +787,14 @@ void Simulation::start(std::size_t index) {
   const double w0 = phase_w(job, spec.startup_ms > 0 ? Phase::startup : Phase::train);
   site.jobs_w += w0;
   job.w = w0;
-  if (site.hall) job.placement = site.hall->place(spec.allocated_chips(), w0 / static_cast<double>(spec.allocated_chips()));
+  if (site.setup->physical) hall_place(index, w0 / static_cast<double>(spec.allocated_chips()));
   update(s);
   if (shares_kept_) {
-    site.per_it.advance(engine_.now());
-    job.mark_facility = site.per_it.total(kPerItFacility);
-    job.mark_gross = site.per_it.total(kPerItGross);
-    job.mark_net = site.per_it.total(kPerItNet);
+    engine::Integrals<3>& per_it = site.fac->per_it;
+    per_it.advance(engine_.now());
+    job.mark_facility = per_it.total(kPerItFacility);
+    job.mark_gross = per_it.total(kPerItGross);
+    job.mark_net = per_it.total(kPerItNet);
   }
   arm_failure(index);
   if (spec.startup_ms > 0) begin(index, Phase::startup, spec.startup_ms);
@@ -830,7 +1045,7 @@ void Simulation::finish(std::size_t index, bool completed) {
   // The last job leaves exactly zero job power behind, not a rounding residue.
   site.jobs_w = site.running.empty() ? 0.0 : std::max(0.0, site.jobs_w - job.w);
   if (site.limited()) site.free_chips += spec.allocated_chips();
-  if (site.hall) site.hall->release(job.placement);
+  if (site.setup->physical) hall_release(index);
   job.w = 0.0;
   job.phase = Phase::done;
   if (index < explicit_ || options_.record_ends) {
@@ -881,8 +1096,8 @@ analysis::Summary Simulation::run() {
     Site& site = sites_[i];
     const scenario::GridSetup& grid = site.setup->grid;
     const models::IntensityStep& first = grid.steps.steps().front();
-    site.state.gross_kg_per_j = first.gross_kg_per_j;
-    site.state.net_given_kg_per_j = grid.has_net_given ? first.net_kg_per_j : kNaN;
+    site.in.gross_kg_per_j = first.gross_kg_per_j;
+    site.in.net_given_kg_per_j = grid.has_net_given ? first.net_kg_per_j : kNaN;
     for (std::size_t c = 0; c < grid.contracts.size(); ++c)
       site.contract_w[c] = grid.contracts[c].capacity_w * grid.contracts[c].capacity_factor;
 
@@ -896,8 +1111,8 @@ analysis::Summary Simulation::run() {
     site.step_player = std::make_unique<engine::ProfilePlayer<models::IntensityStep>>(
         engine_, std::move(steps), [this, i, gross_from_steps](const models::IntensityStep& s) {
           Site& here = sites_[i];
-          if (gross_from_steps) here.state.gross_kg_per_j = s.gross_kg_per_j;
-          if (here.setup->grid.has_net_given) here.state.net_given_kg_per_j = s.net_kg_per_j;
+          if (gross_from_steps) here.in.gross_kg_per_j = s.gross_kg_per_j;
+          if (here.setup->grid.has_net_given) here.in.net_given_kg_per_j = s.net_kg_per_j;
           update(i);
         });
     // The scenario key of each series, for messages: `grid.trace`, or `sites[1].grid.trace`.
@@ -905,13 +1120,13 @@ analysis::Summary Simulation::run() {
     if (grid.trace)
       site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.trace, t0, grid.trace_origin, site_key + "grid.trace",
                                                             [this, i](const auto& s) {
-        sites_[i].state.gross_kg_per_j = s.value;
+        sites_[i].in.gross_kg_per_j = s.value;
         update(i);
       }));
     if (grid.marginal)
       site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.marginal, t0, grid.marginal_origin,
                                                             site_key + "grid.marginal", [this, i](const auto& s) {
-        sites_[i].state.marginal_kg_per_j = s.value;
+        sites_[i].in.marginal_kg_per_j = s.value;
         update(i);
       }));
     for (std::size_t c = 0; c < grid.contracts.size(); ++c)
@@ -934,11 +1149,11 @@ analysis::Summary Simulation::run() {
       site.forecast = std::make_unique<IntensityForecast>(
           grid, t0, options_.baseline ? 0.0 : scenario_.scheduler.forecast_error,
           static_cast<std::uint64_t>(scenario_.seed) ^ (0xF0CA57ull + 0x9E3779B97F4A7C15ull * i));
-    if (site.hall) site.weather = site.setup->physical->weather->at(0);
+    if (site.setup->physical) site.in.weather = site.setup->physical->weather->at(0);
   }
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     update(i);
-    if (sites_[i].hall) apply_weather(i);
+    if (sites_[i].setup->physical) apply_weather(i);
     sites_[i].step_player->start();
     for (auto& p : sites_[i].players) p->start();
   }
@@ -987,7 +1202,17 @@ analysis::Summary Simulation::run() {
   }
   if (scenario_.horizon_ms) engine_.schedule_at(Time::from_ms(*scenario_.horizon_ms), [this] { engine_.stop(); });
   else if (jobs_left_ == 0 && services_left_ == 0) engine_.stop();
-  engine_.run();
+  const SimulationOptions::Pipeline mode = options_.pipeline;
+  pipeline_wanted_ = mode != SimulationOptions::Pipeline::off && sites_.size() == 1 && sites_.front().setup->physical && services_.empty() &&
+                     (mode == SimulationOptions::Pipeline::on || (trace_ && trace_->stream().reads_ahead()));
+  try {
+    engine_.run();
+  } catch (...) {
+    // What the pipeline threw happened before.
+    if (pipeline_) stop_pipeline();
+    throw;
+  }
+  if (pipeline_) stop_pipeline();
 
   // Jobs still running at the horizon count up to it.
   const Time end = engine_.now();
@@ -1011,9 +1236,10 @@ analysis::Summary Simulation::run() {
   double supply = 0.0, matched = 0.0, cost = 0.0;
   bool all_given = true, all_hourly = true, all_annual = true, all_marginal = true;
   double factor = 1.0;
-  for (Site& site : sites_) {
+  for (Site& sim_site : sites_) {
+    SiteFacility& site = *sim_site.fac;
     site.sums.advance(end);
-    for (const auto& p : site.players)
+    for (const auto& p : sim_site.players)
       if (p->wrapped() && warnings_.empty()) warnings_.push_back("a trace was replayed by whole years to cover the run");
     const scenario::GridSetup& grid = site.setup->grid;
     const double site_annual = grid.has_annual ? site.total(kGrossKg) * annual_factor(site) : kNaN;
@@ -1048,7 +1274,7 @@ analysis::Summary Simulation::run() {
     ss.co2e_gross_t = site.total(kGrossKg) / 1e3;
     ss.co2e_net_t = site_net / 1e3;
     ss.electricity_cost = site.total(kCost);
-    ss.jobs = static_cast<double>(site.jobs_run);
+    ss.jobs = static_cast<double>(sim_site.jobs_run);
     s.sites.push_back(std::move(ss));
     s.over_rating_episodes += site.over_rating_episodes;
     s.capped_rack_episodes += site.capped_episodes;

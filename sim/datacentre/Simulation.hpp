@@ -80,6 +80,12 @@ struct SimulationOptions {
   /// Rows handed to job_finished: the first jobs to end (building a row costs more than
   /// simulating the job; a recorder that writes every row needs them all).
   std::size_t max_rows = static_cast<std::size_t>(-1);
+  /// The facility side on a second thread (Simulation.cpp, "Pipeline"): `automatic` once no
+  /// job's share is read again, for one site with a hall, no inference services and a job trace
+  /// read ahead on a thread of its own (a large trace outside a sweep); `on` the same without
+  /// the trace condition (tests); `off` never. The output is the same, byte for byte.
+  enum class Pipeline : std::uint8_t { automatic, on, off };
+  Pipeline pipeline = Pipeline::automatic;
 };
 
 class Simulation {
@@ -109,23 +115,25 @@ class Simulation {
  private:
   enum class Phase : std::uint8_t { waiting, startup, train, checkpoint, eval, restart, suspended, done };
 
-  struct Site {
+  /// What a site's refresh reads of the simulation's state: its exogenous series' values now
+  /// (written by their players) and, taken at the refresh, its IT power, contracted carbon-free
+  /// supply and price.
+  struct SiteInputs {
+    double gross_kg_per_j = 0.0;
+    double net_given_kg_per_j = kNaN;
+    double marginal_kg_per_j = kNaN;
+    double outdoor_temp_c = kNaN;
+    double outdoor_wet_bulb_c = kNaN;
+    models::Weather weather;
+    double it_w = 0.0, contract_w = 0.0, price = 0.0;
+  };
+
+  /// A site's facility side: what its refreshes compute from their inputs. Apart from the rest
+  /// of the site, in cache lines of its own: while the pipeline runs, only its thread touches it.
+  struct alignas(64) SiteFacility {
     const scenario::SiteSetup* setup = nullptr;
     std::optional<models::PhysicalFacility> hall;
-    models::Weather weather;
-    std::vector<std::unique_ptr<SeriesPlayer>> players;
-    std::unique_ptr<engine::ProfilePlayer<models::IntensityStep>> step_player;
-    std::vector<double> contract_w;
-    std::unique_ptr<IntensityForecast> forecast;  ///< for carbon-aware and spatial decisions
     PowerState state;
-    double jobs_w = 0.0;            ///< IT power of the jobs it holds
-    double services_w = 0.0;        ///< IT power of the inference services it serves
-    std::int64_t free_chips = 0;    ///< of its cluster
-    double price = 0.0;             ///< per MWh, now
-    bool dirty = false;             ///< changed in this event; refreshed after it
-    std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
-    std::vector<std::size_t> running;
-    std::int64_t jobs_run = 0;
     std::int64_t over_rating_episodes = 0, capped_episodes = 0;
     /// Site totals, in slots: slot[kItJ] ... slot[kCost]. Only the quantities the site has (a
     /// net-given series, a marginal signal, carbon-free supply, a price) are integrated; the
@@ -135,6 +143,25 @@ class Simulation {
     double total(std::size_t quantity) const { return sums.total(slot[quantity]); }
     /// Per IT watt (kPerItFacility ...): facility power, gross and net emission rate over IT power.
     engine::Integrals<3> per_it;
+  };
+
+  /// A site's simulation side (its cluster, queue, series and their inputs) and its facility side.
+  struct Site {
+    const scenario::SiteSetup* setup = nullptr;
+    std::unique_ptr<SiteFacility> fac;
+    SiteInputs in;
+    std::vector<std::unique_ptr<SeriesPlayer>> players;
+    std::unique_ptr<engine::ProfilePlayer<models::IntensityStep>> step_player;
+    std::vector<double> contract_w;
+    std::unique_ptr<IntensityForecast> forecast;  ///< for carbon-aware and spatial decisions
+    double jobs_w = 0.0;            ///< IT power of the jobs it holds
+    double services_w = 0.0;        ///< IT power of the inference services it serves
+    std::int64_t free_chips = 0;    ///< of its cluster
+    double price = 0.0;             ///< per MWh, now
+    bool dirty = false;             ///< changed in this event; refreshed after it
+    std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
+    std::vector<std::size_t> running;
+    std::int64_t jobs_run = 0;
 
     double it_w() const { return jobs_w + services_w + static_cast<double>(free_chips) * setup->idle_w_per_chip; }
     bool limited() const { return setup->capacity_chips > 0; }
@@ -189,10 +216,23 @@ class Simulation {
   void update(std::size_t site);
   void flush();
   void refresh(std::size_t site);
-  void check_health(const Site& site, engine::Time now) const;
-  void emit_changed(const Site& site);
+  /// The facility side of a refresh: power, rates and integrals from `in` at `now`; tells the
+  /// listeners. On the pipeline's thread while it runs.
+  void refresh_facility(SiteFacility& site, const SiteInputs& in, engine::Time now, bool per_it);
+  void check_health(const SiteFacility& site, engine::Time now) const;
+  void emit_changed(const SiteFacility& site, engine::Time now);
+  // A job's rack placement in its site's hall (none without a hall): done at once, or handed to
+  // the pipeline.
+  void hall_place(std::size_t index, double w_per_chip);
+  void hall_set_power(std::size_t index, double w_per_chip);
+  void hall_release(std::size_t index);
+  struct Pipeline;
+  void start_pipeline();
+  /// Hands the rest to the pipeline, waits for it and ends it; the facility side is this
+  /// thread's again. Rethrows what the pipeline's thread threw (it happened first).
+  void stop_pipeline();
   void apply_weather(std::size_t site);
-  double annual_factor(const Site& site) const;
+  double annual_factor(const SiteFacility& site) const;
   double account(Load& load);
   /// A load's IT energy only, up to now; returns it since its last change.
   double account_it(Load& load);
@@ -234,6 +274,8 @@ class Simulation {
   engine::Engine engine_;
   std::vector<Site> sites_;
   std::vector<std::size_t> dirty_;  ///< sites changed in the current event
+  bool pipeline_wanted_ = false;    ///< the pipeline starts once no share is kept
+  std::unique_ptr<Pipeline> pipeline_;  ///< running: the facility side is on its thread
   // Jobs by slot: the scenario's own first (fixed), then a job trace's, whose slots are reused
   // once a job has ended, so that a run holds only the trace jobs present (arrived, not ended).
   // A vector (indexing is one multiply): it grows only in pull_trace_job, which runs where no
