@@ -824,6 +824,39 @@ TEST_CASE("numbers in a trace read back as the doubles they were written from, b
   while (long_digits.next(job)) wrong += job.duration_s != expected[n++] ? 1 : 0;
   CHECK(n == expected.size());
   CHECK(wrong == 0);
+
+  // Every shape of digit run the reader takes eight bytes at a time or one by one: 1 to 12
+  // digits before the point (some with leading zeros), 0 to 13 after it, fields shorter and
+  // longer than eight bytes, runs of exactly 8 and 16, up to 21 digits (beyond 19: the general
+  // path), an exponent after them, the last field of the file with no newline after it.
+  std::string shapes_text = "arrival_s,hosts,duration_s\n";
+  std::vector<double> shape_expected;
+  for (int whole = 1; whole <= 12; ++whole)
+    for (int fraction = 0; fraction <= 13; ++fraction)
+      for (int zeros = 0; zeros <= 2; zeros += 2) {
+        if (whole + fraction + zeros > 21) continue;
+        std::string number(static_cast<std::size_t>(zeros), '0');
+        for (int k = 0; k < whole; ++k) number += static_cast<char>('0' + (k == 0 ? 1 + next() % 9 : next() % 10));
+        if (fraction > 0) number += '.';
+        for (int k = 0; k < fraction; ++k) number += static_cast<char>('0' + next() % 10);
+        if (whole >= 10) number += "e-3";  // durations stay under 100 years
+        double v = 0;
+        REQUIRE(std::from_chars(number.data(), number.data() + number.size(), v).ec == std::errc{});
+        shape_expected.push_back(v);
+        shapes_text += "0,1," + number + "\n";
+      }
+  shapes_text.pop_back();
+  JobTraceStream shapes(dir.write("shapes.csv", shapes_text).string(), JobTraceOptions{});
+  n = wrong = 0;
+  while (shapes.next(job)) {
+    if (job.duration_s != shape_expected[n]) {
+      ++wrong;
+      MESSAGE("row " << n + 1 << ": read " << job.duration_s << ", expected " << shape_expected[n]);
+    }
+    ++n;
+  }
+  CHECK(n == shape_expected.size());
+  CHECK(wrong == 0);
 }
 
 // ---------------------------------------------------------------------------------------------
