@@ -1,5 +1,6 @@
 #include "analysis/hdf5/JobTable.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <iterator>
@@ -81,12 +82,19 @@ JobTableWriter::JobTableWriter(hid_t loc, const std::string& name, std::size_t c
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   ok(H5Pset_obj_track_times(dcpl.id(), false), "turn off time tracking");
   ok(H5Pset_chunk(dcpl.id(), 1, chunk), "chunk the jobs table");
+  ok(H5Pset_shuffle(dcpl.id()), "shuffle the jobs table");
   ok(H5Pset_deflate(dcpl.id(), kDeflateLevel), "compress the jobs table");
   dataset_ = Handle(H5Dcreate2(loc, name.c_str(), file_type.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), H5Dclose);
   if (!dataset_) throw Error("HDF5: cannot create the jobs table");
   write_attribute(dataset_.id(), "long_name", std::string_view("one row per job"));
   write_attribute(dataset_.id(), "units", std::string_view(units_attribute()));
   buffer_.reserve(chunk_rows);
+  const std::size_t bytes = chunk_rows * std::max(sizeof(NativeRow), H5Tget_size(file_type.id()));
+  convert_.resize(bytes);
+  background_.resize(bytes);
+  xfer_ = Handle(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  if (!xfer_) throw Error("HDF5: cannot create the jobs table's transfer properties");
+  ok(H5Pset_buffer(xfer_.id(), bytes, convert_.data(), background_.data()), "size the jobs table's conversion buffers");
 }
 
 void JobTableWriter::append(const analysis::JobRow& row) {
@@ -104,7 +112,7 @@ void JobTableWriter::flush() {
   const Handle file_space(H5Dget_space(dataset_.id()), H5Sclose);
   ok(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select jobs rows");
   const Handle mem_space(H5Screate_simple(1, count, nullptr), H5Sclose);
-  ok(H5Dwrite(dataset_.id(), mem_type_.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, native.data()),
+  ok(H5Dwrite(dataset_.id(), mem_type_.id(), mem_space.id(), file_space.id(), xfer_.id(), native.data()),
      "write jobs rows");
   rows_ += native.size();
   buffer_.clear();

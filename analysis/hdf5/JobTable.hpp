@@ -18,6 +18,10 @@ class JobTableWriter {
  private:
   Handle dataset_;
   Handle mem_type_;
+  /// Transfer with conversion buffers of one batch, made once (HDF5 would allocate and clear
+  /// 1 MiB of each at every write).
+  Handle xfer_;
+  std::vector<unsigned char> convert_, background_;
   std::vector<analysis::JobRow> buffer_;
   std::size_t chunk_rows_;
   hsize_t rows_ = 0;
