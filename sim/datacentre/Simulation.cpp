@@ -100,7 +100,7 @@ struct Simulation::Pipeline {
     std::int64_t n = 0;    ///< chips placed; for a refresh, the time (ms)
     double w = 0.0;        ///< per chip
   };
-  struct Chunk {
+  struct alignas(64) Chunk {  // of one thread at a time: not sharing a cache line with another
     std::vector<Record> records;
     std::vector<SiteInputs> inputs;
   };
@@ -210,15 +210,15 @@ struct Simulation::Pipeline {
   }
 
   Simulation& sim;
-  std::unique_ptr<Chunk> chunk;  ///< being filled by the simulation side
+  alignas(64) std::unique_ptr<Chunk> chunk;  ///< being filled by the simulation side
   // Shared, under the mutex.
-  std::mutex mutex;
+  alignas(64) std::mutex mutex;
   std::condition_variable wake, room;
   std::deque<std::unique_ptr<Chunk>> full;
   std::vector<std::unique_ptr<Chunk>> spare;
   bool done = false;
   // The pipeline thread's own (read by the other once it has joined).
-  std::vector<std::size_t> placement;
+  alignas(64) std::vector<std::size_t> placement;
   std::vector<SiteFacility*> facility;  ///< by site
   std::exception_ptr error;
   std::atomic<bool> failed{false};
