@@ -2,15 +2,22 @@
 #include "sim/output/TempFiles.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "models/InputError.hpp"
 #include "models/units/Units.hpp"
+#include "sim/SpareCore.hpp"
 
 namespace dcsim::output {
 namespace {
@@ -22,6 +29,124 @@ fs::path temporary_for(const fs::path& destination) {
 }
 
 }  // namespace
+
+// The file thread: the signals' events in batches, handed over in order, each batch run in order.
+struct Hdf5Recorder::Writer {
+  struct Change {
+    engine::Time t;
+    sim::PowerState state;
+    std::size_t racks_at = 0;  ///< into Batch::rack_w
+  };
+  struct alignas(64) Batch {  // of one thread at a time: not sharing a cache line with another
+    std::vector<Change> changes;
+    std::vector<double> rack_w;
+    std::vector<analysis::JobRow> jobs;
+    std::vector<bool> is_job;  ///< the events in order: a change or a job
+    void clear() {
+      changes.clear();
+      rack_w.clear();
+      jobs.clear();
+      is_job.clear();
+    }
+  };
+  static constexpr std::size_t kBatchEvents = 2048;
+  static constexpr std::size_t kBatchesInFlight = 4;
+
+  explicit Writer(Hdf5Recorder& owner) : recorder(owner), batch(std::make_unique<Batch>()) {
+    thread = std::thread([this] { work(); });
+  }
+  ~Writer() {
+    if (thread.joinable()) (void)finish();
+  }
+
+  void change(engine::Time t, const sim::PowerState& state) {
+    Batch& b = *batch;
+    b.changes.push_back({t, state, b.rack_w.size()});
+    if (!recorder.rack_w_.empty() && state.hall != nullptr)
+      for (std::size_t r = 0; r < recorder.rack_w_.size(); ++r) b.rack_w.push_back(state.hall->rack_it_w(r));
+    b.is_job.push_back(false);
+    if (b.is_job.size() >= kBatchEvents) hand_over();
+  }
+  void job(const analysis::JobRow& row) {
+    batch->jobs.push_back(row);
+    batch->is_job.push_back(true);
+    if (batch->is_job.size() >= kBatchEvents) hand_over();
+  }
+  /// Hands over the rest, waits for the thread and joins it; returns what it threw (or null).
+  std::exception_ptr finish() {
+    {
+      std::unique_lock lock(mutex);
+      if (!batch->is_job.empty()) full.push_back(std::move(batch));
+      done = true;
+    }
+    wake.notify_one();
+    thread.join();
+    return error;
+  }
+
+  void hand_over() {
+    if (failed.load(std::memory_order_relaxed)) {
+      const std::exception_ptr e = finish();
+      std::rethrow_exception(e);
+    }
+    std::unique_ptr<Batch> next;
+    {
+      std::unique_lock lock(mutex);
+      full.push_back(std::move(batch));
+      room.wait(lock, [this] { return full.size() < kBatchesInFlight; });
+      if (!spare.empty()) {
+        next = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    wake.notify_one();
+    batch = next ? std::move(next) : std::make_unique<Batch>();
+  }
+
+  void work() {
+    for (;;) {
+      std::unique_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [this] { return !full.empty() || done; });
+        if (full.empty()) return;
+        b = std::move(full.front());
+        full.pop_front();
+      }
+      room.notify_one();
+      if (!error) {
+        try {
+          std::size_t c = 0, j = 0;
+          for (const bool is_job : b->is_job) {
+            if (is_job) {
+              recorder.jobs_->append(b->jobs[j++]);
+            } else {
+              const Change& e = b->changes[c++];
+              recorder.change_now(e.t, e.state, b->rack_w.data() + e.racks_at);
+            }
+          }
+        } catch (...) {
+          error = std::current_exception();
+          failed.store(true, std::memory_order_relaxed);
+        }
+      }
+      b->clear();
+      std::unique_lock lock(mutex);
+      spare.push_back(std::move(b));
+    }
+  }
+
+  Hdf5Recorder& recorder;
+  alignas(64) std::unique_ptr<Batch> batch;  ///< being filled by the signals' thread
+  alignas(64) std::mutex mutex;
+  std::condition_variable wake, room;
+  std::deque<std::unique_ptr<Batch>> full;
+  std::vector<std::unique_ptr<Batch>> spare;
+  bool done = false;
+  alignas(64) std::exception_ptr error;  ///< the file thread's (read by the other once it has joined)
+  std::atomic<bool> failed{false};
+  std::thread thread;
+};
 
 Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms,
                            std::size_t racks)
@@ -79,6 +204,7 @@ Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, 
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
+  writer_.reset();  // stops the file thread first
   release_temporary(temp_slot_);
   if (committed_) return;
   columns_.clear();
@@ -178,17 +304,39 @@ void Hdf5Recorder::close_bin(engine::Time end) {
 }
 
 void Hdf5Recorder::on_change(engine::Time t, const sim::PowerState& state) {
+  if (!writer_ && use_thread_ && !finished_ && sim::spare_core()) writer_ = std::make_unique<Writer>(*this);
+  if (writer_) {
+    writer_->change(t, state);
+    return;
+  }
+  change_now(t, state, nullptr);
+}
+
+// `rack_w`: each rack's power from now, as read when the change was told (null: read it now).
+void Hdf5Recorder::change_now(engine::Time t, const sim::PowerState& state, const double* rack_w) {
   accumulate(t);
   state_ = state;
   now_ = instantaneous(state);
   // The racks' power until the next change (read once here, not at every step of the bins).
-  if (racks_ && state_.hall != nullptr)
-    for (std::size_t r = 0; r < rack_w_.size(); ++r) rack_w_[r] = state_.hall->rack_it_w(r);
+  if (racks_ && state_.hall != nullptr) {
+    if (rack_w != nullptr) std::copy(rack_w, rack_w + rack_w_.size(), rack_w_.begin());
+    else
+      for (std::size_t r = 0; r < rack_w_.size(); ++r) rack_w_[r] = state_.hall->rack_it_w(r);
+  }
 }
 
-void Hdf5Recorder::on_job(const analysis::JobRow& row) { jobs_->append(row); }
+void Hdf5Recorder::on_job(const analysis::JobRow& row) {
+  if (writer_) writer_->job(row);
+  else jobs_->append(row);
+}
 
 void Hdf5Recorder::on_finish(engine::Time end, const analysis::Summary&, double net_scale) {
+  if (writer_) {
+    // The file is this thread's again once the file thread has done every event.
+    const std::exception_ptr e = writer_->finish();
+    writer_.reset();
+    if (e) std::rethrow_exception(e);
+  }
   accumulate(end);
   close_bin(end);
   // Every partial chunk to the compressor first, so that the worker and this thread compress

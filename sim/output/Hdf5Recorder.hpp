@@ -7,6 +7,13 @@
 // The file is written under a temporary name in the destination directory and renamed onto the
 // destination only by commit(); destroyed uncommitted, it removes the temporary file, so an
 // output path holds a complete run or nothing.
+//
+// With a core to spare (not inside a sweep's threads), the signals' work runs on a file thread
+// of the recorder's own: on_change and on_job copy what they are given (the state, each rack's
+// power, the row) into batches handed over in order, and that thread integrates the series and
+// makes every HDF5 call of the run, in the order they would be made inline, so the file is the
+// same bytes. on_finish waits for it; what it threw (a write error) is thrown there, or by the
+// next signal once a batch is handed over.
 
 #include <filesystem>
 #include <memory>
@@ -36,6 +43,8 @@ class Hdf5Recorder {
 
   void on_change(engine::Time t, const sim::PowerState& state);
   void on_job(const analysis::JobRow& row);
+  /// Runs the signals' work on the calling thread (default: on a file thread when a core is spare).
+  void write_inline() { use_thread_ = false; }
   /// `net_scale` rescales the net columns (annual matching is known only at the end).
   void on_finish(engine::Time end, const analysis::Summary& summary, double net_scale);
 
@@ -45,6 +54,10 @@ class Hdf5Recorder {
  private:
   void accumulate(engine::Time until);
   void close_bin(engine::Time end);
+  void change_now(engine::Time t, const sim::PowerState& state, const double* rack_w);
+  struct Writer;
+  std::unique_ptr<Writer> writer_;  ///< the file thread, while the run goes
+  bool use_thread_ = true;
 
   std::filesystem::path destination_, temporary_;
   std::int64_t interval_ms_;
