@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <cerrno>
 #include <cfloat>
@@ -239,6 +240,18 @@ class CsvRows {
   }
 
   int record_line() const { return record_line_; }
+
+  /// Where the next record starts (the end of the block when there is none left in it), for a
+  /// reader that splits a plain record itself; taken() then moves past it.
+  const char* at() const { return pos_; }
+  const char* block_end() const { return end_; }
+  /// The record from at() to `next` (just past its '\n', or the end of the block) was read.
+  void taken(const char* next) {
+    record_line_ = line_;
+    record_begin_ = pos_;
+    if (next[-1] == '\n') ++line_;
+    pos_ = next;
+  }
   /// 1-based line of a field (a quoted field may carry a record over several lines).
   int line_of(const Field& f) const {
     return record_line_ + static_cast<int>(std::count(record_begin_, f.raw, '\n'));
@@ -322,37 +335,52 @@ enum class Cell { ok, empty, not_number, not_finite, out_of_range, not_whole };
 //    rounded to double. Rounding twice can differ from rounding once only when the first result
 //    lies exactly halfway between two doubles (a 64-bit value nearer the exact result than that
 //    midpoint would be the rounding itself); that case goes to std::from_chars.
-// Eight ASCII digits at once (SWAR): true when all eight bytes are '0'..'9'.
-[[gnu::always_inline]] inline bool eight_digits(const char* p, std::uint64_t& value) {
-  std::uint64_t v = 0;
-  std::memcpy(&v, p, 8);  // little-endian: the first character in the lowest byte
-  if ((((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4))) !=
-      0x3333333333333333ull)
-    return false;
-  v -= 0x3030303030303030ull;
-  v = v * 10 + (v >> 8);  // each even byte: two digits
-  v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
-       (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
-      32;
-  value = v;
-  return true;
+// Digit runs eight bytes at a time (SWAR). `x` holds eight characters with '0' mapped to 0
+// (each byte XOR '0'): the value of the eight digits it then holds, the first character the
+// most significant (little-endian: in the lowest byte).
+[[gnu::always_inline]] inline std::uint64_t eight_digit_value(std::uint64_t x) {
+  x = x * 10 + (x >> 8);  // each even byte: two digits
+  return (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+          (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+         32;
 }
 
-// Digits from p into sig (at most 19 in all, counted in `digits`); returns where they end.
+// Digits from p into sig, counted in `digits` (sig is exact while there are at most 19 in all;
+// the caller gives up beyond); returns where they end. Eight bytes at a time while there are
+// eight to read: the leading digits of a word found at once (a byte XOR '0' is 0-9 only for a
+// digit: its high bit, after adding 0x76, is set from 10 up; a carry out of a byte only reaches
+// later bytes, after the first non-digit), shifted up so that zeros lead, converted together.
 [[gnu::always_inline]] inline const char* digits_into(const char* p, const char* e, std::uint64_t& sig,
                                                       std::ptrdiff_t& digits) {
+  static constexpr std::uint64_t kPow10U[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
   const char* const first = p;
-  std::uint64_t eight = 0;
-  while (e - p >= 8 && digits + (p - first) + 8 <= 19 && eight_digits(p, eight)) {
-    sig = sig * 100'000'000 + eight;
-    p += 8;
+  while (e - p >= 8) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    const std::uint64_t x = v ^ 0x3030303030303030ull;
+    const std::uint64_t non_digit = ((x + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+    if (non_digit == 0) {
+      sig = sig * 100'000'000 + eight_digit_value(x);
+      p += 8;
+      continue;
+    }
+    const auto k = static_cast<unsigned>(std::countr_zero(non_digit)) / 8;  // digits before the first non-digit
+    if (k > 0) {
+      sig = sig * kPow10U[k] + eight_digit_value(x << (8 * (8 - k)));
+      p += k;
+    }
+    digits += p - first;
+    return p;
   }
   for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) sig = sig * 10 + d;
   digits += p - first;
   return p;
 }
 
-bool fast_decimal(const char* p, const char* e, double& out) {
+// A decimal number at p (not past e): where it ends, with its value in `out`, or null when it
+// is not one of the forms decided here (the caller then asks std::from_chars). The number ends
+// at the first character that cannot continue it; the caller checks what follows.
+[[gnu::always_inline]] inline const char* decimal_prefix(const char* p, const char* e, double& out) {
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool negative = p < e && *p == '-';
@@ -367,17 +395,17 @@ bool fast_decimal(const char* p, const char* e, double& out) {
     exp10 = -static_cast<int>(p - frac);
   }
   // Up to 19 digits cannot overflow 64 bits (leading zeros included, to keep the loop simple).
-  if (digits == 0 || digits > 19) return false;
+  if (digits == 0 || digits > 19) return nullptr;
   if (p < e && (*p == 'e' || *p == 'E')) {
     ++p;
     const bool down = p < e && *p == '-';
     if (p < e && (*p == '-' || *p == '+')) ++p;
-    if (p == e || e - p > 4) return false;
+    const char* const first = p;
     int x = 0;
-    for (unsigned d; p < e && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) x = x * 10 + static_cast<int>(d);
+    for (unsigned d; p < e && p - first < 5 && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) x = x * 10 + static_cast<int>(d);
+    if (p == first || p - first > 4) return nullptr;  // one to four exponent digits
     exp10 += down ? -x : x;
   }
-  if (p != e) return false;
   double v = 0.0;
   if (sig == 0) {
     v = 0.0;
@@ -393,18 +421,26 @@ bool fast_decimal(const char* p, const char* e, double& out) {
       for (std::size_t k = 1; k < t.size(); ++k) t[k] = t[k - 1] * 10.0L;  // exact: 5^27 < 2^64
       return t;
     }();
-    if (exp10 < -27 || exp10 > 27) return false;
+    if (exp10 < -27 || exp10 > 27) return nullptr;
     const long double q = exp10 < 0 ? static_cast<long double>(sig) / kPow10L[static_cast<std::size_t>(-exp10)]
                                     : static_cast<long double>(sig) * kPow10L[static_cast<std::size_t>(exp10)];
     std::uint64_t mantissa = 0;
     std::memcpy(&mantissa, &q, sizeof mantissa);  // the explicit 64-bit significand
-    if ((mantissa & 0x7FF) == 0x400) return false;  // halfway between two doubles
+    if ((mantissa & 0x7FF) == 0x400) return nullptr;  // halfway between two doubles
     v = static_cast<double>(q);
 #else
-    return false;
+    return nullptr;
 #endif
   }
   out = negative ? -v : v;
+  return p;
+}
+
+// The whole of [p, e) as a decimal number of the forms decimal_prefix() decides.
+inline bool fast_decimal(const char* p, const char* e, double& out) {
+  double v = 0.0;
+  if (decimal_prefix(p, e, v) != e) return false;
+  out = v;
   return true;
 }
 
@@ -667,6 +703,7 @@ class Builder {
       : options_(options), plan_(plan), csv_(csv), problems_(problems), header_fields_(header_fields), trace_(trace),
         streamed_(streamed) {
     trace_.by_hosts = plan.by_hosts;
+    plan_plain_rows();
   }
 
   void reserve(std::size_t rows) {
@@ -701,6 +738,73 @@ class Builder {
       if (plan_.name.present()) job.name = intern(f[plan_.name.index], names_, trace_.names);
     }
     return ok && !problems_.any();
+  }
+
+  /// Whether plain_row() may be tried: numeric times and a duration column, a job size read as
+  /// it is, no text columns, rows in order of arrival (the dcsim layout).
+  bool reads_plain_rows() const { return !plain_.empty(); }
+
+  /// A record of the plain form that row() reads without a problem, read straight from the
+  /// text at p (up to `end`, the end of the block): every field unquoted, without blanks, the
+  /// numbers in the forms decimal_prefix() decides and inside the bounds row() checks. Then
+  /// `job` is what row() makes of it and the result is where the next record starts. Anything
+  /// else (a blank line, quotes, spaces, '\r', another form of number, a value row() would report
+  /// or skip) gives null and changes nothing: row() then reads the record the usual way, with
+  /// the same result or its message. `line` is the record's line.
+  const char* plain_row(const char* p, const char* end, int line, TraceJob& job) {
+    if (problems_.any()) return nullptr;
+    TraceJob j;
+    j.utilisation = options_.default_utilisation;
+    double arrival = 0.0;
+    for (std::size_t i = 0; i < plain_.size(); ++i) {
+      const bool last = i + 1 == plain_.size();
+      const Role role = plain_[i];
+      if (role == Role::skip) {
+        while (p < end && *p != ',' && *p != '\n' && *p != '"' && *p != '\r') ++p;
+        if (p < end && (*p == '"' || *p == '\r')) return nullptr;
+      } else if (role == Role::count) {
+        std::int64_t n = 0;
+        const char* const first = p;
+        for (unsigned d; p < end && p - first < 10 && (d = static_cast<unsigned>(*p - '0')) < 10; ++p)
+          n = n * 10 + static_cast<std::int64_t>(d);
+        if (p == first || n < 1 || n > kMaxCount) return nullptr;
+        (plan_.by_hosts ? j.hosts : j.accelerators) = n;
+      } else {
+        double v = 0.0;
+        const char* const after = decimal_prefix(p, end, v);
+        if (after == nullptr) return nullptr;
+        p = after;
+        if (role == Role::utilisation) {
+          if (!(v >= 0 && v <= 1)) return nullptr;
+          j.utilisation = v;
+        } else {
+          const double s = v * options_.time_unit_s;
+          if (!(std::abs(s) <= kMaxTimeS)) return nullptr;  // also not finite
+          if (role == Role::arrival) {
+            if (s < 0 || (have_previous_ && s < previous_s_)) return nullptr;
+            arrival = s;
+          } else {
+            if (!(s > 0) || !(s <= kMaxDurationS)) return nullptr;
+            j.duration_s = s;
+          }
+        }
+      }
+      // What ends the field: a comma, or for the last one the end of the line.
+      if (!last) {
+        if (p == end || *p != ',') return nullptr;
+        ++p;
+      } else if (p < end) {
+        if (*p != '\n') return nullptr;
+        ++p;
+      }
+    }
+    j.arrival_s = arrival;
+    ++rows_;
+    have_previous_ = true;
+    previous_s_ = arrival;
+    previous_line_ = line;
+    job = j;
+    return p;
   }
 
   /// Keeps the job row() just read (reading the whole file).
@@ -967,6 +1071,25 @@ class Builder {
     return it->second;
   }
 
+  // What plain_row() does with each field of a record, by column; empty when it is not tried.
+  enum class Role : std::uint8_t { skip, arrival, count, duration, utilisation };
+  void plan_plain_rows() {
+    const Plan& p = plan_;
+    if (p.clock != Clock::seconds || p.public_trace || p.gpu_percent || !p.duration.present() || p.user.present() ||
+        p.name.present() || !p.arrival.present() || !p.count.present())
+      return;
+    std::vector<Role> roles(header_fields_, Role::skip);
+    const auto assign = [&](const Column& c, Role r) {
+      if (!c.present()) return true;
+      if (c.index >= roles.size() || roles[c.index] != Role::skip) return false;  // one role per column
+      roles[c.index] = r;
+      return true;
+    };
+    if (assign(p.arrival, Role::arrival) && assign(p.count, Role::count) && assign(p.duration, Role::duration) &&
+        assign(p.utilisation, Role::utilisation))
+      plain_ = std::move(roles);
+  }
+
   const JobTraceOptions& options_;
   const Plan& plan_;
   const CsvRows& csv_;
@@ -983,6 +1106,7 @@ class Builder {
   bool streamed_ = false;
   std::int64_t arrival_ms_now_ = 0;
   std::string name_, user_;
+  std::vector<Role> plain_;
 };
 
 // The header record just read into `fields`. pai files have no header: the layout names the
@@ -1194,6 +1318,12 @@ struct JobTraceStream::Impl {
 
   // The next job of a streamed trace, read from the file on the calling thread.
   bool read(TraceJob& job) {
+    if (builder->reads_plain_rows()) {
+      if (const char* after = builder->plain_row(csv.at(), csv.block_end(), csv.line(), job)) {
+        csv.taken(after);
+        return true;
+      }
+    }
     for (;;) {
       if (!record()) {
         if (builder->rows() == 0) problems.fail(header.line, 0, "", "has a header but no data rows");

@@ -725,6 +725,106 @@ TEST_CASE("a streamed trace gives the jobs, names and counts of the whole-file r
   CHECK(stream.skipped() == 0);
 }
 
+TEST_CASE("a streamed trace without text columns reads plain rows and every other form as the whole-file read") {
+  // Rows of the plain form (read straight from the text) between rows of every form that is read
+  // field by field: blanks around fields, quoted numbers, a CRLF ending, a '+' sign, a size
+  // written as a double, exponents, more digits than 64 bits hold, blank lines, an unused column
+  // with a quote; and the last row without a line break. Values from first principles.
+  TempDir dir;
+  const std::string text =
+      "arrival_s,hosts,note,duration_s,utilisation\n"
+      "0.5,4,a,5353.173404446043,0.8274547574113114\n"  // line 2
+      " 1.25 ,2,b, 60 ,0.5\n"
+      "2,\"8\",c,\"61\",0.25\n"
+      "3,1,d,62,0.75\r\n"
+      "+4,16,e,63,1\n"  // line 6
+      "\n"
+      "5,4.0,f,6.4e1,1e-1\n"  // line 8
+      "6,1,\"quoted, note\",65,0.0625\n"
+      "7,1,g,12345678901234567890e-18,0\n"  // line 10: 20 digits
+      "8,32,h,1E2,0.5\n"
+      "9.000000000000000000001,1,i,100,0.5\n"  // line 12: 22 digits, 9 to the nearest double
+      "10,1,j,100,0.5";
+  const fs::path file = dir.write("mixed.csv", text);
+  const JobTrace whole = read(file);
+  struct Want {
+    double arrival;
+    std::int64_t hosts;
+    double duration, utilisation;
+  };
+  const std::vector<Want> want = {{0.5, 4, 5353.173404446043, 0.8274547574113114},
+                                  {1.25, 2, 60, 0.5},
+                                  {2, 8, 61, 0.25},
+                                  {3, 1, 62, 0.75},
+                                  {4, 16, 63, 1},
+                                  {5, 4, 64, 0.1},
+                                  {6, 1, 65, 0.0625},
+                                  {7, 1, 12.34567890123456789, 0},
+                                  {8, 32, 100, 0.5},
+                                  {9, 1, 100, 0.5},
+                                  {10, 1, 100, 0.5}};
+  REQUIRE(whole.jobs.size() == want.size());
+  for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
+    CAPTURE(static_cast<int>(mode));
+    JobTraceOptions o;
+    o.read_ahead = mode;
+    JobTraceStream stream(file.string(), o);
+    TraceJob job;
+    std::size_t n = 0;
+    while (stream.next(job)) {
+      REQUIRE(n < want.size());
+      CAPTURE(n);
+      CHECK(job.arrival_s == want[n].arrival);
+      CHECK(job.hosts == want[n].hosts);
+      CHECK(job.duration_s == want[n].duration);
+      CHECK(job.utilisation == want[n].utilisation);
+      CHECK(job.arrival_s == whole.jobs[n].arrival_s);
+      CHECK(job.duration_s == whole.jobs[n].duration_s);
+      CHECK(job.utilisation == whole.jobs[n].utilisation);
+      ++n;
+    }
+    CHECK(n == want.size());
+  }
+}
+
+TEST_CASE("a streamed trace without text columns reports a row after plain rows with its line, as the whole read") {
+  // Each bad row comes after plain rows and a blank line; its problem names the line and the
+  // column, and the same problem comes from the whole-file read.
+  struct Case {
+    const char* row;
+    int line;
+    const char* column;
+    const char* message;
+  };
+  const Case cases[] = {{"2,1,60,0.5", 6, "arrival_s", "arrival 2 s is before 3 s on line 4"},
+                        {"5,0,60,0.5", 6, "hosts", "a job needs at least 1"},
+                        {"5,1,0,0.5", 6, "duration_s", "it must be > 0"},
+                        {"5,1,60,1.5", 6, "utilisation", "outside [0, 1]"},
+                        {"5,1,60", 6, "", "row has 3 fields; the header has 4"},
+                        {"5,1,60,0.5,7", 6, "", "row has 5 fields; the header has 4"},
+                        {"-5,1,60,0.5", 6, "arrival_s", "before the start"}};
+  for (const Case& c : cases) {
+    CAPTURE(c.row);
+    TempDir dir;
+    const std::string text = std::string("arrival_s,hosts,duration_s,utilisation\n1,1,60,0.5\n2,2,60,0.5\n3,4,60,0.5\n\n") +
+                             c.row + "\n6,1,60,0.5\n";
+    const fs::path file = dir.write("bad.csv", text);
+    const std::vector<Problem> streamed = stream_problems(file);
+    REQUIRE(streamed.size() == 1);
+    CHECK(streamed[0].where.line == c.line);
+    CHECK(streamed[0].path == c.column);
+    CHECK(streamed[0].message.find(c.message) != std::string::npos);
+    try {
+      (void)read(file);
+      FAIL("the whole read accepted " << c.row);
+    } catch (const InputError& e) {
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0].where.line == streamed[0].where.line);
+      CHECK(e.problems()[0].message == streamed[0].message);
+    }
+  }
+}
+
 TEST_CASE("a streamed trace reports a bad row far into the file with its line, and the problems after it") {
   TempDir dir;
   std::string text = long_trace(30'000);  // quoted names add a line every 97 rows
