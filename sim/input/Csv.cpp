@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "models/units/Calendar.hpp"
+#include "sim/input/Decimal.hpp"
 
 namespace dcsim::input {
 
@@ -50,6 +51,7 @@ std::string read_text(const std::string& path, Problems& problems, std::string_v
 
 Cell parse_number(std::string_view s, double& out) {
   if (s.empty()) return Cell::empty;
+  if (fast_decimal(s.data(), s.data() + s.size(), out)) return Cell::ok;
   if (s.front() == '+') s.remove_prefix(1);
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && ptr == s.data() + s.size() ? Cell::ok : Cell::bad;

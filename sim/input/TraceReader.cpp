@@ -18,6 +18,7 @@
 
 #include "models/InputError.hpp"
 #include "sim/input/Csv.hpp"
+#include "sim/input/Decimal.hpp"
 #include "sim/input/Problems.hpp"
 #include "models/units/Calendar.hpp"
 #include "models/units/Units.hpp"
@@ -147,8 +148,11 @@ class TraceBuilder {
       // Seconds since options.epoch_ms, on the millisecond clock.
       double sec = 0;
       const char* end = f.value.data() + f.value.size();
-      const auto [ptr, ec] = std::from_chars(f.value.data(), end, sec);
-      if (ec != std::errc() || ptr != end || !std::isfinite(sec) || std::abs(sec) > 1e13) {
+      const bool read = fast_decimal(f.value.data(), end, sec) || [&] {
+        const auto [ptr, ec] = std::from_chars(f.value.data(), end, sec);
+        return ec == std::errc() && ptr == end;
+      }();
+      if (!read || !std::isfinite(sec) || std::abs(sec) > 1e13) {
         report(f, column, fmt::format("cannot read '{}' as seconds", f.value));
         return false;
       }
