@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <atomic>
 #include <cerrno>
-#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
