@@ -62,16 +62,23 @@ Sample sample_at(double x) {
   return {x, u - fl, static_cast<int>(fl)};
 }
 
-/// Periodic Catmull-Rom spline through the nodes, at a sample (its segment found once).
-double spline_at(const std::array<double, 12>& a, const Sample& p) {
-  // The four nodes around the segment, wrapping round the year: one modulo, then steps.
-  const auto first = static_cast<std::size_t>((((p.i - 1) % 12) + 12) % 12);
-  const auto next = [](std::size_t k) { return k == 11 ? std::size_t{0} : k + 1; };
-  const std::size_t k1 = next(first), k2 = next(k1), k3 = next(k2);
-  const double s = p.s;
-  const double p0 = a[first], p1 = a[k1], p2 = a[k2], p3 = a[k3];
+/// Periodic Catmull-Rom spline through the nodes, on the segment whose four nodes (i-1 .. i+2,
+/// wrapped round the year) are `k`, at position s within it.
+double spline_on(const std::array<double, 12>& a, double s, const std::array<std::uint8_t, 4>& k) {
+  const double p0 = a[k[0]], p1 = a[k[1]], p2 = a[k[2]], p3 = a[k[3]];
   return 0.5 * (2 * p1 + (-p0 + p2) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s * s + (-p0 + 3 * p1 - 3 * p2 + p3) * s * s * s);
 }
+
+/// The four nodes around a sample's segment: one modulo, then steps.
+std::array<std::uint8_t, 4> segment_nodes(const Sample& p) {
+  const auto first = static_cast<std::uint8_t>((((p.i - 1) % 12) + 12) % 12);
+  const auto next = [](std::uint8_t k) { return k == 11 ? std::uint8_t{0} : static_cast<std::uint8_t>(k + 1); };
+  const std::uint8_t k1 = next(first), k2 = next(k1), k3 = next(k2);
+  return {first, k1, k2, k3};
+}
+
+/// The spline at a sample (its segment found once).
+double spline_at(const std::array<double, 12>& a, const Sample& p) { return spline_on(a, p.s, segment_nodes(p)); }
 
 /// The Catmull-Rom basis weights at a sample of nodes i-1, i, i+1, i+2 (the coefficients of
 /// spline_at()), and the node each weight belongs to, wrapping round the year.
@@ -79,34 +86,49 @@ std::array<double, 4> basis_weights(const Sample& p) {
   const double s = p.s, s2 = s * s, s3 = s2 * s;
   return {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3), 0.5 * (-s2 + s3)};
 }
-int node_of(const Sample& p, int q) { return (((p.i - 1 + q) % 12) + 12) % 12; }
 
 /// The spline at month position x.
 double spline(const std::array<double, 12>& a, double x) { return spline_at(a, sample_at(x)); }
 
-std::array<Sample, 12 * kSamplesPerMonth> calibration_samples() {
-  std::array<Sample, 12 * kSamplesPerMonth> out{};
-  for (int k = 0; k < 12; ++k)
-    for (int j = 0; j < kSamplesPerMonth; ++j)
-      out[static_cast<std::size_t>(k * kSamplesPerMonth + j)] = sample_at(k + (j + 0.5) / kSamplesPerMonth);
-  return out;
+/// What the calibrations read that no climate changes, made once in a process: the samples
+/// (12 months of kSamplesPerMonth), each with its segment's nodes and their basis weights, and
+/// the factorised matrix of mean_preserving_nodes().
+struct CalibrationTables {
+  std::array<Sample, 12 * kSamplesPerMonth> samples{};
+  std::array<std::array<std::uint8_t, 4>, 12 * kSamplesPerMonth> nodes{};
+  std::array<std::array<double, 4>, 12 * kSamplesPerMonth> weights{};
+  Eigen::PartialPivLU<Eigen::Matrix<double, 12, 12>> means;
+};
+
+const CalibrationTables& calibration_tables() {
+  static const CalibrationTables tables = [] {
+    CalibrationTables t;
+    for (int k = 0; k < 12; ++k)
+      for (int j = 0; j < kSamplesPerMonth; ++j) {
+        const auto n = static_cast<std::size_t>(k * kSamplesPerMonth + j);
+        t.samples[n] = sample_at(k + (j + 0.5) / kSamplesPerMonth);
+        t.nodes[n] = segment_nodes(t.samples[n]);
+        t.weights[n] = basis_weights(t.samples[n]);
+      }
+    // The spline is linear in its nodes, so the monthly means are M n for a 12 x 12 matrix M
+    // (M[k][j]: month k's mean of node j's basis function, over the calibration samples).
+    Eigen::Matrix<double, 12, 12> m = Eigen::Matrix<double, 12, 12>::Zero();
+    for (int k = 0; k < 12; ++k)
+      for (int j = 0; j < kSamplesPerMonth; ++j) {
+        const auto n = static_cast<std::size_t>(k * kSamplesPerMonth + j);
+        for (std::size_t q = 0; q < 4; ++q) m(k, t.nodes[n][q]) += t.weights[n][q] / kSamplesPerMonth;
+      }
+    t.means.compute(m);
+    return t;
+  }();
+  return tables;
 }
 
-/// Nodes whose spline has the given monthly means. The spline is linear in its nodes, so the
-/// monthly means are M n for a 12 x 12 matrix M (M[k][j]: month k's mean of node j's basis
-/// function, over the calibration samples); the nodes solve M n = means exactly.
+/// Nodes whose spline has the given monthly means: the solution of M n = means.
 std::array<double, 12> mean_preserving_nodes(const std::array<double, 12>& means) {
-  static const std::array<Sample, 12 * kSamplesPerMonth> samples = calibration_samples();
-  Eigen::Matrix<double, 12, 12> m = Eigen::Matrix<double, 12, 12>::Zero();
-  for (int k = 0; k < 12; ++k)
-    for (int j = 0; j < kSamplesPerMonth; ++j) {
-      const Sample& p = samples[static_cast<std::size_t>(k * kSamplesPerMonth + j)];
-      const std::array<double, 4> w = basis_weights(p);
-      for (int q = 0; q < 4; ++q) m(k, node_of(p, q)) += w[static_cast<std::size_t>(q)] / kSamplesPerMonth;
-    }
   Eigen::Matrix<double, 12, 1> b;
   for (int k = 0; k < 12; ++k) b(k) = means[static_cast<std::size_t>(k)];
-  const Eigen::Matrix<double, 12, 1> n = m.partialPivLu().solve(b);
+  const Eigen::Matrix<double, 12, 1> n = calibration_tables().means.solve(b);
   std::array<double, 12> nodes{};
   for (int k = 0; k < 12; ++k) nodes[static_cast<std::size_t>(k)] = n(k);
   return nodes;
@@ -116,8 +138,11 @@ struct Shape {
   std::array<double, 12> temp, range, dew;
   double peak_hour;
 
-  double mean_temp(double x, double hour) const {
-    return spline(temp, x) + 0.5 * spline(range, x) * std::cos(2 * std::numbers::pi * (hour - peak_hour) / 24.0);
+  /// The diurnal factor at an hour of the day: 1 at the peak hour, -1 twelve hours away.
+  double diurnal(double hour) const { return std::cos(2 * std::numbers::pi * (hour - peak_hour) / 24.0); }
+  double mean_temp(double x, double hour) const { return mean_temp_at(sample_at(x), diurnal(hour)); }
+  double mean_temp_at(const Sample& p, double diurnal_factor) const {
+    return spline_at(temp, p) + 0.5 * spline_at(range, p) * diurnal_factor;
   }
 };
 
@@ -129,10 +154,15 @@ struct Shape {
 /// quadratically from the Magnus-form dew points of the normals: three passes (the old
 /// fixed-slope iteration took nine to reach 1e-6).
 std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<double, 12>& rh) {
-  static const std::array<Sample, 12 * kSamplesPerMonth> samples = calibration_samples();
+  const CalibrationTables& tables = calibration_tables();
+  const auto& samples = tables.samples;
+  // Sample n is at hour n % 24 + 0.5 of its day (a month of samples is 30 whole days).
+  static_assert(kSamplesPerMonth % 24 == 0);
+  std::array<double, 24> diurnal{};
+  for (std::size_t h = 0; h < 24; ++h) diurnal[h] = shape.diurnal(static_cast<double>(h) + 0.5);
   std::vector<double> t(samples.size()), inv_e_t(samples.size());
   for (std::size_t n = 0; n < samples.size(); ++n) {
-    t[n] = shape.mean_temp(samples[n].x, static_cast<double>(n % kSamplesPerMonth % 24) + 0.5);
+    t[n] = shape.mean_temp_at(samples[n], diurnal[n % 24]);
     inv_e_t[n] = 1.0 / psychro::saturation_pressure_water_pa(t[n]);
   }
   std::array<double, 12> nodes{}, target{};
@@ -148,8 +178,8 @@ std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<doub
       double sum = 0;
       for (int j = 0; j < kSamplesPerMonth; ++j) {
         const auto n = static_cast<std::size_t>(k * kSamplesPerMonth + j);
-        const Sample& p = samples[n];
-        const double td = spline_at(nodes, p);
+        const std::array<std::uint8_t, 4>& around = tables.nodes[n];
+        const double td = spline_on(nodes, samples[n].s, around);
         if (td >= t[n]) {  // saturated: RH 1 whatever the nodes
           sum += 1.0;
           continue;
@@ -160,8 +190,8 @@ std::array<double, 12> dew_point_nodes(const Shape& shape, const std::array<doub
         sum += r;
         const double q = 257.14 + td;
         const double dg = ((18.678 - 2.0 * td / 234.5) * q - (18.678 - td / 234.5) * td) / (q * q);
-        const std::array<double, 4> w = basis_weights(p);
-        for (int c = 0; c < 4; ++c) jacobian(k, node_of(p, c)) += r * dg * w[static_cast<std::size_t>(c)];
+        const std::array<double, 4>& w = tables.weights[n];
+        for (std::size_t c = 0; c < 4; ++c) jacobian(k, around[c]) += r * dg * w[c];
       }
       const auto kk = static_cast<std::size_t>(k);
       const double mean = sum / kSamplesPerMonth;
