@@ -4,10 +4,13 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -86,7 +89,9 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
 // thread, from an ordered log: the hall's placements and power changes by job slot, and each
 // refresh with its inputs. It performs the same operations in the same order as when run
 // inline (refresh_facility, the hall's place / set_power / release), so every sum and every
-// `changed` record is the same, bit for bit. The log goes in chunks (one lock per chunk, a
+// `changed` record is the same, bit for bit. A refresh carries its IT power; the rest of its
+// inputs (intensities, weather, contracts, price: hourly at most) only when they differ from
+// the site's previous refresh, so most refreshes are one record. The log goes in chunks (one lock per chunk, a
 // bounded number in flight, so memory stays flat); the listeners of `changed` are called on the
 // pipeline's thread, one at a time, before the run returns. An exception there (a failed health
 // check, a listener's write error) stops the facility side; the simulation side sees it at its
@@ -96,10 +101,11 @@ struct Simulation::Pipeline {
   struct Record {
     Op op = Op::refresh;
     std::uint32_t site = 0;
-    std::size_t slot = 0;  ///< a job's slot; for a refresh, its inputs in the chunk
+    std::size_t slot = 0;  ///< a job's slot; for a refresh, its new inputs in the chunk (or kSameInputs)
     std::int64_t n = 0;    ///< chips placed; for a refresh, the time (ms)
-    double w = 0.0;        ///< per chip
+    double w = 0.0;        ///< per chip; for a refresh, the IT power
   };
+  static constexpr std::size_t kSameInputs = std::numeric_limits<std::size_t>::max();
   struct alignas(64) Chunk {  // of one thread at a time: not sharing a cache line with another
     std::vector<Record> records;
     std::vector<SiteInputs> inputs;
@@ -112,6 +118,8 @@ struct Simulation::Pipeline {
     placement.reserve(sim.jobs_.size());
     for (const Job& job : sim.jobs_) placement.push_back(job.placement);
     for (const Site& site : sim.sites_) facility.push_back(site.fac.get());
+    sent.resize(facility.size());
+    current.resize(facility.size());
     chunk = std::make_unique<Chunk>();
     chunk->records.reserve(kChunkRecords);
     thread = std::thread([this] { consume(); });
@@ -124,8 +132,21 @@ struct Simulation::Pipeline {
     chunk->records.push_back({op, static_cast<std::uint32_t>(site), slot, n, w});
   }
   void refresh(std::size_t site, Time now, const SiteInputs& in) {
-    chunk->records.push_back({Op::refresh, static_cast<std::uint32_t>(site), chunk->inputs.size(), now.ms(), 0.0});
-    chunk->inputs.push_back(in);
+    std::optional<SiteInputs>& last = sent[site];
+    std::size_t slot = kSameInputs;
+    if (!last || !same_but_it(*last, in)) {
+      slot = chunk->inputs.size();
+      chunk->inputs.push_back(in);
+      last = in;
+    }
+    chunk->records.push_back({Op::refresh, static_cast<std::uint32_t>(site), slot, now.ms(), in.it_w});
+  }
+  /// Every input the same, bit for bit, but the IT power.
+  static bool same_but_it(const SiteInputs& a, const SiteInputs& b) {
+    static_assert(sizeof(SiteInputs) == 12 * sizeof(double), "no padding: the bytes compared are the fields");
+    SiteInputs b_with_a_it = b;
+    b_with_a_it.it_w = a.it_w;
+    return std::memcmp(&a, &b_with_a_it, sizeof(SiteInputs)) == 0;
   }
   /// At the end of an instant: a full chunk goes to the thread. Throws what the thread threw.
   void instant_done() {
@@ -204,13 +225,20 @@ struct Simulation::Pipeline {
           break;
         case Op::set_power: hall->set_power(placement[r.slot], r.w); break;
         case Op::release: hall->release(placement[r.slot]); break;
-        case Op::refresh: sim.refresh_facility(fac, c.inputs[r.slot], Time::from_ms(r.n), false); break;
+        case Op::refresh: {
+          SiteInputs& in = current[r.site];
+          if (r.slot != kSameInputs) in = c.inputs[r.slot];
+          in.it_w = r.w;
+          sim.refresh_facility(fac, in, Time::from_ms(r.n), false);
+          break;
+        }
       }
     }
   }
 
   Simulation& sim;
   alignas(64) std::unique_ptr<Chunk> chunk;  ///< being filled by the simulation side
+  std::vector<std::optional<SiteInputs>> sent;  ///< by site: the inputs last put in a chunk
   // Shared, under the mutex.
   alignas(64) std::mutex mutex;
   std::condition_variable wake, room;
@@ -220,6 +248,7 @@ struct Simulation::Pipeline {
   // The pipeline thread's own (read by the other once it has joined).
   alignas(64) std::vector<std::size_t> placement;
   std::vector<SiteFacility*> facility;  ///< by site
+  std::vector<SiteInputs> current;      ///< by site: the inputs of its last refresh
   std::exception_ptr error;
   std::atomic<bool> failed{false};
   std::thread thread;
