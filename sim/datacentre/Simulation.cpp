@@ -1,17 +1,12 @@
 #include "sim/datacentre/Simulation.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <numeric>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -20,6 +15,7 @@
 #include "models/units/Units.hpp"
 #include "sim/datacentre/CarbonAware.hpp"
 #include "sim/datacentre/SeriesPlayer.hpp"
+#include "sim/engine/BatchHandOff.hpp"
 
 namespace dcsim::sim {
 
@@ -91,11 +87,12 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
 // inline (refresh_facility, the hall's place / set_power / release), so every sum and every
 // `changed` record is the same, bit for bit. A refresh carries its IT power; the rest of its
 // inputs (intensities, weather, contracts, price: hourly at most) only when they differ from
-// the site's previous refresh, so most refreshes are one record. The log goes in chunks (one lock per chunk, a
-// bounded number in flight, so memory stays flat); the listeners of `changed` are called on the
-// pipeline's thread, one at a time, before the run returns. An exception there (a failed health
-// check, a listener's write error) stops the facility side; the simulation side sees it at its
-// next hand-over, or at the end, and throws it, being the earlier of the two.
+// the site's previous refresh, so most refreshes are one record. The log goes in chunks
+// (engine::BatchHandOff: one lock per chunk, a bounded number in flight, so memory stays flat);
+// the listeners of `changed` are called on the pipeline's thread, one at a time, before the run
+// returns. An exception there (a failed health check, a listener's write error) stops the
+// facility side; the simulation side sees it at its next hand-over, or at the end, and throws
+// it, being the earlier of the two.
 struct Simulation::Pipeline {
   enum class Op : std::uint8_t { place, set_power, release, refresh };
   struct Record {
@@ -106,12 +103,18 @@ struct Simulation::Pipeline {
     double w = 0.0;        ///< per chip; for a refresh, the IT power
   };
   static constexpr std::size_t kSameInputs = std::numeric_limits<std::size_t>::max();
+  static constexpr std::size_t kChunkRecords = 4096;
+  static constexpr std::size_t kChunksInFlight = 8;
   struct alignas(64) Chunk {  // of one thread at a time: not sharing a cache line with another
     std::vector<Record> records;
     std::vector<SiteInputs> inputs;
+    Chunk() { records.reserve(kChunkRecords); }
+    bool empty() const { return records.empty(); }
+    void clear() {
+      records.clear();
+      inputs.clear();
+    }
   };
-  static constexpr std::size_t kChunkRecords = 4096;
-  static constexpr std::size_t kChunksInFlight = 8;
 
   explicit Pipeline(Simulation& owner) : sim(owner) {
     // The placement of each job slot, as held by the jobs until now.
@@ -120,26 +123,22 @@ struct Simulation::Pipeline {
     for (const Site& site : sim.sites_) facility.push_back(site.fac.get());
     sent.resize(facility.size());
     current.resize(facility.size());
-    chunk = std::make_unique<Chunk>();
-    chunk->records.reserve(kChunkRecords);
-    thread = std::thread([this] { consume(); });
-  }
-  ~Pipeline() {
-    if (thread.joinable()) (void)finish();
+    chunks = std::make_unique<engine::BatchHandOff<Chunk>>(kChunksInFlight, [this](Chunk& c) { apply(c); });
   }
 
   void push(Op op, std::size_t site, std::size_t slot, std::int64_t n, double w) {
-    chunk->records.push_back({op, static_cast<std::uint32_t>(site), slot, n, w});
+    chunks->batch().records.push_back({op, static_cast<std::uint32_t>(site), slot, n, w});
   }
   void refresh(std::size_t site, Time now, const SiteInputs& in) {
+    Chunk& chunk = chunks->batch();
     std::optional<SiteInputs>& last = sent[site];
     std::size_t slot = kSameInputs;
     if (!last || !same_but_it(*last, in)) {
-      slot = chunk->inputs.size();
-      chunk->inputs.push_back(in);
+      slot = chunk.inputs.size();
+      chunk.inputs.push_back(in);
       last = in;
     }
-    chunk->records.push_back({Op::refresh, static_cast<std::uint32_t>(site), slot, now.ms(), in.it_w});
+    chunk.records.push_back({Op::refresh, static_cast<std::uint32_t>(site), slot, now.ms(), in.it_w});
   }
   /// Every input the same, bit for bit, but the IT power.
   static bool same_but_it(const SiteInputs& a, const SiteInputs& b) {
@@ -150,70 +149,12 @@ struct Simulation::Pipeline {
   }
   /// At the end of an instant: a full chunk goes to the thread. Throws what the thread threw.
   void instant_done() {
-    if (chunk->records.size() < kChunkRecords) return;
-    if (failed.load(std::memory_order_relaxed)) {
-      (void)finish();
-      std::rethrow_exception(error);
-    }
-    hand_over();
+    if (chunks->batch().records.size() >= kChunkRecords) chunks->hand_over();
   }
   /// Hands over the rest, waits for the thread and joins it; returns what it threw (or null).
-  std::exception_ptr finish() {
-    {
-      std::unique_lock lock(mutex);
-      if (!chunk->records.empty()) full.push_back(std::move(chunk));
-      done = true;
-    }
-    wake.notify_one();
-    thread.join();
-    return error;
-  }
+  std::exception_ptr finish() { return chunks->finish(); }
 
-  void hand_over() {
-    std::unique_ptr<Chunk> next;
-    {
-      std::unique_lock lock(mutex);
-      full.push_back(std::move(chunk));
-      room.wait(lock, [this] { return full.size() < kChunksInFlight; });
-      if (!spare.empty()) {
-        next = std::move(spare.back());
-        spare.pop_back();
-      }
-    }
-    wake.notify_one();
-    if (!next) {
-      next = std::make_unique<Chunk>();
-      next->records.reserve(kChunkRecords);
-    }
-    chunk = std::move(next);
-  }
-
-  void consume() {
-    for (;;) {
-      std::unique_ptr<Chunk> c;
-      {
-        std::unique_lock lock(mutex);
-        wake.wait(lock, [this] { return !full.empty() || done; });
-        if (full.empty()) return;
-        c = std::move(full.front());
-        full.pop_front();
-      }
-      room.notify_one();
-      if (!error) {
-        try {
-          apply(*c);
-        } catch (...) {
-          error = std::current_exception();
-          failed.store(true, std::memory_order_relaxed);
-        }
-      }
-      c->records.clear();
-      c->inputs.clear();
-      std::unique_lock lock(mutex);
-      spare.push_back(std::move(c));
-    }
-  }
-
+  // On the pipeline's thread.
   void apply(const Chunk& c) {
     for (const Record& r : c.records) {
       SiteFacility& fac = *facility[r.site];
@@ -237,21 +178,12 @@ struct Simulation::Pipeline {
   }
 
   Simulation& sim;
-  alignas(64) std::unique_ptr<Chunk> chunk;  ///< being filled by the simulation side
   std::vector<std::optional<SiteInputs>> sent;  ///< by site: the inputs last put in a chunk
-  // Shared, under the mutex.
-  alignas(64) std::mutex mutex;
-  std::condition_variable wake, room;
-  std::deque<std::unique_ptr<Chunk>> full;
-  std::vector<std::unique_ptr<Chunk>> spare;
-  bool done = false;
-  // The pipeline thread's own (read by the other once it has joined).
+  // The pipeline's thread's own (read by the other once it has joined).
   alignas(64) std::vector<std::size_t> placement;
   std::vector<SiteFacility*> facility;  ///< by site
   std::vector<SiteInputs> current;      ///< by site: the inputs of its last refresh
-  std::exception_ptr error;
-  std::atomic<bool> failed{false};
-  std::thread thread;
+  std::unique_ptr<engine::BatchHandOff<Chunk>> chunks;  ///< last: its thread starts once the rest is set
 };
 
 Simulation::~Simulation() = default;

@@ -2,15 +2,10 @@
 #include "sim/output/TempFiles.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <system_error>
-#include <thread>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -18,6 +13,7 @@
 #include "models/InputError.hpp"
 #include "models/units/Units.hpp"
 #include "sim/SpareCore.hpp"
+#include "sim/engine/BatchHandOff.hpp"
 
 namespace dcsim::output {
 namespace {
@@ -30,7 +26,8 @@ fs::path temporary_for(const fs::path& destination) {
 
 }  // namespace
 
-// The file thread: the signals' events in batches, handed over in order, each batch run in order.
+// The file thread: the signals' events in batches (engine::BatchHandOff), handed over in order,
+// each batch run in order.
 struct Hdf5Recorder::Writer {
   struct Change {
     engine::Time t;
@@ -42,6 +39,7 @@ struct Hdf5Recorder::Writer {
     std::vector<double> rack_w;
     std::vector<analysis::JobRow> jobs;
     std::vector<bool> is_job;  ///< the events in order: a change or a job
+    bool empty() const { return is_job.empty(); }
     void clear() {
       changes.clear();
       rack_w.clear();
@@ -52,100 +50,40 @@ struct Hdf5Recorder::Writer {
   static constexpr std::size_t kBatchEvents = 2048;
   static constexpr std::size_t kBatchesInFlight = 4;
 
-  explicit Writer(Hdf5Recorder& owner) : recorder(owner), batch(std::make_unique<Batch>()) {
-    thread = std::thread([this] { work(); });
-  }
-  ~Writer() {
-    if (thread.joinable()) (void)finish();
-  }
+  explicit Writer(Hdf5Recorder& owner) : recorder(owner), batches(kBatchesInFlight, [this](Batch& b) { write(b); }) {}
 
   void change(engine::Time t, const sim::PowerState& state) {
-    Batch& b = *batch;
+    Batch& b = batches.batch();
     b.changes.push_back({t, state, b.rack_w.size()});
     if (!recorder.rack_w_.empty() && state.hall != nullptr)
       for (std::size_t r = 0; r < recorder.rack_w_.size(); ++r) b.rack_w.push_back(state.hall->rack_it_w(r));
     b.is_job.push_back(false);
-    if (b.is_job.size() >= kBatchEvents) hand_over();
+    if (b.is_job.size() >= kBatchEvents) batches.hand_over();
   }
   void job(const analysis::JobRow& row) {
-    batch->jobs.push_back(row);
-    batch->is_job.push_back(true);
-    if (batch->is_job.size() >= kBatchEvents) hand_over();
+    Batch& b = batches.batch();
+    b.jobs.push_back(row);
+    b.is_job.push_back(true);
+    if (b.is_job.size() >= kBatchEvents) batches.hand_over();
   }
   /// Hands over the rest, waits for the thread and joins it; returns what it threw (or null).
-  std::exception_ptr finish() {
-    {
-      std::unique_lock lock(mutex);
-      if (!batch->is_job.empty()) full.push_back(std::move(batch));
-      done = true;
-    }
-    wake.notify_one();
-    thread.join();
-    return error;
-  }
+  std::exception_ptr finish() { return batches.finish(); }
 
-  void hand_over() {
-    if (failed.load(std::memory_order_relaxed)) {
-      const std::exception_ptr e = finish();
-      std::rethrow_exception(e);
-    }
-    std::unique_ptr<Batch> next;
-    {
-      std::unique_lock lock(mutex);
-      full.push_back(std::move(batch));
-      room.wait(lock, [this] { return full.size() < kBatchesInFlight; });
-      if (!spare.empty()) {
-        next = std::move(spare.back());
-        spare.pop_back();
+  // On the file thread.
+  void write(const Batch& b) {
+    std::size_t c = 0, j = 0;
+    for (const bool is_job : b.is_job) {
+      if (is_job) {
+        recorder.jobs_->append(b.jobs[j++]);
+      } else {
+        const Change& e = b.changes[c++];
+        recorder.change_now(e.t, e.state, b.rack_w.data() + e.racks_at);
       }
-    }
-    wake.notify_one();
-    batch = next ? std::move(next) : std::make_unique<Batch>();
-  }
-
-  void work() {
-    for (;;) {
-      std::unique_ptr<Batch> b;
-      {
-        std::unique_lock lock(mutex);
-        wake.wait(lock, [this] { return !full.empty() || done; });
-        if (full.empty()) return;
-        b = std::move(full.front());
-        full.pop_front();
-      }
-      room.notify_one();
-      if (!error) {
-        try {
-          std::size_t c = 0, j = 0;
-          for (const bool is_job : b->is_job) {
-            if (is_job) {
-              recorder.jobs_->append(b->jobs[j++]);
-            } else {
-              const Change& e = b->changes[c++];
-              recorder.change_now(e.t, e.state, b->rack_w.data() + e.racks_at);
-            }
-          }
-        } catch (...) {
-          error = std::current_exception();
-          failed.store(true, std::memory_order_relaxed);
-        }
-      }
-      b->clear();
-      std::unique_lock lock(mutex);
-      spare.push_back(std::move(b));
     }
   }
 
   Hdf5Recorder& recorder;
-  alignas(64) std::unique_ptr<Batch> batch;  ///< being filled by the signals' thread
-  alignas(64) std::mutex mutex;
-  std::condition_variable wake, room;
-  std::deque<std::unique_ptr<Batch>> full;
-  std::vector<std::unique_ptr<Batch>> spare;
-  bool done = false;
-  alignas(64) std::exception_ptr error;  ///< the file thread's (read by the other once it has joined)
-  std::atomic<bool> failed{false};
-  std::thread thread;
+  engine::BatchHandOff<Batch> batches;
 };
 
 Hdf5Recorder::Hdf5Recorder(fs::path destination, const analysis::RunInfo& info, std::int64_t interval_ms,
