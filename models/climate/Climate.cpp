@@ -80,8 +80,8 @@ std::array<std::uint8_t, 4> segment_nodes(const Sample& p) {
 /// The spline at a sample (its segment found once).
 double spline_at(const std::array<double, 12>& a, const Sample& p) { return spline_on(a, p.s, segment_nodes(p)); }
 
-/// The Catmull-Rom basis weights at a sample of nodes i-1, i, i+1, i+2 (the coefficients of
-/// spline_at()), and the node each weight belongs to, wrapping round the year.
+/// The Catmull-Rom basis weights at a sample of its segment's nodes i-1, i, i+1, i+2 (the
+/// coefficients of spline_on(); segment_nodes() gives the nodes, wrapped round the year).
 std::array<double, 4> basis_weights(const Sample& p) {
   const double s = p.s, s2 = s * s, s3 = s2 * s;
   return {0.5 * (-s + 2 * s2 - s3), 0.5 * (2 - 5 * s2 + 3 * s3), 0.5 * (s + 4 * s2 - 3 * s3), 0.5 * (-s2 + s3)};
