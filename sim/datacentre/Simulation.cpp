@@ -86,8 +86,8 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
 // refresh with its inputs. It performs the same operations in the same order as when run
 // inline (refresh_facility, the hall's place / set_power / release), so every sum and every
 // `changed` record is the same, bit for bit. A refresh carries its IT power; the rest of its
-// inputs (intensities, weather, contracts, price: hourly at most) only when they differ from
-// the site's previous refresh, so most refreshes are one record. The log goes in chunks
+// inputs (intensities, weather, contracts, price: hourly at most) only when one of them was
+// set since the site's previous refresh (Site::inputs_new), so most refreshes are one record. The log goes in chunks
 // (engine::BatchHandOff: one lock per chunk, a bounded number in flight, so memory stays flat);
 // the listeners of `changed` are called on the pipeline's thread, one at a time, before the run
 // returns. An exception there (a failed health check, a listener's write error) stops the
@@ -102,6 +102,7 @@ struct Simulation::Pipeline {
     std::int64_t n = 0;    ///< chips placed; for a refresh, the time (ms)
     double w = 0.0;        ///< per chip; for a refresh, the IT power
   };
+  static_assert(sizeof(Record) == 32);
   static constexpr std::size_t kSameInputs = std::numeric_limits<std::size_t>::max();
   static constexpr std::size_t kChunkRecords = 4096;
   static constexpr std::size_t kChunksInFlight = 8;
@@ -121,7 +122,6 @@ struct Simulation::Pipeline {
     placement.reserve(sim.jobs_.size());
     for (const Job& job : sim.jobs_) placement.push_back(job.placement);
     for (const Site& site : sim.sites_) facility.push_back(site.fac.get());
-    sent.resize(facility.size());
     current.resize(facility.size());
     chunks = std::make_unique<engine::BatchHandOff<Chunk>>(kChunksInFlight, [this](Chunk& c) { apply(c); });
   }
@@ -129,23 +129,16 @@ struct Simulation::Pipeline {
   void push(Op op, std::size_t site, std::size_t slot, std::int64_t n, double w) {
     chunks->batch().records.push_back({op, static_cast<std::uint32_t>(site), slot, n, w});
   }
-  void refresh(std::size_t site, Time now, const SiteInputs& in) {
+  /// `inputs_new`: some input other than the IT power may differ from the site's previous
+  /// refresh (always true for a site's first refresh in the pipeline: see start_pipeline()).
+  void refresh(std::size_t site, Time now, const SiteInputs& in, bool inputs_new) {
     Chunk& chunk = chunks->batch();
-    std::optional<SiteInputs>& last = sent[site];
     std::size_t slot = kSameInputs;
-    if (!last || !same_but_it(*last, in)) {
+    if (inputs_new) {
       slot = chunk.inputs.size();
       chunk.inputs.push_back(in);
-      last = in;
     }
     chunk.records.push_back({Op::refresh, static_cast<std::uint32_t>(site), slot, now.ms(), in.it_w});
-  }
-  /// Every input the same, bit for bit, but the IT power.
-  static bool same_but_it(const SiteInputs& a, const SiteInputs& b) {
-    static_assert(sizeof(SiteInputs) == 12 * sizeof(double), "no padding: the bytes compared are the fields");
-    SiteInputs b_with_a_it = b;
-    b_with_a_it.it_w = a.it_w;
-    return std::memcmp(&a, &b_with_a_it, sizeof(SiteInputs)) == 0;
   }
   /// At the end of an instant: a full chunk goes to the thread. Throws what the thread threw.
   void instant_done() {
@@ -178,7 +171,6 @@ struct Simulation::Pipeline {
   }
 
   Simulation& sim;
-  std::vector<std::optional<SiteInputs>> sent;  ///< by site: the inputs last put in a chunk
   // The pipeline's thread's own (read by the other once it has joined).
   alignas(64) std::vector<std::size_t> placement;
   std::vector<SiteFacility*> facility;  ///< by site
@@ -188,7 +180,11 @@ struct Simulation::Pipeline {
 
 Simulation::~Simulation() = default;
 
-void Simulation::start_pipeline() { pipeline_ = std::make_unique<Pipeline>(*this); }
+void Simulation::start_pipeline() {
+  // Each site's first refresh there gives the pipeline's thread all its inputs.
+  for (Site& site : sites_) site.inputs_new = true;
+  pipeline_ = std::make_unique<Pipeline>(*this);
+}
 
 void Simulation::stop_pipeline() {
   std::unique_ptr<Pipeline> p = std::move(pipeline_);
@@ -268,6 +264,11 @@ void Simulation::update(std::size_t index) {
   dirty_.push_back(index);
 }
 
+void Simulation::inputs_changed(std::size_t index) {
+  sites_[index].inputs_new = true;
+  update(index);
+}
+
 void Simulation::flush() {
   if (sites_.size() > 1 && !dirty_.empty()) {
     // The listeners see every site's series as they are now, also those of a site whose own
@@ -301,9 +302,12 @@ void Simulation::refresh(std::size_t index) {
   for (const auto& p : site.players) p->check(now, continues);
   SiteInputs& in = site.in;
   in.it_w = site.it_w();
-  in.contract_w = std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
-  in.price = site.price;
-  if (pipeline_) pipeline_->refresh(index, now, in);
+  const bool inputs_new = std::exchange(site.inputs_new, false);
+  if (inputs_new) {
+    in.contract_w = std::accumulate(site.contract_w.begin(), site.contract_w.end(), 0.0);
+    in.price = site.price;
+  }
+  if (pipeline_) pipeline_->refresh(index, now, in, inputs_new);
   else refresh_facility(*site.fac, in, now, per_it_kept_);
 }
 
@@ -452,7 +456,7 @@ void Simulation::apply_weather(std::size_t index) {
   site.in.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
   site.in.outdoor_temp_c = site.in.weather.dry_bulb_c;
   site.in.outdoor_wet_bulb_c = site.in.weather.wet_bulb_c;
-  update(index);
+  inputs_changed(index);
   engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms() - offset % w.step_ms()), [this, index] { apply_weather(index); });
 }
 
@@ -1074,7 +1078,7 @@ analysis::Summary Simulation::run() {
           Site& here = sites_[i];
           if (gross_from_steps) here.in.gross_kg_per_j = s.gross_kg_per_j;
           if (here.setup->grid.has_net_given) here.in.net_given_kg_per_j = s.net_kg_per_j;
-          update(i);
+          inputs_changed(i);
         });
     // The scenario key of each series, for messages: `grid.trace`, or `sites[1].grid.trace`.
     const std::string site_key = sites_.size() > 1 ? fmt::format("sites[{}].", i) : std::string();
@@ -1082,13 +1086,13 @@ analysis::Summary Simulation::run() {
       site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.trace, t0, grid.trace_origin, site_key + "grid.trace",
                                                             [this, i](const auto& s) {
         sites_[i].in.gross_kg_per_j = s.value;
-        update(i);
+        inputs_changed(i);
       }));
     if (grid.marginal)
       site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *grid.marginal, t0, grid.marginal_origin,
                                                             site_key + "grid.marginal", [this, i](const auto& s) {
         sites_[i].in.marginal_kg_per_j = s.value;
-        update(i);
+        inputs_changed(i);
       }));
     for (std::size_t c = 0; c < grid.contracts.size(); ++c)
       if (grid.contracts[c].profile)
@@ -1098,13 +1102,13 @@ analysis::Summary Simulation::run() {
                                                               [this, i, c](const auto& s) {
                                                                 Site& here = sites_[i];
                                                                 here.contract_w[c] = here.setup->grid.contracts[c].capacity_w * s.value;
-                                                                update(i);
+                                                                inputs_changed(i);
                                                               }));
     if (site.setup->price)
       site.players.push_back(std::make_unique<SeriesPlayer>(engine_, *site.setup->price, t0, "price trace",
                                                             fmt::format("sites[{}].price_trace", i), [this, i](const auto& s) {
         sites_[i].price = s.value;
-        update(i);
+        inputs_changed(i);
       }));
     if (carbon_aware_ || spatial_)
       site.forecast = std::make_unique<IntensityForecast>(

@@ -159,6 +159,10 @@ class Simulation {
     std::int64_t free_chips = 0;    ///< of its cluster
     double price = 0.0;             ///< per MWh, now
     bool dirty = false;             ///< changed in this event; refreshed after it
+    /// An exogenous input (intensity, weather, contract output, price) was set since the last
+    /// refresh (set by inputs_changed()); a refresh then takes contract_w and price anew and
+    /// passes the inputs on, else only the IT power.
+    bool inputs_new = true;
     std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
     std::vector<std::size_t> running;
     std::int64_t jobs_run = 0;
@@ -214,6 +218,8 @@ class Simulation {
   // last event, engine::Engine::after_each_instant) or of the set-up step that changed it,
   // flush() recomputes its power and rates once and tells the listeners.
   void update(std::size_t site);
+  /// update() after one of the site's exogenous inputs was set (Site::inputs_new).
+  void inputs_changed(std::size_t site);
   void flush();
   void refresh(std::size_t site);
   /// The facility side of a refresh: power, rates and integrals from `in` at `now`; tells the
