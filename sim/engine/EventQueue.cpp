@@ -153,25 +153,39 @@ void EventQueue::sift_up(std::size_t i) {
   heap_[i] = e;
 }
 
+// A node with all four children (every level but the last) picks the smallest in a tournament
+// of three independent comparisons, without a loop; a last node with fewer scans them.
 void EventQueue::sift_down(std::size_t i) {
+  static_assert(kArity == 4);
   const std::size_t n = heap_.size();
-  const Entry e = heap_[i];
+  Entry* const h = heap_.data();
+  const Entry e = h[i];
   for (;;) {
     const std::size_t first = kArity * i + 1;
-    if (first >= n) break;
-    const std::size_t last = std::min(first + kArity, n);
     std::size_t best = first;
-    Key best_key = heap_[first].key;
-    for (std::size_t c = first + 1; c < last; ++c) {
-      const bool less = heap_[c].key < best_key;
-      best = less ? c : best;
-      best_key = less ? heap_[c].key : best_key;
+    Key best_key;
+    if (first + kArity <= n) {
+      const Key k0 = h[first].key, k1 = h[first + 1].key, k2 = h[first + 2].key, k3 = h[first + 3].key;
+      const bool right_a = k1 < k0, right_b = k3 < k2;
+      const Key ka = right_a ? k1 : k0, kb = right_b ? k3 : k2;
+      const bool second = kb < ka;
+      best_key = second ? kb : ka;
+      best = first + (second ? 2 + static_cast<std::size_t>(right_b) : static_cast<std::size_t>(right_a));
+    } else if (first < n) {
+      best_key = h[first].key;
+      for (std::size_t c = first + 1; c < n; ++c) {
+        const bool less = h[c].key < best_key;
+        best = less ? c : best;
+        best_key = less ? h[c].key : best_key;
+      }
+    } else {
+      break;
     }
     if (!(best_key < e.key)) break;
-    heap_[i] = heap_[best];
+    h[i] = h[best];
     i = best;
   }
-  heap_[i] = e;
+  h[i] = e;
 }
 
 }  // namespace dcsim::engine
