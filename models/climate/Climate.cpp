@@ -345,8 +345,13 @@ WeatherFeed::WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, 
     maker_state_.reset();
     return;
   }
-  if (!background) return;  // made on demand
-  background_ = true;  // before the thread starts: it reads it
+  if (background) (void)start_maker();  // else made on demand
+}
+
+// The flag is set once the thread exists (no reader waits for a thread that could not be had);
+// blocks it makes before that notify nobody, and nobody waits for them: a reader that saw the
+// flag down made what it needed itself.
+bool WeatherFeed::start_maker() const {
   try {
     maker_ = std::thread([this] {
       const std::size_t size = trace_.size();
@@ -357,8 +362,18 @@ WeatherFeed::WeatherFeed(const SiteClimate& climate, std::int64_t start_utc_ms, 
       }
     });
   } catch (const std::system_error&) {  // no thread to be had: made on demand
-    background_ = false;
+    return false;
   }
+  background_.store(true, std::memory_order_release);
+  return true;
+}
+
+void WeatherFeed::make_ahead() const {
+  // Under the lock: the thread's first block waits until the flag is up, and no reader makes a
+  // block meanwhile.
+  const std::lock_guard lock(mutex_);
+  if (background_.load(std::memory_order_acquire) || !maker_state_ || made_.load(std::memory_order_acquire) == kFailed) return;
+  (void)start_maker();
 }
 
 WeatherFeed::~WeatherFeed() {
@@ -381,12 +396,12 @@ void WeatherFeed::make_until(std::size_t n) const {
   }
   if (to == trace_.size()) maker_state_.reset();
   made_.store(to, std::memory_order_release);
-  if (background_) made_.notify_all();
+  if (background_.load(std::memory_order_relaxed)) made_.notify_all();
 }
 
 void WeatherFeed::ensure(std::size_t n) const {
   std::size_t made = made_.load(std::memory_order_acquire);
-  if (made < n && !background_) {
+  if (made < n && !background_.load(std::memory_order_acquire)) {
     make_until(n);
     made = made_.load(std::memory_order_acquire);
   }

@@ -105,7 +105,9 @@ WeatherTrace synthetic_weather(const SiteClimate& climate, std::int64_t start_ut
 /// the read that first needs a block of samples makes it (a run of a month pays for a month, not
 /// a year). The values are those of synthetic_weather() either way, however far it is read and
 /// from however many threads. An exception the making throws is rethrown by the reads that need
-/// what it stopped. The destructor stops the thread at its next block and joins it.
+/// what it stopped. make_ahead() starts such a thread later, for a feed made on demand whose
+/// reader turns out to read it all (a run recording the weather of a hall whose cooling does not
+/// read it: see Simulation). The destructor stops the thread at its next block and joins it.
 class WeatherFeed {
  public:
   static constexpr std::size_t kBlock = 64;  ///< samples made at a time (and between two notices to readers)
@@ -133,6 +135,10 @@ class WeatherFeed {
   const WeatherTrace& whole() const;
   /// Samples made so far (for tests: how far the making went).
   std::size_t made() const;
+  /// From now on a thread of the feed's own makes the rest ahead of the reads, as with
+  /// `background`; nothing if one does already, everything is made, or no thread can be had.
+  /// Safe from any thread.
+  void make_ahead() const;
 
  private:
   class Maker;  // the synthesis, resumable block by block
@@ -148,8 +154,10 @@ class WeatherFeed {
   mutable std::unique_ptr<Maker> maker_state_;  ///< null for a whole trace, and once all is made
   mutable std::mutex mutex_;                    ///< who makes, when made on demand
   std::atomic<bool> stop_{false};
-  bool background_ = false;
-  std::thread maker_;
+  mutable std::atomic<bool> background_{false};  ///< a thread makes the samples (readers wait for it)
+  mutable std::thread maker_;
+  /// Starts the thread that makes every block in turn; false if no thread can be had.
+  bool start_maker() const;
 };
 
 }  // namespace dcsim::models

@@ -260,4 +260,8 @@ class DirectLiquidPlant final : public CoolingModel {
 /// The model for a parameter set. design_it_w > 0 (unused by fixed_pue).
 std::unique_ptr<CoolingModel> make_cooling_model(const CoolingParams& params, double design_it_w);
 
+/// Whether the model of a parameter set reads the outdoor weather: every plant does; fixed_pue
+/// (and so an ideal plant) does not.
+inline bool cooling_reads_weather(const CoolingParams& params) { return !std::holds_alternative<FixedPueParams>(params); }
+
 }  // namespace dcsim::models

@@ -15,6 +15,7 @@
 #include "models/units/Units.hpp"
 #include "sim/datacentre/CarbonAware.hpp"
 #include "sim/datacentre/SeriesPlayer.hpp"
+#include "sim/SpareCore.hpp"
 #include "sim/engine/BatchHandOff.hpp"
 
 namespace dcsim::sim {
@@ -453,9 +454,11 @@ void Simulation::apply_weather(std::size_t index) {
   const std::int64_t span = w.end_ms() - w.first_ms();
   std::int64_t offset = (scenario_.start_ms + engine_.now().ms() - w.first_ms()) % span;
   if (offset < 0) offset += span;
-  site.in.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
-  site.in.outdoor_temp_c = site.in.weather.dry_bulb_c;
-  site.in.outdoor_wet_bulb_c = site.in.weather.wet_bulb_c;
+  if (site.weather_read) {
+    site.in.weather = w.at(static_cast<std::size_t>(offset / w.step_ms()));
+    site.in.outdoor_temp_c = site.in.weather.dry_bulb_c;
+    site.in.outdoor_wet_bulb_c = site.in.weather.wet_bulb_c;
+  }
   inputs_changed(index);
   engine_.schedule_at(engine_.now() + Duration::from_ms(w.step_ms() - offset % w.step_ms()), [this, index] { apply_weather(index); });
 }
@@ -1114,7 +1117,13 @@ analysis::Summary Simulation::run() {
       site.forecast = std::make_unique<IntensityForecast>(
           grid, t0, options_.baseline ? 0.0 : scenario_.scheduler.forecast_error,
           static_cast<std::uint64_t>(scenario_.seed) ^ (0xF0CA57ull + 0x9E3779B97F4A7C15ull * i));
-    if (site.setup->physical) site.in.weather = site.setup->physical->weather->at(0);
+    if (const auto& hall = site.setup->physical) {
+      site.weather_read = models::cooling_reads_weather(hall->cooling) || changed.connected();
+      if (site.weather_read) {
+        if (sim::spare_core()) hall->weather->make_ahead();  // a recorder reads every hour of it
+        site.in.weather = hall->weather->at(0);
+      }
+    }
   }
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     update(i);

@@ -163,6 +163,10 @@ class Simulation {
     /// refresh (set by inputs_changed()); a refresh then takes contract_w and price anew and
     /// passes the inputs on, else only the IT power.
     bool inputs_new = true;
+    /// Whether anything reads its hall's weather: its cooling, or a listener of `changed` (a
+    /// recorder). If not, the hourly weather changes still come (the same instants, so the same
+    /// sums) but no weather is taken from the feed, which then makes none.
+    bool weather_read = true;
     std::deque<std::size_t> queue;  ///< jobs waiting, in arrival order
     std::vector<std::size_t> running;
     std::int64_t jobs_run = 0;

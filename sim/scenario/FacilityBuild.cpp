@@ -134,9 +134,13 @@ PhysicalFacilitySetup build_facility(const FacilitySpec& f, const std::string& p
     const std::int64_t from = units::start_of_year_ms(year);
     const auto hours = static_cast<std::size_t>((units::start_of_year_ms(year + 1) - from) / 3'600'000);
     const std::string catalog = file_identity(f.sites_catalog);
+    // Made ahead on a thread of its own when the cooling reads it; else only if a run records it
+    // (Simulation asks for that, WeatherFeed::make_ahead), so a run of such a hall that prints
+    // its totals makes none.
+    const bool ahead = sim::spare_core() && models::cooling_reads_weather(out.cooling);
     out.weather = weather_memo().get_or_make(catalog.empty() ? catalog : fmt::format("site|{}|{}|{}|{}|{}", catalog, f.site, from, hours, spec.seed), [&] {
       return std::make_shared<const models::WeatherFeed>(site.to_model(), from, hours, static_cast<std::uint64_t>(spec.seed),
-                                                         sim::spare_core());
+                                                         ahead);
     });
   }
   return out;

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -248,6 +249,26 @@ TEST_CASE("a weather feed without its thread makes only the blocks read, the sam
   // The thread of a feed destroyed early stops at its next block: its destructor does not make
   // the rest of the year first. (What it made is not observable after; this checks it returns.)
   { const WeatherFeed early(c, k2020, 8784, 9, true); (void)early.at(10); }
+}
+
+TEST_CASE("a feed made on demand can be made ahead from then on, with the same values") {
+  const SiteClimate c = sites().at("iowa").to_model();
+  const WeatherTrace direct = synthetic_weather(c, k2020, 8784, 11);
+  const WeatherFeed feed(c, k2020, 8784, 11, false);
+  CHECK(feed.at(0).dry_bulb_c == direct.values[0].dry_bulb_c);
+  CHECK(feed.made() == 64);  // one block, made by the read
+  feed.make_ahead();
+  feed.make_ahead();  // a second call finds the thread running (or done)
+  // The thread makes the rest without further reads (waited for here, up to 20 s).
+  for (int i = 0; i < 2000 && feed.made() < 8784; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(feed.made() == 8784);
+  CHECK(feed.at(8783).wet_bulb_c == direct.values[8783].wet_bulb_c);
+  for (std::size_t i = 0; i < 8784; i += 97) REQUIRE(feed.at(i).relative_humidity == direct.values[i].relative_humidity);
+  feed.make_ahead();  // everything made: nothing to start
+  // A whole trace has nothing to make.
+  const WeatherFeed given{WeatherTrace(direct)};
+  given.make_ahead();
+  CHECK(given.made() == 8784);
 }
 
 TEST_CASE("a catalog is read once per file identity and afresh after forget_memos or a change; a bad one every time") {

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -17,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "models/Memo.hpp"
 #include "sim/datacentre/Simulation.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "tests/support/TempDir.hpp"
@@ -31,7 +33,7 @@ namespace {
 // 16 servers of 8 accelerators in a hyperscale hall (power tree with losses, cooling in Iowa's
 // weather); a job trace of `jobs` jobs of 1-8 servers at utilisations 0.3-1.0, an hourly grid
 // trace, a horizon that cuts the last jobs.
-std::string write_scenario(const TempDir& dir, const std::string& policy, int jobs) {
+std::string write_scenario(const TempDir& dir, const std::string& policy, int jobs, const std::string& preset = "hyperscale") {
   std::string trace = "arrival_s,hosts,duration_s,utilisation\n";
   std::uint64_t x = 12345;
   const auto next = [&x] {
@@ -51,7 +53,7 @@ std::string write_scenario(const TempDir& dir, const std::string& policy, int jo
   return dir.write("s.yaml", "name: p\nstart: 2020-01-01T00:00:00Z\n"
                              "accelerators:\n  slot: {tdp: 1275 W, idle_power: 312.5 W, max_power: 1275 W, curve: linear, source: test}\n"
                              "cluster: {accelerator: slot, hosts: 16, accelerators_per_host: 8}\n"
-                             "facility: {preset: hyperscale, site: iowa}\n"
+                             "facility: {preset: " + preset + ", site: iowa}\n"
                              "grid:\n  trace: {file: grid.csv, format: plain}\n"
                              "job_trace: {file: jobs.csv, layout: dcsim}\n"
                              "scheduler: {policy: " + policy + "}\nhorizon: " + std::to_string(static_cast<int>(t * 0.9)) + " s\n")
@@ -152,5 +154,44 @@ TEST_SUITE("pipeline") {
                            fmt::format("listener failed at change {}", at).c_str(), std::runtime_error);
       CHECK(told_piped == told_inline);
     }
+  }
+}
+
+TEST_SUITE("weather") {
+  TEST_CASE("a hall whose cooling does not read the weather makes none unless a listener records it; same sums") {
+    TempDir dir;
+    dcsim::forget_memos();  // a feed of its own, not one an earlier test read
+    const auto s = dcsim::scenario::load_scenario(write_scenario(dir, "fifo", 400, "lossless"));
+    const dcsim::models::WeatherFeed& feed = *s.sites.front().physical->weather;
+    REQUIRE(feed.size() > 0);
+    SimulationOptions o;
+    o.pipeline = SimulationOptions::Pipeline::off;
+    const dcsim::analysis::Summary unrecorded = Simulation(s, o).run();
+    CHECK(feed.made() == 0);
+    // Recorded: the weather is read at every hour, so made, and every change carries it.
+    Simulation recorder(s, o);
+    std::size_t changes = 0, with_weather = 0;
+    recorder.changed.connect([&](dcsim::engine::Time, const PowerState& p) {
+      ++changes;
+      with_weather += std::isfinite(p.outdoor_temp_c) && std::isfinite(p.outdoor_wet_bulb_c) ? 1 : 0;
+    });
+    const dcsim::analysis::Summary recorded = recorder.run();
+    CHECK(feed.made() > 0);
+    CHECK(changes > 500);
+    CHECK(with_weather == changes);
+    // The hourly weather changes come either way: the sums are the same, bit for bit.
+    CHECK(summary_bits(recorded) == summary_bits(unrecorded));
+    CHECK(unrecorded.pue == 1.0);
+  }
+
+  TEST_CASE("a plant that reads the weather has it made whether or not the run is recorded") {
+    TempDir dir;
+    dcsim::forget_memos();
+    const auto s = dcsim::scenario::load_scenario(write_scenario(dir, "fifo", 400));
+    SimulationOptions o;
+    o.pipeline = SimulationOptions::Pipeline::off;
+    const dcsim::analysis::Summary unrecorded = Simulation(s, o).run();
+    CHECK(s.sites.front().physical->weather->made() > 0);
+    CHECK(unrecorded.pue > 1.01);  // the plant drew power in that weather
   }
 }
