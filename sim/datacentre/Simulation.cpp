@@ -765,8 +765,19 @@ void Simulation::start(std::size_t index) {
     job.mark_net = per_it.total(kPerItNet);
   }
   arm_failure(index);
-  if (spec.startup_ms > 0) begin(index, Phase::startup, spec.startup_ms);
-  else proceed(index);
+  if (spec.startup_ms > 0) {
+    begin(index, Phase::startup, spec.startup_ms);
+  } else if (spec.checkpoint_interval_ms == 0 && spec.eval_every_ms == 0 && spec.duration_ms > 0) {
+    // One training phase to the end, as proceed() and begin() would set it up: no time has passed
+    // since the start and the power is the training power already, so there is nothing to
+    // account or change.
+    job.phase = Phase::train;
+    job.phase_start = job.started;
+    job.phase_left_ms = spec.duration_ms;
+    job.next = engine_.schedule_at(job.started + Duration::from_ms(spec.duration_ms), [this, index] { phase_end(index); });
+  } else {
+    proceed(index);
+  }
   if (suspend_mode_ && spec.slack_ms > 0) {
     plans_[index] = suspend_plan(job);
     follow_plan(index);

@@ -425,8 +425,8 @@ void add_trace_jobs(const ScenarioSpec& spec, const JobTraceSpec& t, int site, S
   const std::size_t first = s.jobs.size();
   trace->first_ordinal = first;
   trace->make = [=](const input::TraceJob& tj, std::size_t k, ScheduledJob& job) {
-    // A reused job holds this trace's accelerator already: no copy per job.
-    if (job.run.accelerator != accel_name) job.run.accelerator = accel_name;
+    // A reused job (one this trace filled before: trace_row set) holds its accelerator already.
+    if (job.trace_row == 0) job.run.accelerator = accel_name;
     job.run.chips = tj.hosts > 0 ? tj.hosts * per_host : tj.accelerators;
     bool capped = false;
     job.run.utilisation = tj.utilisation;
