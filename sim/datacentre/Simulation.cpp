@@ -375,12 +375,20 @@ void Simulation::check_health(const SiteFacility& site, Time now) const {
   const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
   const double cooling = d.chiller_w + d.economiser_w + d.fans_w + d.pumps_w + d.tower_w + d.humidifier_w;
   // The usual case, decided at once: every figure finite and non-negative and, for a hall, the
-  // subsystems adding up to their totals exactly (the full tests below allow rounding).
+  // subsystems adding up to their totals exactly (report_health's full tests allow rounding).
   if (p.it_w >= 0.0 && p.delivery_loss_w >= 0.0 && p.cooling_w >= 0.0 && p.other_w >= 0.0 &&
       p.it_w + p.delivery_loss_w + p.cooling_w + p.other_w <= std::numeric_limits<double>::max() &&
       site.state.gross_kg_per_j >= 0.0 && site.state.gross_kg_per_j <= std::numeric_limits<double>::max() &&
       (!site.hall || (losses == p.delivery_loss_w && cooling == p.cooling_w)))
     return;
+  report_health(site, now);
+}
+
+void Simulation::report_health(const SiteFacility& site, Time now) const {
+  const models::FacilityPower& p = site.state.power;
+  const models::FacilityDetail& d = p.detail;
+  const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
+  const double cooling = d.chiller_w + d.economiser_w + d.fans_w + d.pumps_w + d.tower_w + d.humidifier_w;
   const auto bad = [](double x) { return !std::isfinite(x) || x < -1e-6; };
   const auto off = [](double a, double b) { return std::abs(a - b) > 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); };
   std::string problem;
