@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -252,6 +253,232 @@ TEST_CASE("a plain trace value unit can be changed") {
   o.value_unit_kg_per_j = 1.0 / 3.6e6;  // 1 kg/kWh
   const auto t = read_trace(file.string(), o);
   CHECK(t.intensity_kg_per_j[0] == doctest::Approx(0.5 / 3.6e6));
+}
+
+// --- plain, seconds: rows read straight from the text ---------------------------------------------
+// A record of the plain form ("3600,345.2") is read without splitting it into fields; any other
+// form falls back to the field-by-field reading. A file with CRLF line ends has no record of the
+// plain form, and the field-by-field reading trims the '\r' (the values, lines and columns stay),
+// so reading each file both as written and with CRLF line ends compares the two readings.
+
+// What read_trace makes of a file: its trace, or the problems it reports.
+struct Reading {
+  std::optional<dcsim::models::IntensityTrace> trace;
+  std::vector<Problem> problems;
+};
+
+Reading reading(const fs::path& file, const TraceOptions& options) {
+  try {
+    return {read_trace(file.string(), options), {}};
+  } catch (const InputError& e) {
+    return {std::nullopt, e.problems()};
+  }
+}
+
+// Reads `text` as written and with CRLF line ends (from two files of the same name); checks that
+// both give the same trace or the same problems, and returns the first.
+Reading read_both_ways(const std::string& name, const std::string& text, const TraceOptions& options) {
+  TempDir lf, crlf;
+  std::string crlf_text;
+  for (const char c : text) {
+    if (c == '\n') crlf_text += '\r';
+    crlf_text += c;
+  }
+  const Reading a = reading(lf.write(name, text), options);
+  const Reading b = reading(crlf.write(name, crlf_text), options);
+  REQUIRE(a.trace.has_value() == b.trace.has_value());
+  if (a.trace) {
+    CHECK(a.trace->utc_ms == b.trace->utc_ms);
+    CHECK(a.trace->intensity_kg_per_j == b.trace->intensity_kg_per_j);
+    CHECK(a.trace->cfe_share == b.trace->cfe_share);
+    CHECK(a.trace->step_ms == b.trace->step_ms);
+    CHECK(a.trace->description == b.trace->description);
+  }
+  REQUIRE(a.problems.size() == b.problems.size());
+  for (std::size_t i = 0; i < a.problems.size(); ++i) {
+    CAPTURE(i);
+    CHECK(fs::path(a.problems[i].where.file).filename() == fs::path(b.problems[i].where.file).filename());
+    CHECK(a.problems[i].where.line == b.problems[i].where.line);
+    CHECK(a.problems[i].where.column == b.problems[i].where.column);
+    CHECK(a.problems[i].path == b.problems[i].path);
+    CHECK(a.problems[i].message == b.problems[i].message);
+  }
+  return a;
+}
+
+struct WantProblem {
+  int line, column;
+  std::string path, message;
+};
+
+void check_problems(const Reading& r, const std::vector<WantProblem>& want) {
+  CHECK_FALSE(r.trace.has_value());
+  REQUIRE(r.problems.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(r.problems[i].where.line == want[i].line);
+    CHECK(r.problems[i].where.column == want[i].column);
+    CHECK(r.problems[i].path == want[i].path);
+    CHECK(r.problems[i].message == want[i].message);
+  }
+}
+
+TEST_CASE("a plain trace in seconds reads plain rows and rows of every other form alike") {
+  // Plain rows between rows of other forms: quoted fields, blanks around fields, a CRLF ending,
+  // exponents, a blank line, a '+' sign, seconds written with a fraction, more digits than 64
+  // bits hold; the last row without a line end. Hourly from the epoch given.
+  const std::string text =
+      "time_s,g_per_kwh\n"
+      "0,100\n"
+      "3600,200.5\n"
+      "7200,300\n"
+      "\"10800\",400\n"
+      " 14400 , 500 \n"
+      "18000,600\r\n"
+      "21600,7e2\n"
+      "\n"
+      "25200,+800\n"
+      "28800,900.25\n"
+      "32400.0,1000\n"
+      "36000,12345678901234567890e-17\n"
+      "39600,0\n"
+      "43200,\"1100\"\n"
+      "46800,1.2E+3\n"
+      "50400,1300";
+  TraceOptions o = with(TraceFormat::plain);
+  o.epoch_ms = parse_utc_ms("2024-01-01T00:00:00Z");
+  const Reading r = read_both_ways("seconds.csv", text, o);
+  REQUIRE(r.trace.has_value());
+  const std::vector<double> g = {100, 200.5, 300, 400, 500, 600, 700, 800, 900.25, 1000, 123.4567890123456789, 0, 1100, 1200, 1300};
+  REQUIRE(r.trace->size() == g.size());
+  CHECK(r.trace->step_ms == kHour);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    CAPTURE(i);
+    CHECK(r.trace->utc_ms[i] == o.epoch_ms + static_cast<std::int64_t>(i) * kHour);
+    CHECK(r.trace->intensity_kg_per_j[i] == g[i] * kG);
+  }
+  CHECK(r.trace->cfe_share.empty());
+  CHECK(r.trace->description == "plain trace seconds.csv, column 'g_per_kwh'");
+}
+
+TEST_CASE("a plain trace in seconds reads its columns in any order, past other columns") {
+  const std::string text =
+      "g_per_kwh,note,time_s\n"
+      "1,a b,0\n"
+      "2,,60\n"
+      "3,\"x, y\",120\n"
+      "4,c,180\n"
+      "5,d,240\n";
+  const Reading r = read_both_ways("columns.csv", text, with(TraceFormat::plain));
+  REQUIRE(r.trace.has_value());
+  REQUIRE(r.trace->size() == 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(r.trace->utc_ms[i] == static_cast<std::int64_t>(i) * 60'000);
+    CHECK(r.trace->intensity_kg_per_j[i] == static_cast<double>(i + 1) * kG);
+  }
+}
+
+TEST_CASE("a plain trace in seconds rounds fractions of a second to the nearest millisecond") {
+  const std::string text = "time_s,g_per_kwh\n0,1\n0.001,2\n0.0021,3\n0.0029999,4\n0.00404,5\n";
+  const Reading r = read_both_ways("ms.csv", text, with(TraceFormat::plain));
+  REQUIRE(r.trace.has_value());
+  CHECK(r.trace->utc_ms == std::vector<std::int64_t>{0, 1, 2, 3, 4});
+  CHECK(r.trace->step_ms == 1);
+}
+
+TEST_CASE("a plain trace in seconds holds values over an empty cell and a gap only with fill_missing") {
+  const std::string text =
+      "time_s,g_per_kwh\n"
+      "0,10\n"
+      "60,20\n"
+      "120,30\n"
+      "180,\n"
+      "240,50\n"
+      "420,70\n"
+      "480,80\n";
+  TraceOptions o = with(TraceFormat::plain);
+  check_problems(read_both_ways("holes.csv", text, o),
+                 {{5, 5, "g_per_kwh", "empty value (empty: 'g_per_kwh'); set fill_missing to hold the previous value over"},
+                  {7, 1, "time_s",
+                   "gap: 1970-01-01T00:07:00Z is 3 min after 1970-01-01T00:04:00Z on line 6, but the file's resolution is "
+                   "1 min (lines 2-3); 2 step(s) missing (set fill_missing to hold the previous value over)"}});
+
+  o.fill_missing = true;
+  const Reading r = read_both_ways("holes.csv", text, o);
+  REQUIRE(r.trace.has_value());
+  // The empty cell holds 30 over; the gap (three steps from 240 s to 420 s) holds 50 over two.
+  const std::vector<double> g = {10, 20, 30, 30, 50, 50, 50, 70, 80};
+  REQUIRE(r.trace->size() == g.size());
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    CAPTURE(i);
+    CHECK(r.trace->utc_ms[i] == static_cast<std::int64_t>(i) * 60'000);
+    CHECK(r.trace->intensity_kg_per_j[i] == g[i] * kG);
+  }
+  CHECK(r.trace->description == "plain trace holes.csv, column 'g_per_kwh'; 3 missing value(s) held over");
+}
+
+TEST_CASE("a plain trace in seconds reports a bad row after plain rows with its line and column") {
+  // Rows every 10 s on lines 2-3 (the step), a blank line 4, lines 5-6 (the row after a blank
+  // line is read field by field, the next one straight from the text), the bad row on line 7.
+  const std::string before = "time_s,g_per_kwh\n0,1\n10,2\n\n20,3\n30,4\n";
+  const std::string empty_value = "empty value (empty: 'g_per_kwh'); set fill_missing to hold the previous value over";
+  const std::string negative = "intensity is negative (-5); it must be at least 0";
+  struct Case {
+    std::string row;
+    WantProblem want;
+  };
+  const std::vector<Case> cases = {
+      {"30,5", {7, 1, "time_s", "duplicate time 1970-01-01T00:00:30Z: line 6 has the same"}},
+      {"25,5",
+       {7, 1, "time_s",
+        "time goes backward: 1970-01-01T00:00:25Z is before 1970-01-01T00:00:30Z on line 6; rows must be in increasing "
+        "time order"}},
+      {"60,5",
+       {7, 1, "time_s",
+        "gap: 1970-01-01T00:01:00Z is 30 s after 1970-01-01T00:00:30Z on line 6, but the file's resolution is 10 s "
+        "(lines 2-3); 2 step(s) missing (set fill_missing to hold the previous value over)"}},
+      {"40.5,5",
+       {7, 1, "time_s",
+        "gap: 1970-01-01T00:00:40.500Z is 10500 ms after 1970-01-01T00:00:30Z on line 6, but the file's resolution is "
+        "10 s (lines 2-3)"}},
+      {",5", {7, 1, "time_s", "empty time"}},
+      {"+40,5", {7, 1, "time_s", "cannot read '+40' as seconds"}},
+      {"1e14,5", {7, 1, "time_s", "cannot read '1e14' as seconds"}},
+      {"40,-5", {7, 4, "g_per_kwh", negative}},
+      {"40,\"-5\"", {7, 4, "g_per_kwh", negative}},
+      {"  40,-5", {7, 6, "g_per_kwh", negative}},
+      {"40,x", {7, 4, "g_per_kwh", "'x' is not a number"}},
+      {"40,1e999", {7, 4, "g_per_kwh", "'1e999' is not a number"}},
+      {"40,nan", {7, 4, "g_per_kwh", "'nan' is not a finite number"}},
+      {"40,", {7, 4, "g_per_kwh", empty_value}},
+      {"40", {7, 0, "", "row has 1 fields; the header has 2"}},
+      {"40,5,6", {7, 0, "", "row has 3 fields; the header has 2"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.row);
+    check_problems(read_both_ways("bad.csv", before + c.row + "\n", with(TraceFormat::plain)), {c.want});
+  }
+}
+
+TEST_CASE("a plain trace in seconds goes on checking the rows after a problem") {
+  const std::string text =
+      "time_s,g_per_kwh\n"
+      "0,1\n"
+      "10,2\n"
+      "\n"
+      "20,3\n"
+      "30,4\n"
+      "30,5\n"    // line 7: the time of line 6
+      "40,-5\n"   // line 8
+      "50,6,7\n"  // line 9
+      "50,7\n"    // line 10: one step after line 8
+      "60,8\n"    // line 11
+      "60,9\n";   // line 12: the time of line 11
+  check_problems(read_both_ways("many.csv", text, with(TraceFormat::plain)),
+                 {{7, 1, "time_s", "duplicate time 1970-01-01T00:00:30Z: line 6 has the same"},
+                  {8, 4, "g_per_kwh", "intensity is negative (-5); it must be at least 0"},
+                  {9, 0, "", "row has 3 fields; the header has 2"},
+                  {12, 1, "time_s", "duplicate time 1970-01-01T00:01:00Z: line 11 has the same"}});
 }
 
 // --- EIA-930 -------------------------------------------------------------------------------------
