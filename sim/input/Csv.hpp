@@ -81,6 +81,21 @@ class CsvScanner {
   }
 
   int record_line() const { return record_line_; }
+
+  /// Where the scanner is in the text (at the next record, at blank lines before it, or at the
+  /// end) and the 1-based line there, for a reader that reads a record of a plain form itself;
+  /// taken() then moves past it.
+  const char* at() const { return text_.data() + pos_; }
+  const char* text_end() const { return text_.data() + text_.size(); }
+  int line() const { return line_; }
+  /// The record from at() to `next` (just past its '\n', or the end of the text) was read.
+  void taken(const char* next) {
+    record_line_ = line_;
+    record_begin_ = at();
+    if (next[-1] == '\n') ++line_;
+    pos_ = static_cast<std::size_t>(next - text_.data());
+  }
+
   /// 1-based line of a field (a quoted field may have carried the record over several lines).
   int line_of(const Field& f) const {
     return record_line_ + static_cast<int>(std::count(record_begin_, f.raw, '\n'));
