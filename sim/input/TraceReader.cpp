@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -88,6 +89,9 @@ struct ValueColumn {
 
 // ---------------------------------------------------------------------------------------------
 // The row loop, shared by all formats
+
+// What TraceBuilder::plain_row() does with each field of a record, by column.
+enum class Role : std::uint8_t { skip, seconds, value };
 
 class TraceBuilder {
  public:
@@ -217,6 +221,56 @@ class TraceBuilder {
 
   bool have_value() const { return !trace.intensity_kg_per_j.empty(); }
 
+  /// A record of the plain form that place(), number() and append() take without a problem, read
+  /// straight from the text at p (up to `end`), its fields as `roles` says: a time in seconds
+  /// and a value, every field unquoted, without blanks or '\r' around the numbers, the numbers
+  /// in the forms decimal_prefix() decides, the value not negative, the time one step (already
+  /// known from two earlier rows) after the previous row's, the trace not full. Then the row is
+  /// appended as the general reading would, `value` is its value in kg/J (the number times
+  /// `unit`) and the result is where the next record starts. Anything else (a blank line, quotes,
+  /// blanks, '\r', another form of number, a field too many or too few, a gap, a value or time
+  /// the general reading reports, an earlier problem) gives null and changes nothing: the record
+  /// is then read field by field, with the same result or its message. `line` is the record's.
+  const char* plain_row(const char* p, const char* end, int line, const std::vector<Role>& roles, double unit,
+                        double& value) {
+    if (step_ == 0 || problems_.any() || trace.utc_ms.size() >= kMaxSamples) return nullptr;
+    std::int64_t ms = 0;
+    double v = 0;
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      if (roles[i] == Role::skip) {
+        while (p < end && *p != ',' && *p != '\n' && *p != '"' && *p != '\r') ++p;
+        if (p < end && (*p == '"' || *p == '\r')) return nullptr;
+      } else if (roles[i] == Role::seconds) {
+        double sec = 0;
+        p = decimal_prefix(p, end, sec);
+        if (p == nullptr || !(std::abs(sec) <= 1e13)) return nullptr;
+        // As place() rounds; a whole number of milliseconds (|x| <= 1e16 fits) is its own rounding.
+        const double x = sec * 1000.0;
+        ms = static_cast<std::int64_t>(x);
+        if (static_cast<double>(ms) != x) ms = std::llround(x);
+      } else {
+        p = decimal_prefix(p, end, v);
+        if (p == nullptr || !(v >= 0) || !std::isfinite(v)) return nullptr;
+      }
+      // What ends the field: a comma, or for the last one the end of the line.
+      if (i + 1 < roles.size()) {
+        if (p == end || *p != ',') return nullptr;
+        ++p;
+      } else if (p < end) {
+        if (*p != '\n') return nullptr;
+        ++p;
+      }
+    }
+    const std::int64_t t = options_.epoch_ms + ms;
+    if (t - prev_t_ != step_) return nullptr;
+    prev_t_ = t;
+    prev_line_ = line;
+    value = v * unit;
+    trace.utc_ms.push_back(t);
+    trace.intensity_kg_per_j.push_back(value);
+    return p;
+  }
+
   void append(std::int64_t t, double intensity, std::optional<double> cfe) {
     if (trace.utc_ms.size() >= kMaxSamples)
       problems_.fail(csv_.record_line(), 0, "", fmt::format("more than {} samples", kMaxSamples));
@@ -273,7 +327,23 @@ models::IntensityTrace read_single(CsvScanner& csv, const Header& header, const 
   std::vector<std::string> empty_names;
   double last_value = 0, last_cfe = 0;
   int rows = 0;
-  while (csv.next(fields)) {
+  // Times in seconds and no CFE column: a record of the plain form is read straight from the
+  // text (TraceBuilder::plain_row), any other field by field below.
+  std::vector<Role> roles;
+  if (layout.seconds && !layout.cfe) {
+    roles.assign(header.names.size(), Role::skip);
+    roles[layout.time.index] = Role::seconds;
+    roles[layout.value.index] = Role::value;
+  }
+  for (;;) {
+    if (!roles.empty()) {
+      if (const char* after = b.plain_row(csv.at(), csv.text_end(), csv.line(), roles, layout.unit, last_value)) {
+        csv.taken(after);
+        ++rows;
+        continue;
+      }
+    }
+    if (!csv.next(fields)) break;
     ++rows;
     if (!b.shape_ok(fields)) continue;
     std::int64_t t = 0;
