@@ -26,19 +26,19 @@ void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_
   for (std::size_t r = 0; r < rack_.size(); ++r) {
     rack_[r].installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
     left -= rack_[r].installed;
+    rack_[r].unavail = installed_any_ ? per_rack_ - rack_[r].installed : 0;
     add_load(r, 0.0, 0);
   }
   for (std::size_t r = rack_.size(); r-- > 0;) set_free(r, rack_[r].free);  // avail now counts machines
 }
 
 void PhysicalFacility::unlink(std::uint32_t rack) {
-  Rack& k = rack_[rack];
+  // Its prev and next are left as they are: only a linked rack's are read.
+  const Rack& k = rack_[rack];
   const auto a = static_cast<std::size_t>(k.avail);
-  if (k.prev != kNone) rack_[k.prev].next = k.next;
-  else head_[a] = k.next;
   if (k.next != kNone) rack_[k.next].prev = k.prev;
-  if (head_[a] == kNone) has_avail_[a / 64] &= ~(std::uint64_t{1} << (a % 64));
-  k.prev = k.next = kNone;
+  if (k.prev != kNone) rack_[k.prev].next = k.next;
+  else if ((head_[a] = k.next) == kNone) has_avail_[a / 64] &= ~(std::uint64_t{1} << (a % 64));
 }
 
 void PhysicalFacility::link(std::uint32_t rack) {
@@ -47,22 +47,25 @@ void PhysicalFacility::link(std::uint32_t rack) {
   k.prev = kNone;
   k.next = head_[a];
   if (k.next != kNone) rack_[k.next].prev = rack;
+  else has_avail_[a / 64] |= std::uint64_t{1} << (a % 64);  // the list was empty
   head_[a] = rack;
-  has_avail_[a / 64] |= std::uint64_t{1} << (a % 64);
 }
 
 void PhysicalFacility::set_free(std::size_t rack, int free) {
   Rack& k = rack_[rack];
-  k.free = free;
-  const std::size_t word = rack / 64;
-  const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
-  if (free > 0) {
-    has_free_[word] |= bit;
-    first_free_word_ = std::min(first_free_word_, word);
-  } else {
-    has_free_[word] &= ~bit;
+  // Its bit changes only when it gains its first free slot or loses its last.
+  if ((free > 0) != (k.free > 0)) {
+    const std::size_t word = rack / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
+    if (free > 0) {
+      has_free_[word] |= bit;
+      first_free_word_ = std::min(first_free_word_, word);
+    } else {
+      has_free_[word] &= ~bit;
+    }
   }
-  const int avail = installed_any_ ? std::max(0, k.installed - (per_rack_ - free)) : free;
+  k.free = free;
+  const int avail = std::max(0, free - k.unavail);
   if (avail == k.avail) return;
   if (k.avail > 0) unlink(static_cast<std::uint32_t>(rack));  // linked exactly while avail > 0
   k.avail = avail;
@@ -125,7 +128,7 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
   p.w_per_chip = w_per_chip;
   std::int64_t left = chips;
   // Packed: the rack that holds the rest with the fewest to spare, else the one with the most.
-  for (int a = pick_avail(left); left > 0 && a > 0; a = pick_avail(left)) {
+  for (int a = 0; left > 0 && (a = pick_avail(left)) > 0;) {
     const std::uint32_t r = head_[static_cast<std::size_t>(a)];
     const std::int64_t take = std::min<std::int64_t>(left, a);
     set_free(r, rack_[r].free - static_cast<int>(take));

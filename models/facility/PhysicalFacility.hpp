@@ -77,6 +77,7 @@ class PhysicalFacility {
     int jobs = 0;                ///< jobs with a share on it
     int installed = 0;           ///< machines installed (drawing idle power when free)
     int avail = 0;               ///< the placement's count: free machines (free slots when none are installed)
+    int unavail = 0;             ///< slots not counted in avail: empty ones when machines are installed, else none
     std::uint32_t prev = kNone, next = kNone;  ///< in the list of racks with the same avail
   };
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
