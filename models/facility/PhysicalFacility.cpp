@@ -21,14 +21,17 @@ PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel>
 
 void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
   idle_w_ = idle_w;
-  installed_any_ = machines > 0;
+  const bool installed_any = machines > 0;  // else avail counts free slots, as before
   std::int64_t left = machines;
   for (std::size_t r = 0; r < rack_.size(); ++r) {
-    rack_[r].installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
-    left -= rack_[r].installed;
-    rack_[r].unavail = installed_any_ ? per_rack_ - rack_[r].installed : 0;
+    Rack& k = rack_[r];
+    k.installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
+    left -= k.installed;
+    k.unavail = installed_any ? per_rack_ - k.installed : 0;
+    if (k.unavail > 0 && k.free > 0) has_free_[r / 64] |= std::uint64_t{1} << (r % 64);
     add_load(r, 0.0, 0);
   }
+  first_free_word_ = 0;
   for (std::size_t r = rack_.size(); r-- > 0;) set_free(r, rack_[r].free);  // avail now counts machines
 }
 
@@ -53,8 +56,8 @@ void PhysicalFacility::link(std::uint32_t rack) {
 
 void PhysicalFacility::set_free(std::size_t rack, int free) {
   Rack& k = rack_[rack];
-  // Its bit changes only when it gains its first free slot or loses its last.
-  if ((free > 0) != (k.free > 0)) {
+  // Its bit changes only when a rack with empty slots gains its first free slot or loses its last.
+  if (k.unavail > 0 && (free > 0) != (k.free > 0)) {
     const std::size_t word = rack / 64;
     const std::uint64_t bit = std::uint64_t{1} << (rack % 64);
     if (free > 0) {
@@ -137,7 +140,8 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     add_load(r, static_cast<double>(take) * w_per_chip, 1);  // a rack taken here is not taken again
   }
   // No installed machine free: empty slots, first fit in rack order, visiting only racks with a
-  // free slot (a bit each), from the first word that has one.
+  // free empty slot (a bit each), from the first word that has one. A rack's free slots are all
+  // empty ones here (its avail is 0).
   while (left > 0 && first_free_word_ < has_free_.size() && has_free_[first_free_word_] == 0) ++first_free_word_;
   for (std::size_t w = first_free_word_; w < has_free_.size() && left > 0; ++w) {
     while (has_free_[w] != 0 && left > 0) {

@@ -84,7 +84,7 @@ class PhysicalFacility {
   void add_load(std::size_t rack, double w, int jobs) { change_rack(rack, w, jobs, 0); }
   /// A rack's job power moves by `w`, its job count by `jobs` and its free slots by `freed`.
   void change_rack(std::size_t rack, double w, int jobs, int freed);
-  /// Sets a rack's free slots, and with them its bit in has_free_ and its place in the lists.
+  /// Sets a rack's free slots, and with them its avail, its place in the lists and its bit in has_free_.
   void set_free(std::size_t rack, int free);
   void unlink(std::uint32_t rack);
   void link(std::uint32_t rack);
@@ -108,9 +108,10 @@ class PhysicalFacility {
   std::vector<std::size_t> free_placements_;  ///< released, for reuse
   std::int64_t overflow_ = 0;
   double switch_w_ = 0.0, cap_w_ = 0.0;
-  std::vector<std::uint64_t> has_free_;  ///< bit r: rack r has a free slot
+  /// Bit r: rack r has a free empty slot (one its avail does not count; only the first-fit step
+  /// reads it, once no rack has avail left).
+  std::vector<std::uint64_t> has_free_;
   std::size_t first_free_word_ = 0;      ///< no word of has_free_ before it has a bit set
-  bool installed_any_ = false;           ///< machines installed: avail counts free machines
   std::vector<std::uint32_t> head_;      ///< per avail 1..per_rack: the racks with it, changed last first
   std::vector<std::uint64_t> has_avail_;  ///< bit a: some rack has avail a
   double idle_w_ = 0.0;
