@@ -113,7 +113,7 @@ void PhysicalFacility::change_rack(std::size_t rack, double w, int jobs, int fre
     if (capped != was_capped) capped_ = capped ? capped_ + 1 : capped_ - 1;
     d = std::min(d, cap_w_);
   }
-  tree_.set_rack_load(k.node, d);
+  tree_.set_known_rack_load(k.node, d);  // k.node is one of tree_.racks()
 }
 
 std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {

@@ -124,7 +124,13 @@ class PowerTree {
   /// by the summed change of its children's inputs), O(nodes changed). Throws
   /// std::invalid_argument for a node that is not a rack or a negative or non-finite load.
   void set_rack_load(NodeId rack, double it_w) {
-    if (rack >= nodes_.size() || !nodes_[rack].is_rack() || !(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
+    if (rack >= nodes_.size() || !nodes_[rack].is_rack()) bad_rack_load(rack, it_w);
+    set_known_rack_load(rack, it_w);
+  }
+  /// set_rack_load for an id known to be a rack's (one of racks(), which never change once
+  /// added): only the load is checked.
+  void set_known_rack_load(NodeId rack, double it_w) {
+    if (!(it_w >= 0.0 && it_w <= kMaxLoad)) bad_rack_load(rack, it_w);
     store_rack_load(rack, it_w);
   }
   double rack_load_w(NodeId rack) const;
