@@ -20,19 +20,19 @@ PhysicalFacility::PhysicalFacility(PowerTree tree, std::unique_ptr<CoolingModel>
 }
 
 void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_w) {
-  idle_w_ = idle_w;
-  const bool installed_any = machines > 0;  // else avail counts free slots, as before
+  const bool installed_any = machines > 0;  // else avail counts free slots, which draw nothing
+  idle_w_ = installed_any ? idle_w : 0.0;
   std::int64_t left = machines;
   for (std::size_t r = 0; r < rack_.size(); ++r) {
     Rack& k = rack_[r];
-    k.installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
-    left -= k.installed;
-    k.unavail = installed_any ? per_rack_ - k.installed : 0;
+    const int installed = static_cast<int>(std::min<std::int64_t>(left, per_rack_));
+    left -= installed;
+    k.unavail = installed_any ? per_rack_ - installed : 0;
     if (k.unavail > 0 && k.free > 0) has_free_[r / 64] |= std::uint64_t{1} << (r % 64);
-    add_load(r, 0.0, 0);
   }
   first_free_word_ = 0;
   for (std::size_t r = rack_.size(); r-- > 0;) set_free(r, rack_[r].free);  // avail now counts machines
+  for (std::size_t r = 0; r < rack_.size(); ++r) add_load(r, 0.0, 0);    // their idle power, in rack order
 }
 
 void PhysicalFacility::unlink(std::uint32_t rack) {

@@ -75,8 +75,7 @@ class PhysicalFacility {
     std::uint32_t node = 0;      ///< its node in the tree
     int free = 0;                ///< free slots
     int jobs = 0;                ///< jobs with a share on it
-    int installed = 0;           ///< machines installed (drawing idle power when free)
-    int avail = 0;               ///< the placement's count: free machines (free slots when none are installed)
+    int avail = 0;               ///< the placement's count: free machines, each drawing idle_w_ (free slots when none are installed)
     int unavail = 0;             ///< slots not counted in avail: empty ones when machines are installed, else none
     std::uint32_t prev = kNone, next = kNone;  ///< in the list of racks with the same avail
   };
@@ -90,9 +89,7 @@ class PhysicalFacility {
   void link(std::uint32_t rack);
   /// The smallest avail >= n that some rack has, else the largest any has; 0 when none has any.
   int pick_avail(std::int64_t n) const;
-  double idle_draw(const Rack& r) const {
-    return static_cast<double>(std::max(0, r.installed - (per_rack_ - r.free))) * idle_w_;
-  }
+  double idle_draw(const Rack& r) const { return static_cast<double>(r.avail) * idle_w_; }
   double demand(const Rack& r) const { return r.job_w + idle_draw(r) + (r.jobs > 0 ? switch_w_ : 0.0); }
   double drawn(std::size_t rack) const {
     const double d = demand(rack_[rack]);
@@ -114,7 +111,7 @@ class PhysicalFacility {
   std::size_t first_free_word_ = 0;      ///< no word of has_free_ before it has a bit set
   std::vector<std::uint32_t> head_;      ///< per avail 1..per_rack: the racks with it, changed last first
   std::vector<std::uint64_t> has_avail_;  ///< bit a: some rack has avail a
-  double idle_w_ = 0.0;
+  double idle_w_ = 0.0;  ///< per free machine; 0 when none are installed (avail then counts empty slots)
   std::size_t capped_ = 0;
 };
 
