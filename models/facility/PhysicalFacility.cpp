@@ -54,7 +54,8 @@ void PhysicalFacility::link(std::uint32_t rack) {
   head_[a] = rack;
 }
 
-void PhysicalFacility::set_free(std::size_t rack, int free) {
+// Inline: it is on the path of every placement and release.
+inline void PhysicalFacility::set_free(std::size_t rack, int free) {
   Rack& k = rack_[rack];
   // Its bit changes only when a rack with empty slots gains its first free slot or loses its last.
   if (k.unavail > 0 && (free > 0) != (k.free > 0)) {
