@@ -33,6 +33,11 @@ void PhysicalFacility::install_idle_machines(std::int64_t machines, double idle_
   first_free_word_ = 0;
   for (std::size_t r = rack_.size(); r-- > 0;) set_free(r, rack_[r].free);  // avail now counts machines
   for (std::size_t r = 0; r < rack_.size(); ++r) add_load(r, 0.0, 0);    // their idle power, in rack order
+  // Racks over the cap on their idle machines alone: counted here, since the loads above were
+  // set after the machines went in (before any placement, no rack was over).
+  capped_ = 0;
+  if (cap_w_ > 0.0)
+    for (const Rack& k : rack_) capped_ += demand(k) > cap_w_ ? 1 : 0;
 }
 
 void PhysicalFacility::unlink(std::uint32_t rack) {
@@ -135,10 +140,10 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
   for (int a = 0; left > 0 && (a = pick_avail(left)) > 0;) {
     const std::uint32_t r = head_[static_cast<std::size_t>(a)];
     const std::int64_t take = std::min<std::int64_t>(left, a);
-    set_free(r, rack_[r].free - static_cast<int>(take));
     left -= take;
     p.shares.push_back({r, take});
-    add_load(r, static_cast<double>(take) * w_per_chip, 1);  // a rack taken here is not taken again
+    // Its slots and its load change together (whether it was over its cap is read before both).
+    change_rack(r, static_cast<double>(take) * w_per_chip, 1, -static_cast<int>(take));  // not taken again
   }
   // No installed machine free: empty slots, first fit in rack order, visiting only racks with a
   // free empty slot (a bit each), from the first word that has one. A rack's free slots are all
@@ -148,13 +153,12 @@ std::size_t PhysicalFacility::place(std::int64_t chips, double w_per_chip) {
     while (has_free_[w] != 0 && left > 0) {
       const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(has_free_[w]));
       const std::int64_t take = std::min<std::int64_t>(left, rack_[r].free);
-      set_free(r, rack_[r].free - static_cast<int>(take));
       left -= take;
       const auto same = std::find_if(p.shares.begin(), p.shares.end(), [&](const Share& s) { return s.rack == r; });
       const bool again = same != p.shares.end();  // its job is counted on the rack already
       if (again) same->chips += take;
       else p.shares.push_back({r, take});
-      add_load(r, static_cast<double>(take) * w_per_chip, again ? 0 : 1);
+      change_rack(r, static_cast<double>(take) * w_per_chip, again ? 0 : 1, -static_cast<int>(take));
     }
   }
   if (left > 0 && !rack_.empty()) {

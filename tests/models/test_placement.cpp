@@ -30,6 +30,19 @@ PhysicalFacility hall(int racks, int slots) {
   return PhysicalFacility(standard_hall(d), std::make_unique<FixedPueCooling>(FixedPueParams{1.0}), slots);
 }
 
+/// The same hall with a cap on each rack's IT power.
+PhysicalFacility capped_hall(int racks, int slots, double cap_w) {
+  HallDesign d;
+  d.racks = racks;
+  d.rack_rating_w = 1e6;
+  d.racks_per_pdu = 2;
+  d.psu = LossModel::lossless();
+  d.pdu = LossModel::lossless();
+  d.ups = LossModel::lossless();
+  d.transformer = LossModel::lossless();
+  return PhysicalFacility(standard_hall(d), std::make_unique<FixedPueCooling>(FixedPueParams{1.0}), slots, 0.0, cap_w);
+}
+
 std::vector<double> rack_powers(const PhysicalFacility& h) {
   std::vector<double> w(h.racks());
   for (std::size_t r = 0; r < w.size(); ++r) w[r] = h.rack_it_w(r);
@@ -100,5 +113,41 @@ TEST_SUITE("placement") {
     CHECK(h.overflow_accelerators() == 3);
     const std::vector<double> w = rack_powers(h);
     CHECK(h.power(Weather{}).it_w == std::accumulate(w.begin(), w.end(), 0.0));
+  }
+
+  TEST_CASE("a rack over its cap is counted once: on its idle machines alone, and while jobs come and go") {
+    // Two racks of 4 machines drawing 100 W idle each (400 W a rack), capped at 350 W: both are
+    // over the cap before any job.
+    PhysicalFacility h = capped_hall(2, 4, 350.0);
+    h.install_idle_machines(8, 100.0);
+    CHECK(h.capped_racks() == 2);
+    CHECK(rack_powers(h) == std::vector<double>{350.0, 350.0});
+    // A job of one accelerator at 200 W on rack 1 (changed last): 3 idle (300 W) + 200 W = 500 W,
+    // still over; the count stays 2 (its machine leaving the idle pool does not end the episode).
+    const std::size_t a = h.place(1, 200.0);
+    CHECK(h.capped_racks() == 2);
+    // Released: back to 400 W idle, still over.
+    h.release(a);
+    CHECK(h.capped_racks() == 2);
+    CHECK(rack_powers(h) == std::vector<double>{350.0, 350.0});
+  }
+
+  TEST_CASE("a rack crossing its cap with a job's start and end is counted while it is over") {
+    // One rack of 4 machines at 50 W idle (200 W), capped at 350 W.
+    PhysicalFacility h = capped_hall(1, 4, 350.0);
+    h.install_idle_machines(4, 50.0);
+    CHECK(h.capped_racks() == 0);
+    // Two accelerators at 200 W: 2 idle (100 W) + 400 W = 500 W, over.
+    const std::size_t a = h.place(2, 200.0);
+    CHECK(h.capped_racks() == 1);
+    CHECK(rack_powers(h) == std::vector<double>{350.0});
+    // One more at 10 W: 1 idle (50 W) + 410 W = 460 W, still over, counted once.
+    const std::size_t b = h.place(1, 10.0);
+    CHECK(h.capped_racks() == 1);
+    h.release(a);  // 3 idle (150 W) + 10 W = 160 W
+    CHECK(h.capped_racks() == 0);
+    h.release(b);
+    CHECK(h.capped_racks() == 0);
+    CHECK(rack_powers(h) == std::vector<double>{200.0});
   }
 }
