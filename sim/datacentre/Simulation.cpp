@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <exception>
 #include <limits>
 #include <numeric>
@@ -88,8 +87,9 @@ Simulation::Simulation(const scenario::Scenario& scenario, SimulationOptions opt
 // inline (refresh_facility, the hall's place / set_power / release), so every sum and every
 // `changed` record is the same, bit for bit. A refresh carries its IT power; the rest of its
 // inputs (intensities, weather, contracts, price: hourly at most) only when one of them was
-// set since the site's previous refresh (Site::inputs_new), so most refreshes are one record. The log goes in chunks
-// (engine::BatchHandOff: one lock per chunk, a bounded number in flight, so memory stays flat);
+// set since the site's previous refresh (Site::inputs_new), so most refreshes are one record.
+// The log goes in chunks (engine::BatchHandOff: one lock per chunk, a bounded number in flight,
+// so memory stays flat);
 // the listeners of `changed` are called on the pipeline's thread, one at a time, before the run
 // returns. An exception there (a failed health check, a listener's write error) stops the
 // facility side; the simulation side sees it at its next hand-over, or at the end, and throws
@@ -381,14 +381,11 @@ void Simulation::check_health(const SiteFacility& site, Time now) const {
       site.state.gross_kg_per_j >= 0.0 && site.state.gross_kg_per_j <= std::numeric_limits<double>::max() &&
       (!site.hall || (losses == p.delivery_loss_w && cooling == p.cooling_w)))
     return;
-  report_health(site, now);
+  report_health(site, now, losses, cooling);
 }
 
-void Simulation::report_health(const SiteFacility& site, Time now) const {
+void Simulation::report_health(const SiteFacility& site, Time now, double losses, double cooling) const {
   const models::FacilityPower& p = site.state.power;
-  const models::FacilityDetail& d = p.detail;
-  const double losses = d.psu_loss_w + d.pdu_loss_w + d.ups_loss_w + d.transformer_loss_w;
-  const double cooling = d.chiller_w + d.economiser_w + d.fans_w + d.pumps_w + d.tower_w + d.humidifier_w;
   const auto bad = [](double x) { return !std::isfinite(x) || x < -1e-6; };
   const auto off = [](double a, double b) { return std::abs(a - b) > 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); };
   std::string problem;

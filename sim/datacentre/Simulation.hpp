@@ -231,7 +231,9 @@ class Simulation {
   void refresh_facility(SiteFacility& site, const SiteInputs& in, engine::Time now, bool per_it);
   void check_health(const SiteFacility& site, engine::Time now) const;
   /// check_health() once its quick test failed: the full tests, and the error naming the figures.
-  [[gnu::cold, gnu::noinline]] void report_health(const SiteFacility& site, engine::Time now) const;
+  /// `losses` and `cooling` are the sums of the delivery-loss and cooling parts it made.
+  [[gnu::cold, gnu::noinline]] void report_health(const SiteFacility& site, engine::Time now, double losses,
+                                                  double cooling) const;
   void emit_changed(const SiteFacility& site, engine::Time now);
   // A job's rack placement in its site's hall (none without a hall): done at once, or handed to
   // the pipeline.

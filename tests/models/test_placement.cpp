@@ -17,21 +17,9 @@ namespace {
 
 using namespace dcsim::models;
 
-/// A lossless hall of `racks` racks of `slots` slots (PUE 1), rated high enough never to be over.
-PhysicalFacility hall(int racks, int slots) {
-  HallDesign d;
-  d.racks = racks;
-  d.rack_rating_w = 1e6;
-  d.racks_per_pdu = 2;
-  d.psu = LossModel::lossless();
-  d.pdu = LossModel::lossless();
-  d.ups = LossModel::lossless();
-  d.transformer = LossModel::lossless();
-  return PhysicalFacility(standard_hall(d), std::make_unique<FixedPueCooling>(FixedPueParams{1.0}), slots);
-}
-
-/// The same hall with a cap on each rack's IT power.
-PhysicalFacility capped_hall(int racks, int slots, double cap_w) {
+/// A lossless hall of `racks` racks of `slots` slots (PUE 1), rated high enough never to be over;
+/// `cap_w` > 0 caps each rack's IT power.
+PhysicalFacility hall(int racks, int slots, double cap_w = 0.0) {
   HallDesign d;
   d.racks = racks;
   d.rack_rating_w = 1e6;
@@ -118,7 +106,7 @@ TEST_SUITE("placement") {
   TEST_CASE("a rack over its cap is counted once: on its idle machines alone, and while jobs come and go") {
     // Two racks of 4 machines drawing 100 W idle each (400 W a rack), capped at 350 W: both are
     // over the cap before any job.
-    PhysicalFacility h = capped_hall(2, 4, 350.0);
+    PhysicalFacility h = hall(2, 4, 350.0);
     h.install_idle_machines(8, 100.0);
     CHECK(h.capped_racks() == 2);
     CHECK(rack_powers(h) == std::vector<double>{350.0, 350.0});
@@ -134,7 +122,7 @@ TEST_SUITE("placement") {
 
   TEST_CASE("a rack crossing its cap with a job's start and end is counted while it is over") {
     // One rack of 4 machines at 50 W idle (200 W), capped at 350 W.
-    PhysicalFacility h = capped_hall(1, 4, 350.0);
+    PhysicalFacility h = hall(1, 4, 350.0);
     h.install_idle_machines(4, 50.0);
     CHECK(h.capped_racks() == 0);
     // Two accelerators at 200 W: 2 idle (100 W) + 400 W = 500 W, over.
