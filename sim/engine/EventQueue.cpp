@@ -135,9 +135,40 @@ bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
 }
 
 void EventQueue::pop_top() {
-  heap_.front() = heap_.back();
+  // Floyd: the hole at the root goes down to a leaf along the smaller children (no comparison
+  // with the moved element, which usually belongs near the bottom), then the last entry rises
+  // from there.
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
+  const std::size_t n = heap_.size();
+  if (n == 0) return;
+  Entry* const h = heap_.data();
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = kArity * i + 1;
+    std::size_t best;
+    if (first + kArity <= n) {
+      const Key k0 = h[first].key, k1 = h[first + 1].key, k2 = h[first + 2].key, k3 = h[first + 3].key;
+      const bool right_a = k1 < k0, right_b = k3 < k2;
+      const Key ka = right_a ? k1 : k0, kb = right_b ? k3 : k2;
+      const bool second = kb < ka;
+      best = first + (second ? 2 + static_cast<std::size_t>(right_b) : static_cast<std::size_t>(right_a));
+    } else if (first < n) {
+      best = first;
+      for (std::size_t c = first + 1; c < n; ++c) best = h[c].key < h[best].key ? c : best;
+    } else {
+      break;
+    }
+    h[i] = h[best];
+    i = best;
+  }
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / kArity;
+    if (!last.before(h[parent])) break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = last;
 }
 
 // A 4-ary heap: half the levels of a binary one, and the four children of a node share a cache

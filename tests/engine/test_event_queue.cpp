@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <limits>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
 #include "sim/engine/Engine.hpp"
+#include "sim/engine/EventQueue.hpp"
 #include "sim/engine/Profile.hpp"
 #include "sim/engine/Signal.hpp"
 
@@ -232,4 +235,70 @@ TEST_CASE("the end-of-instant hook also runs when stop() ends a run, and may not
   f.after_each_instant([](void* p) { static_cast<Engine*>(p)->schedule_in(Duration::from_ms(1), [] {}); }, &f);
   f.schedule_at(Time::from_ms(1), [] {});
   CHECK_THROWS_AS(f.run(), std::logic_error);
+}
+
+// The queue against the definition of its order: a sorted set of (time, scheduling order), under
+// a long deterministic mix of scheduling (often at equal times and at the instant just taken),
+// cancelling, and taking with and without a limit, at sizes from empty to thousands pending.
+TEST_CASE("the event queue takes events in (time, scheduling order) under a random mix of operations") {
+  using dcsim::engine::Callback;
+  using dcsim::engine::EventHandle;
+  using dcsim::engine::EventQueue;
+  EventQueue q;
+  std::set<std::pair<std::int64_t, int>> expected;  // (time, id in scheduling order)
+  std::vector<std::pair<EventHandle, std::pair<std::int64_t, int>>> handles;
+  std::uint64_t state = 12345;
+  const auto draw = [&state](std::uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  std::int64_t now = 0;
+  int next_id = 0, taken = 0, mismatches = 0;
+  int ran_id = -1;
+  for (int step = 0; step < 200000; ++step) {
+    // Phases that grow the queue to thousands and drain it again.
+    const bool growing = (step / 20000) % 2 == 0;
+    const std::uint64_t op = draw(100);
+    if (op < (growing ? 60u : 30u)) {
+      const std::uint64_t kind = draw(4);
+      const std::int64_t at = kind == 0 ? now : now + static_cast<std::int64_t>(kind == 1 ? draw(3) : draw(kind == 2 ? 1000 : 10'000'000));
+      const int id = next_id++;
+      handles.push_back({q.push(Time::from_ms(at), [&ran_id, id] { ran_id = id; }), {at, id}});
+      expected.insert({at, id});
+    } else if (op < (growing ? 65u : 35u) && !handles.empty()) {
+      const std::size_t k = draw(handles.size());
+      const bool was = expected.erase(handles[k].second) > 0;
+      CHECK(q.cancel(handles[k].first) == was);
+      handles[k] = handles.back();
+      handles.pop_back();
+    } else {
+      const std::int64_t limit = draw(4) == 0 ? now + static_cast<std::int64_t>(draw(50)) : std::numeric_limits<std::int64_t>::max();
+      Time t;
+      Callback cb;
+      const bool got = q.pop_due(Time::from_ms(limit), t, cb);
+      const bool due = !expected.empty() && expected.begin()->first <= limit;
+      if (got != due) {
+        ++mismatches;
+        continue;
+      }
+      if (!got) continue;
+      cb();
+      const auto want = *expected.begin();
+      expected.erase(expected.begin());
+      if (t.ms() != want.first || ran_id != want.second) ++mismatches;
+      now = t.ms();
+      ++taken;
+    }
+    if (q.size() != expected.size()) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+  CHECK(taken > 50000);
+  while (!expected.empty()) {  // the rest, in order
+    Callback cb;
+    q.pop(cb);
+    cb();
+    CHECK(ran_id == expected.begin()->second);
+    expected.erase(expected.begin());
+  }
+  CHECK(q.empty());
 }
