@@ -105,8 +105,8 @@ struct Simulation::Pipeline {
   };
   static_assert(sizeof(Record) == 32);
   static constexpr std::size_t kSameInputs = std::numeric_limits<std::size_t>::max();
-  static constexpr std::size_t kChunkRecords = 4096;
-  static constexpr std::size_t kChunksInFlight = 8;
+  static constexpr std::size_t kChunkRecords = 16384;
+  static constexpr std::size_t kChunksInFlight = 4;
   struct alignas(64) Chunk {  // of one thread at a time: not sharing a cache line with another
     std::vector<Record> records;
     std::vector<SiteInputs> inputs;

@@ -177,7 +177,7 @@ class JobTraceStream {
   /// True when the rows are read by a thread of the stream's own (see read_ahead).
   bool reads_ahead() const;
 
-  static constexpr std::size_t kAheadBatchJobs = 2048;
+  static constexpr std::size_t kAheadBatchJobs = 8192;
   static constexpr std::size_t kAheadBatches = 4;
 
  private:
