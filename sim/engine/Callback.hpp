@@ -23,12 +23,16 @@ class Callback {
 
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
   Callback(F&& f) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly
-    using Fn = std::decay_t<F>;
-    static_assert(sizeof(Fn) <= kCapacity, "event handler captures too much; capture a pointer");
-    static_assert(alignof(Fn) <= alignof(std::max_align_t));
-    static_assert(std::is_nothrow_move_constructible_v<Fn>);
-    ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
-    ops_ = &kOps<Fn>;
+    construct(std::forward<F>(f));
+  }
+
+  /// Holds `f` from now on (what it held is destroyed), made in place: where a handler is to be
+  /// kept (an event's slot), making it there saves a copy of a Callback just written, whose
+  /// wide loads of narrow fresh stores stall the processor (store forwarding).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  void emplace(F&& f) {
+    reset();
+    construct(std::forward<F>(f));
   }
 
   Callback(Callback&& o) noexcept { move_from(o); }
@@ -71,6 +75,16 @@ class Callback {
                                              static_cast<Fn*>(from)->~Fn();
                                            },
                             kTrivial<Fn> ? nullptr : +[](void* p) { static_cast<Fn*>(p)->~Fn(); }};
+
+  template <class F>
+  void construct(F&& f) {
+    using Fn = std::decay_t<F>;
+    static_assert(sizeof(Fn) <= kCapacity, "event handler captures too much; capture a pointer");
+    static_assert(alignof(Fn) <= alignof(std::max_align_t));
+    static_assert(std::is_nothrow_move_constructible_v<Fn>);
+    ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
+    ops_ = &kOps<Fn>;
+  }
 
   void move_from(Callback& o) {
     if (o.ops_ != nullptr) {

@@ -5,15 +5,7 @@
 
 namespace dcsim::engine {
 
-EventHandle Engine::schedule_at(Time t, Callback&& cb) {
-  if (t < now_) throw std::logic_error("event scheduled in the past");
-  return queue_.push(t, std::move(cb));
-}
-
-EventHandle Engine::schedule_in_lane(EventQueue::Lane lane, Time t, Callback&& cb) {
-  if (t < now_) throw std::logic_error("event scheduled in the past");
-  return queue_.push_lane(lane, t, std::move(cb));
-}
+void Engine::scheduled_in_past() { throw std::logic_error("event scheduled in the past"); }
 
 void Engine::end_instant() {
   instant_open_ = false;

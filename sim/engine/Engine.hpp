@@ -5,6 +5,7 @@
 // including at the current instant (such events run after the ones already due at that instant).
 
 #include <cstdint>
+#include <utility>
 
 #include "sim/engine/EventQueue.hpp"
 #include "sim/engine/Time.hpp"
@@ -16,13 +17,25 @@ class Engine {
   Time now() const { return now_; }
 
   /// Schedules `cb` at absolute time `t`, which must not lie in the past.
-  EventHandle schedule_at(Time t, Callback&& cb);
-  EventHandle schedule_in(Duration d, Callback&& cb) { return schedule_at(now_ + d, std::move(cb)); }
+  /// (The handler is made in the event's slot: see Callback::emplace.)
+  template <class F>
+  EventHandle schedule_at(Time t, F&& f) {
+    if (t < now_) scheduled_in_past();
+    return queue_.push(t, std::forward<F>(f));
+  }
+  template <class F>
+  EventHandle schedule_in(Duration d, F&& f) {
+    return schedule_at(now_ + d, std::forward<F>(f));
+  }
   /// A lane for a source that keeps one event pending at a time (EventQueue.hpp), and scheduling
   /// into it, in the same order as schedule_at. Precondition: the lane's last event ran or was
   /// cancelled.
   EventQueue::Lane add_lane() { return queue_.add_lane(); }
-  EventHandle schedule_in_lane(EventQueue::Lane lane, Time t, Callback&& cb);
+  template <class F>
+  EventHandle schedule_in_lane(EventQueue::Lane lane, Time t, F&& f) {
+    if (t < now_) scheduled_in_past();
+    return queue_.push_lane(lane, t, std::forward<F>(f));
+  }
   bool cancel(EventHandle h) { return queue_.cancel(h); }
   bool pending(EventHandle h) const { return queue_.pending(h); }
 
@@ -46,6 +59,7 @@ class Engine {
   std::size_t events_pending() const { return queue_.size(); }
 
  private:
+  [[noreturn, gnu::cold]] static void scheduled_in_past();
   void end_instant();
 
   EventQueue queue_;

@@ -6,17 +6,18 @@
 
 namespace dcsim::engine {
 
-EventHandle EventQueue::push(Time t, Callback&& cb) {
-  std::uint32_t slot;
+std::uint32_t EventQueue::take_slot() {
   if (free_.empty()) {
-    slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
-  } else {
-    slot = free_.back();
-    free_.pop_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
   }
+  const std::uint32_t slot = free_.back();
+  free_.pop_back();
+  return slot;
+}
+
+EventHandle EventQueue::file(Time t, std::uint32_t slot) {
   const std::uint64_t seq = next_seq_++;
-  slots_[slot].cb = std::move(cb);
   slots_[slot].seq = seq;
   heap_.push_back(Entry{t, seq, slot});
   sift_up(heap_.size() - 1);
@@ -29,12 +30,11 @@ EventQueue::Lane EventQueue::add_lane() {
   return static_cast<Lane>(lanes_.size() - 1);
 }
 
-EventHandle EventQueue::push_lane(Lane lane, Time t, Callback&& cb) {
+EventHandle EventQueue::file_lane(Lane lane, Time t) {
   LaneSlot& l = lanes_[lane];
   assert(l.seq == 0);
   l.t = t;
   l.seq = next_seq_++;
-  l.cb = std::move(cb);
   ++live_;
   return EventHandle{kLaneBit | lane, l.seq};
 }

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/Callback.hpp"
@@ -32,11 +34,30 @@ class EventQueue {
  public:
   using Lane = std::uint32_t;
 
-  EventHandle push(Time t, Callback&& cb);
+  EventHandle push(Time t, Callback&& cb) {
+    const std::uint32_t slot = take_slot();
+    slots_[slot].cb = std::move(cb);
+    return file(t, slot);
+  }
+  /// push() of a handler not yet made into a Callback: made in its slot (Callback::emplace).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  EventHandle push(Time t, F&& f) {
+    const std::uint32_t slot = take_slot();
+    slots_[slot].cb.emplace(std::forward<F>(f));
+    return file(t, slot);
+  }
   /// A new lane, for one pending event at a time.
   Lane add_lane();
   /// Schedules the lane's event. Precondition: the lane holds no pending event.
-  EventHandle push_lane(Lane lane, Time t, Callback&& cb);
+  EventHandle push_lane(Lane lane, Time t, Callback&& cb) {
+    lanes_[lane].cb = std::move(cb);
+    return file_lane(lane, t);
+  }
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
+  EventHandle push_lane(Lane lane, Time t, F&& f) {
+    lanes_[lane].cb.emplace(std::forward<F>(f));
+    return file_lane(lane, t);
+  }
   /// True if the event was pending and is now cancelled.
   bool cancel(EventHandle h);
   bool pending(EventHandle h) const;
@@ -80,6 +101,13 @@ class EventQueue {
   static constexpr std::uint32_t kLaneBit = 0x8000'0000u;  ///< in an EventHandle's slot: a lane
   /// The lane whose event comes first (before the heap's top too), or -1 when the heap's does.
   int first_lane() const;
+
+  /// A free slot for a new event (its handler is then put there).
+  std::uint32_t take_slot();
+  /// Files the event whose handler is in `slot`, at t.
+  EventHandle file(Time t, std::uint32_t slot);
+  /// Files the event whose handler is in the lane, at t.
+  EventHandle file_lane(Lane lane, Time t);
 
   static constexpr std::size_t kArity = 4;
   void drop_stale_top();
