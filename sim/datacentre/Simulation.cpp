@@ -959,9 +959,8 @@ void Simulation::phase_end(std::size_t index) {
   proceed(index);
 }
 
-void Simulation::arm_failure(std::size_t index) {
+void Simulation::draw_failure(std::size_t index) {
   Job& job = jobs_[index];
-  if (!job.failures) return;
   engine_.cancel(job.failure);
   const auto until = std::max<std::int64_t>(1, std::llround(job.failures->next_interval_s() * 1000.0));
   job.failure = engine_.schedule_at(engine_.now() + Duration::from_ms(until), [this, index] { fail(index); });

@@ -276,7 +276,11 @@ class Simulation {
   void proceed(std::size_t index);
   void phase_end(std::size_t index);
   double phase_w(const Job& job, Phase phase) const;
-  void arm_failure(std::size_t index);
+  /// A job with a failure process draws its next failure (none without one).
+  void arm_failure(std::size_t index) {
+    if (jobs_[index].failures) draw_failure(index);
+  }
+  void draw_failure(std::size_t index);
   void fail(std::size_t index);
   void finish(std::size_t index, bool completed);
   analysis::JobRow row_of(const Job& job, bool completed);

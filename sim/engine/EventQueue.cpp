@@ -6,14 +6,9 @@
 
 namespace dcsim::engine {
 
-std::uint32_t EventQueue::take_slot() {
-  if (free_.empty()) {
-    slots_.emplace_back();
-    return static_cast<std::uint32_t>(slots_.size() - 1);
-  }
-  const std::uint32_t slot = free_.back();
-  free_.pop_back();
-  return slot;
+std::uint32_t EventQueue::new_slot() {
+  slots_.emplace_back();
+  return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
 EventHandle EventQueue::file(Time t, std::uint32_t slot) {
@@ -57,17 +52,7 @@ int EventQueue::first_lane() const {
   return best;
 }
 
-bool EventQueue::pending(EventHandle h) const {
-  if (h.seq == 0) return false;
-  if ((h.slot & kLaneBit) != 0) {
-    const std::uint32_t lane = h.slot & ~kLaneBit;
-    return lane < lanes_.size() && lanes_[lane].seq == h.seq;
-  }
-  return h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
-}
-
-bool EventQueue::cancel(EventHandle h) {
-  if (!pending(h)) return false;
+bool EventQueue::cancel_pending(EventHandle h) {
   if ((h.slot & kLaneBit) != 0) {
     LaneSlot& l = lanes_[h.slot & ~kLaneBit];
     l.cb.reset();

@@ -59,8 +59,15 @@ class EventQueue {
     return file_lane(lane, t);
   }
   /// True if the event was pending and is now cancelled.
-  bool cancel(EventHandle h);
-  bool pending(EventHandle h) const;
+  bool cancel(EventHandle h) { return pending(h) && cancel_pending(h); }
+  bool pending(EventHandle h) const {
+    if (h.seq == 0) return false;
+    if ((h.slot & kLaneBit) != 0) {
+      const std::uint32_t lane = h.slot & ~kLaneBit;
+      return lane < lanes_.size() && lanes_[lane].seq == h.seq;
+    }
+    return h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
+  }
 
   /// Events scheduled so far (lanes included): changes whenever one is.
   std::uint64_t scheduled() const { return next_seq_ - 1; }
@@ -102,8 +109,16 @@ class EventQueue {
   /// The lane whose event comes first (before the heap's top too), or -1 when the heap's does.
   int first_lane() const;
 
+  /// cancel() of a pending event.
+  bool cancel_pending(EventHandle h);
   /// A free slot for a new event (its handler is then put there).
-  std::uint32_t take_slot();
+  std::uint32_t take_slot() {
+    if (free_.empty()) return new_slot();
+    const std::uint32_t slot = free_.back();
+    free_.pop_back();
+    return slot;
+  }
+  std::uint32_t new_slot();
   /// Files the event whose handler is in `slot`, at t.
   EventHandle file(Time t, std::uint32_t slot);
   /// Files the event whose handler is in the lane, at t.

@@ -810,7 +810,7 @@ bool TraceCursor::next(ScheduledJob& out) {
   // `out` held this trace's jobs only (or is new): the fields make() does not set are still at
   // their defaults. A name unchanged from the slot's previous job (none, typically) is not copied.
   const std::string& name = stream_->name();
-  if (out.run.name != name) out.run.name.assign(name);
+  if (out.run.name.size() != name.size() || out.run.name != name) out.run.name.assign(name);
   trace_.make(job, k_++, out);
   return true;
 }

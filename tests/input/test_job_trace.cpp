@@ -787,6 +787,69 @@ TEST_CASE("a streamed trace without text columns reads plain rows and every othe
   }
 }
 
+// The same forms in the dcsim column order (arrival, hosts, duration, utilisation and nothing
+// else), which plain rows are read in by a path of their own.
+TEST_CASE("a streamed trace in the dcsim column order reads plain rows and every other form as the whole-file read") {
+  TempDir dir;
+  const std::string text =
+      "arrival_s,hosts,duration_s,utilisation\n"
+      "0.5,4,5353.173404446043,0.8274547574113114\n"
+      " 1.25 ,2, 60 ,0.5\n"
+      "2,\"8\",\"61\",0.25\n"
+      "3,1,62,0.75\r\n"
+      "+4,16,63,1\n"
+      "\n"
+      "5,4.0,6.4e1,1e-1\n"
+      "6,1,65,0.0625\n"
+      "7,1,12345678901234567890e-18,0\n"
+      "8,32,1E2,0.5\n"
+      "9.000000000000000000001,1,100,0.5\n"
+      "10,1,100,0.5\n"
+      "10,3,0.001,1";
+  const fs::path file = dir.write("dcsim-order.csv", text);
+  const JobTrace whole = read(file);
+  struct Want {
+    double arrival;
+    std::int64_t hosts;
+    double duration, utilisation;
+  };
+  const std::vector<Want> want = {{0.5, 4, 5353.173404446043, 0.8274547574113114},
+                                  {1.25, 2, 60, 0.5},
+                                  {2, 8, 61, 0.25},
+                                  {3, 1, 62, 0.75},
+                                  {4, 16, 63, 1},
+                                  {5, 4, 64, 0.1},
+                                  {6, 1, 65, 0.0625},
+                                  {7, 1, 12.34567890123456789, 0},
+                                  {8, 32, 100, 0.5},
+                                  {9, 1, 100, 0.5},
+                                  {10, 1, 100, 0.5},
+                                  {10, 3, 0.001, 1}};
+  REQUIRE(whole.jobs.size() == want.size());
+  for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
+    CAPTURE(static_cast<int>(mode));
+    JobTraceOptions o;
+    o.read_ahead = mode;
+    JobTraceStream stream(file.string(), o);
+    TraceJob job;
+    std::size_t n = 0;
+    while (stream.next(job)) {
+      REQUIRE(n < want.size());
+      CAPTURE(n);
+      CHECK(job.arrival_s == want[n].arrival);
+      CHECK(job.hosts == want[n].hosts);
+      CHECK(job.accelerators == 0);
+      CHECK(job.duration_s == want[n].duration);
+      CHECK(job.utilisation == want[n].utilisation);
+      CHECK(job.arrival_s == whole.jobs[n].arrival_s);
+      CHECK(job.duration_s == whole.jobs[n].duration_s);
+      CHECK(job.utilisation == whole.jobs[n].utilisation);
+      ++n;
+    }
+    CHECK(n == want.size());
+  }
+}
+
 TEST_CASE("a streamed trace without text columns reports a row after plain rows with its line, as the whole read") {
   // Each bad row comes after plain rows and a blank line; its problem names the line and the
   // column, and the same problem comes from the whole-file read.
