@@ -62,8 +62,9 @@ TEST_CASE("the decimal parser gives std::from_chars' double for every number it 
     double want = 0.0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), want);
     const bool valid = ec == std::errc{} && ptr == text.data() + text.size();
-    // Followed by each thing that can end a field, and by more digits on the next line.
-    for (const std::string tail : {"", ",", "\n12345678", ",0.8274547574113114\n"}) {
+    // Followed by each thing that can end a field, and by more digits on the next line; the
+    // longer tails leave room for the three-word reads of the usual `d.d` form (point_form).
+    for (const std::string tail : {"", ",", "\n12345678", ",0.8274547574113114\n", ",123456789012345678901234567890\n"}) {
       const std::string buffer = text + tail;
       const char* const b = buffer.data();
       const char* const e = b + buffer.size();
