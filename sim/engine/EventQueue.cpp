@@ -14,8 +14,9 @@ std::uint32_t EventQueue::new_slot() {
 EventHandle EventQueue::file(Time t, std::uint32_t slot) {
   const std::uint64_t seq = next_seq_++;
   slots_[slot].seq = seq;
-  heap_.push_back(Entry{t, seq, slot});
-  sift_up(heap_.size() - 1);
+  const Entry e{t, seq, slot};
+  heap_.push_back(e);
+  sift_up(heap_.size() - 1, e);
   ++live_;
   return EventHandle{slot, seq};
 }
@@ -119,6 +120,26 @@ bool EventQueue::pop_due(Time limit, Time& t, Callback& out) {
   return true;
 }
 
+// A 4-ary heap: half the levels of a binary one, and the four children of a node share a cache
+// line or two, so a pop compares more keys per level but touches fewer lines.
+//
+// The smallest of the children from `first` (< n): for a node with all four (every level but
+// the last) a tournament of three independent comparisons, without a loop; a last node with
+// fewer scans them.
+std::size_t EventQueue::smallest_child(const Entry* h, std::size_t first, std::size_t n) {
+  static_assert(kArity == 4);
+  if (first + kArity <= n) {
+    const Key k0 = h[first].key, k1 = h[first + 1].key, k2 = h[first + 2].key, k3 = h[first + 3].key;
+    const bool right_a = k1 < k0, right_b = k3 < k2;
+    const Key ka = right_a ? k1 : k0, kb = right_b ? k3 : k2;
+    const bool second = kb < ka;
+    return first + (second ? 2 + static_cast<std::size_t>(right_b) : static_cast<std::size_t>(right_a));
+  }
+  std::size_t best = first;
+  for (std::size_t c = first + 1; c < n; ++c) best = h[c].key < h[best].key ? c : best;
+  return best;
+}
+
 void EventQueue::pop_top() {
   // Floyd: the hole at the root goes down to a leaf along the smaller children (no comparison
   // with the moved element, which usually belongs near the bottom), then the last entry rises
@@ -129,75 +150,33 @@ void EventQueue::pop_top() {
   if (n == 0) return;
   Entry* const h = heap_.data();
   std::size_t i = 0;
-  for (;;) {
-    const std::size_t first = kArity * i + 1;
-    std::size_t best;
-    if (first + kArity <= n) {
-      const Key k0 = h[first].key, k1 = h[first + 1].key, k2 = h[first + 2].key, k3 = h[first + 3].key;
-      const bool right_a = k1 < k0, right_b = k3 < k2;
-      const Key ka = right_a ? k1 : k0, kb = right_b ? k3 : k2;
-      const bool second = kb < ka;
-      best = first + (second ? 2 + static_cast<std::size_t>(right_b) : static_cast<std::size_t>(right_a));
-    } else if (first < n) {
-      best = first;
-      for (std::size_t c = first + 1; c < n; ++c) best = h[c].key < h[best].key ? c : best;
-    } else {
-      break;
-    }
+  for (std::size_t first = 1; first < n; first = kArity * i + 1) {
+    const std::size_t best = smallest_child(h, first, n);
     h[i] = h[best];
     i = best;
   }
+  sift_up(i, last);
+}
+
+// Puts e at i or above it, moving the entries it comes before down.
+void EventQueue::sift_up(std::size_t i, const Entry e) {
+  Entry* const h = heap_.data();
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
-    if (!last.before(h[parent])) break;
+    if (!e.before(h[parent])) break;
     h[i] = h[parent];
     i = parent;
   }
-  h[i] = last;
+  h[i] = e;
 }
 
-// A 4-ary heap: half the levels of a binary one, and the four children of a node share a cache
-// line or two, so a pop compares more keys per level but touches fewer lines.
-void EventQueue::sift_up(std::size_t i) {
-  const Entry e = heap_[i];
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / kArity;
-    if (!e.before(heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-// A node with all four children (every level but the last) picks the smallest in a tournament
-// of three independent comparisons, without a loop; a last node with fewer scans them.
 void EventQueue::sift_down(std::size_t i) {
-  static_assert(kArity == 4);
   const std::size_t n = heap_.size();
   Entry* const h = heap_.data();
   const Entry e = h[i];
-  for (;;) {
-    const std::size_t first = kArity * i + 1;
-    std::size_t best = first;
-    Key best_key;
-    if (first + kArity <= n) {
-      const Key k0 = h[first].key, k1 = h[first + 1].key, k2 = h[first + 2].key, k3 = h[first + 3].key;
-      const bool right_a = k1 < k0, right_b = k3 < k2;
-      const Key ka = right_a ? k1 : k0, kb = right_b ? k3 : k2;
-      const bool second = kb < ka;
-      best_key = second ? kb : ka;
-      best = first + (second ? 2 + static_cast<std::size_t>(right_b) : static_cast<std::size_t>(right_a));
-    } else if (first < n) {
-      best_key = h[first].key;
-      for (std::size_t c = first + 1; c < n; ++c) {
-        const bool less = h[c].key < best_key;
-        best = less ? c : best;
-        best_key = less ? h[c].key : best_key;
-      }
-    } else {
-      break;
-    }
-    if (!(best_key < e.key)) break;
+  for (std::size_t first = kArity * i + 1; first < n; first = kArity * i + 1) {
+    const std::size_t best = smallest_child(h, first, n);
+    if (!h[best].before(e)) break;
     h[i] = h[best];
     i = best;
   }

@@ -126,7 +126,8 @@ class EventQueue {
 
   static constexpr std::size_t kArity = 4;
   void drop_stale_top();
-  void sift_up(std::size_t i);
+  static std::size_t smallest_child(const Entry* h, std::size_t first, std::size_t n);
+  void sift_up(std::size_t i, Entry e);
   void sift_down(std::size_t i);
   void pop_top();
 

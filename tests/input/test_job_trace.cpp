@@ -697,6 +697,55 @@ std::vector<Problem> stream_problems(const fs::path& file) {
   return {};
 }
 
+// A trace's expected jobs (from first principles, in the tests that use it).
+struct WantJob {
+  double arrival;
+  std::int64_t hosts;
+  double duration, utilisation;
+};
+
+// The jobs of the texts of every form below (the same values in both column orders).
+const std::vector<WantJob> kFormsWant = {{0.5, 4, 5353.173404446043, 0.8274547574113114},
+                                         {1.25, 2, 60, 0.5},
+                                         {2, 8, 61, 0.25},
+                                         {3, 1, 62, 0.75},
+                                         {4, 16, 63, 1},
+                                         {5, 4, 64, 0.1},
+                                         {6, 1, 65, 0.0625},
+                                         {7, 1, 12.34567890123456789, 0},
+                                         {8, 32, 100, 0.5},
+                                         {9, 1, 100, 0.5},
+                                         {10, 1, 100, 0.5}};
+
+// Streams `file` without and with read-ahead and checks it gives `want`, and the whole-file read's
+// times and utilisations.
+void check_streamed(const fs::path& file, const std::vector<WantJob>& want) {
+  const JobTrace whole = read(file);
+  REQUIRE(whole.jobs.size() == want.size());
+  for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
+    CAPTURE(static_cast<int>(mode));
+    JobTraceOptions o;
+    o.read_ahead = mode;
+    JobTraceStream stream(file.string(), o);
+    TraceJob job;
+    std::size_t n = 0;
+    while (stream.next(job)) {
+      REQUIRE(n < want.size());
+      CAPTURE(n);
+      CHECK(job.arrival_s == want[n].arrival);
+      CHECK(job.hosts == want[n].hosts);
+      CHECK(job.accelerators == 0);
+      CHECK(job.duration_s == want[n].duration);
+      CHECK(job.utilisation == want[n].utilisation);
+      CHECK(job.arrival_s == whole.jobs[n].arrival_s);
+      CHECK(job.duration_s == whole.jobs[n].duration_s);
+      CHECK(job.utilisation == whole.jobs[n].utilisation);
+      ++n;
+    }
+    CHECK(n == want.size());
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a streamed trace gives the jobs, names and counts of the whole-file read, across many blocks") {
@@ -746,45 +795,7 @@ TEST_CASE("a streamed trace without text columns reads plain rows and every othe
       "9.000000000000000000001,1,i,100,0.5\n"  // line 12: 22 digits, 9 to the nearest double
       "10,1,j,100,0.5";
   const fs::path file = dir.write("mixed.csv", text);
-  const JobTrace whole = read(file);
-  struct Want {
-    double arrival;
-    std::int64_t hosts;
-    double duration, utilisation;
-  };
-  const std::vector<Want> want = {{0.5, 4, 5353.173404446043, 0.8274547574113114},
-                                  {1.25, 2, 60, 0.5},
-                                  {2, 8, 61, 0.25},
-                                  {3, 1, 62, 0.75},
-                                  {4, 16, 63, 1},
-                                  {5, 4, 64, 0.1},
-                                  {6, 1, 65, 0.0625},
-                                  {7, 1, 12.34567890123456789, 0},
-                                  {8, 32, 100, 0.5},
-                                  {9, 1, 100, 0.5},
-                                  {10, 1, 100, 0.5}};
-  REQUIRE(whole.jobs.size() == want.size());
-  for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
-    CAPTURE(static_cast<int>(mode));
-    JobTraceOptions o;
-    o.read_ahead = mode;
-    JobTraceStream stream(file.string(), o);
-    TraceJob job;
-    std::size_t n = 0;
-    while (stream.next(job)) {
-      REQUIRE(n < want.size());
-      CAPTURE(n);
-      CHECK(job.arrival_s == want[n].arrival);
-      CHECK(job.hosts == want[n].hosts);
-      CHECK(job.duration_s == want[n].duration);
-      CHECK(job.utilisation == want[n].utilisation);
-      CHECK(job.arrival_s == whole.jobs[n].arrival_s);
-      CHECK(job.duration_s == whole.jobs[n].duration_s);
-      CHECK(job.utilisation == whole.jobs[n].utilisation);
-      ++n;
-    }
-    CHECK(n == want.size());
-  }
+  check_streamed(file, kFormsWant);
 }
 
 // The same forms in the dcsim column order (arrival, hosts, duration, utilisation and nothing
@@ -807,47 +818,9 @@ TEST_CASE("a streamed trace in the dcsim column order reads plain rows and every
       "10,1,100,0.5\n"
       "10,3,0.001,1";
   const fs::path file = dir.write("dcsim-order.csv", text);
-  const JobTrace whole = read(file);
-  struct Want {
-    double arrival;
-    std::int64_t hosts;
-    double duration, utilisation;
-  };
-  const std::vector<Want> want = {{0.5, 4, 5353.173404446043, 0.8274547574113114},
-                                  {1.25, 2, 60, 0.5},
-                                  {2, 8, 61, 0.25},
-                                  {3, 1, 62, 0.75},
-                                  {4, 16, 63, 1},
-                                  {5, 4, 64, 0.1},
-                                  {6, 1, 65, 0.0625},
-                                  {7, 1, 12.34567890123456789, 0},
-                                  {8, 32, 100, 0.5},
-                                  {9, 1, 100, 0.5},
-                                  {10, 1, 100, 0.5},
-                                  {10, 3, 0.001, 1}};
-  REQUIRE(whole.jobs.size() == want.size());
-  for (const auto mode : {dcsim::input::JobTraceReadAhead::off, dcsim::input::JobTraceReadAhead::on}) {
-    CAPTURE(static_cast<int>(mode));
-    JobTraceOptions o;
-    o.read_ahead = mode;
-    JobTraceStream stream(file.string(), o);
-    TraceJob job;
-    std::size_t n = 0;
-    while (stream.next(job)) {
-      REQUIRE(n < want.size());
-      CAPTURE(n);
-      CHECK(job.arrival_s == want[n].arrival);
-      CHECK(job.hosts == want[n].hosts);
-      CHECK(job.accelerators == 0);
-      CHECK(job.duration_s == want[n].duration);
-      CHECK(job.utilisation == want[n].utilisation);
-      CHECK(job.arrival_s == whole.jobs[n].arrival_s);
-      CHECK(job.duration_s == whole.jobs[n].duration_s);
-      CHECK(job.utilisation == whole.jobs[n].utilisation);
-      ++n;
-    }
-    CHECK(n == want.size());
-  }
+  std::vector<WantJob> want = kFormsWant;
+  want.push_back({10, 3, 0.001, 1});
+  check_streamed(file, want);
 }
 
 TEST_CASE("a streamed trace without text columns reports a row after plain rows with its line, as the whole read") {
